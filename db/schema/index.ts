@@ -1,0 +1,4 @@
+export * from './audit.js';
+export * from './intake.js';
+export * from './outbox.js';
+export * from './people.js';

@@ -1,0 +1,14 @@
+import { whoamiCard } from '../../../cards/whoami.js';
+import type { CommandSpec } from '../context.js';
+
+export const whoamiCommand: CommandSpec = {
+  names: ['我是谁', 'whoami'],
+  who: 'anyone',
+  usage: '/我是谁',
+  summary: '查看自己的 open_id、姓名、角色和联络单位。',
+  async run(ctx) {
+    return {
+      card: whoamiCard({ openId: ctx.actor.openId, name: ctx.actor.name, roles: ctx.actor.roles, units: [] }),
+    };
+  },
+};

@@ -1,0 +1,41 @@
+import type { Config } from '../config.js';
+import type { Tx } from '../db.js';
+import type { Directory } from '../lark/directory.js';
+import type { IncomingMessage } from '../lark/payloads.js';
+import type { Logger } from '../log.js';
+import type { OutboxMessage } from '../outbox/enqueue.js';
+import type { Role } from '../services/people.js';
+
+export interface Actor {
+  openId: string;
+  name: string;
+  roles: Set<Role>;
+}
+
+/** What a command handler may use. It runs inside the event's transaction. */
+export interface CommandContext {
+  tx: Tx;
+  msg: IncomingMessage;
+  actor: Actor;
+  args: string;
+  now: Date;
+  config: Config;
+  directory: Directory;
+  log: Logger;
+  /** Queue another outgoing message (beyond the reply) in this transaction. */
+  send(m: OutboxMessage): void;
+}
+
+/** A command's answer, sent as a reply to the command's message. */
+export type CommandReply = { text: string } | { card: unknown } | { none: true };
+
+export interface CommandSpec {
+  /** Chinese name first, then English; all equal. */
+  names: string[];
+  /** Who may use it, for /帮助 and for the permission check. */
+  who: 'anyone' | 'staff' | 'admin' | 'staff_or_supervisor';
+  usage: string;
+  summary: string;
+  example?: string;
+  run(ctx: CommandContext): Promise<CommandReply>;
+}

@@ -1,0 +1,95 @@
+import type { Config } from '../config.js';
+import type { Tx } from '../db.js';
+import { DomainError } from '../domain/errors.js';
+import type { Directory } from '../lark/directory.js';
+import type { IncomingMessage } from '../lark/payloads.js';
+import type { Logger } from '../log.js';
+import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import { resolveName, rolesOf } from '../services/people.js';
+import { commandNames, findCommand } from './commands/index.js';
+import type { CommandContext, CommandReply } from './context.js';
+import { closest, parseCommand } from './parse.js';
+import { allowed, WHO_LABEL } from './permissions.js';
+
+export interface MessageDeps {
+  config: Config;
+  directory: Directory;
+  log: Logger;
+  /** Handles an image or file that is not a command (evidence, spreadsheet import). */
+  onAttachment?: (ctx: Omit<CommandContext, 'args'>) => Promise<CommandReply>;
+}
+
+export const HINT = '您好，我是督办助手。发送 /帮助 查看可用命令。';
+
+/** Routes one incoming message inside the intake transaction; the reply goes to the outbox. */
+export async function handleMessage(
+  deps: MessageDeps,
+  tx: Tx,
+  msg: IncomingMessage,
+  now: Date,
+): Promise<string> {
+  const extra: OutboxMessage[] = [];
+  const name = await resolveName(tx, deps.directory, msg.senderOpenId, { now });
+  const roles = await rolesOf(tx, msg.senderOpenId, deps.config.adminOpenIds);
+  const base = {
+    tx,
+    msg,
+    actor: { openId: msg.senderOpenId, name, roles },
+    now,
+    config: deps.config,
+    directory: deps.directory,
+    log: deps.log,
+    send: (m: OutboxMessage) => void extra.push(m),
+  };
+  let reply: CommandReply;
+  let action = 'message';
+  const parsed = msg.kind === 'text' ? parseCommand(msg.text) : undefined;
+  if (parsed) {
+    const spec = findCommand(parsed.name);
+    action = `command:${spec?.names[0] ?? 'unknown'}`;
+    if (!spec) {
+      const near = closest(parsed.name, commandNames());
+      reply = {
+        text: `未识别的命令「/${parsed.name}」。${near.length ? `您是否要使用：${near.map((n) => `/${n}`).join('、')}？` : ''}发送 /帮助 查看可用命令。`,
+      };
+    } else if (!allowed(spec.who, roles)) {
+      reply = { text: `「${spec.usage}」仅限${WHO_LABEL[spec.who]}使用。如需开通，请联系管理员。` };
+    } else {
+      reply = await refusable(tx, extra, (sp) => spec.run({ ...base, tx: sp, args: parsed.rest }));
+    }
+  } else if ((msg.kind === 'image' || msg.kind === 'file') && deps.onAttachment) {
+    action = 'attachment';
+    const onAttachment = deps.onAttachment;
+    reply = await refusable(tx, extra, (sp) => onAttachment({ ...base, tx: sp }));
+  } else {
+    reply = { text: HINT };
+  }
+  await enqueue(tx, [...toReply(msg, reply), ...extra]);
+  return action;
+}
+
+/**
+ * Runs a handler in a savepoint: a refused action (DomainError) rolls back whatever it
+ * wrote and queued, and answers with the reason; the event itself stays recorded.
+ */
+async function refusable(
+  tx: Tx,
+  extra: OutboxMessage[],
+  fn: (sp: Tx) => Promise<CommandReply>,
+): Promise<CommandReply> {
+  const mark = extra.length;
+  try {
+    return await tx.transaction(fn);
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    extra.length = mark;
+    return { text: e.message };
+  }
+}
+
+export function toReply(msg: IncomingMessage, reply: CommandReply): OutboxMessage[] {
+  if ('none' in reply) return [];
+  const replyTo = { messageId: msg.messageId, chatId: msg.chatId };
+  if ('text' in reply) return [{ msgType: 'text', content: { text: reply.text }, purpose: 'reply', replyTo }];
+  return [{ msgType: 'interactive', content: reply.card, purpose: 'reply', replyTo }];
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+const cronExpr = z
+  .string()
+  .regex(/^\S+(\s+\S+){4,5}$/, 'must be a cron expression of 5 or 6 fields, e.g. "5 9 * * *"');
+
+const optionalNonEmpty = z
+  .string()
+  .optional()
+  .transform((s) => (s?.trim() ? s.trim() : undefined));
+
+/** The environment as CONTRACT.md names it. Parsed once, in the entry points. */
+export const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: optionalNonEmpty,
+  DATABASE_URL: optionalNonEmpty.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LARK_APP_ID: optionalNonEmpty,
+  LARK_APP_SECRET: optionalNonEmpty,
+  LARK_VERIFICATION_TOKEN: optionalNonEmpty,
+  LARK_ENCRYPT_KEY: optionalNonEmpty,
+  LARK_BASE_URL: z
+    .string()
+    .url('must be a URL such as https://open.feishu.cn')
+    .default('https://open.feishu.cn'),
+  ADMIN_OPEN_IDS: csv,
+  APP_TIMEZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai'),
+  REMINDER_CRON: cronExpr.default('5 9 * * *'),
+  DIGEST_CRON: cronExpr.default('5 9 * * 1'),
+  PUBLIC_BASE_URL: optionalNonEmpty.pipe(z.string().url('must be a URL').optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** undefined → local mode: nothing leaves the machine. */
+  lark:
+    | {
+        appId: string;
+        appSecret: string;
+        verificationToken: string;
+        encryptKey: string;
+        baseUrl: string;
+      }
+    | undefined;
+  /** Local mode may still check a token / key if the operator sets them. */
+  verificationToken: string | undefined;
+  encryptKey: string | undefined;
+  adminOpenIds: string[];
+  timezone: string;
+  reminderCron: string;
+  digestCron: string;
+  publicBaseUrl: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration error:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Pure: environment in, config out, or a ConfigError naming every wrong variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  let lark: Config['lark'];
+  if (e.LARK_APP_ID) {
+    // Without both, anyone who can reach the service could post an event in an admin's name.
+    for (const name of ['LARK_APP_SECRET', 'LARK_VERIFICATION_TOKEN', 'LARK_ENCRYPT_KEY'] as const) {
+      if (!e[name]) problems.push(`${name}: required when LARK_APP_ID is set`);
+    }
+    if (problems.length === 0) {
+      lark = {
+        appId: e.LARK_APP_ID,
+        appSecret: e.LARK_APP_SECRET!,
+        verificationToken: e.LARK_VERIFICATION_TOKEN!,
+        encryptKey: e.LARK_ENCRYPT_KEY!,
+        baseUrl: e.LARK_BASE_URL.replace(/\/+$/, ''),
+      };
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    port: e.PORT,
+    host: e.HOST ?? (lark ? '0.0.0.0' : '127.0.0.1'),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    lark,
+    verificationToken: e.LARK_VERIFICATION_TOKEN,
+    encryptKey: e.LARK_ENCRYPT_KEY,
+    adminOpenIds: e.ADMIN_OPEN_IDS,
+    timezone: e.APP_TIMEZONE,
+    reminderCron: e.REMINDER_CRON,
+    digestCron: e.DIGEST_CRON,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,32 @@
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type * as schema from '../db/schema/index.js';
+
+export type Schema = typeof schema;
+
+/** The database as services see it: PostgreSQL via postgres.js or PGlite, never named here. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything that can run queries: the database or an open transaction. */
+export type Conn = Db | Tx;
+
+/** Runs fn in a transaction, reusing the caller's when one is given. */
+export async function inTx<T>(conn: Conn, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (isTx(conn)) return fn(conn);
+  return conn.transaction(fn);
+}
+
+function isTx(conn: Conn): conn is Tx {
+  return 'rollback' in conn;
+}
+
+/** True when the database answers (GET /healthz). */
+export async function ping(db: Db): Promise<boolean> {
+  try {
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,21 @@
+import type { Config } from './config.js';
+import type { Db } from './db.js';
+import type { Directory } from './lark/directory.js';
+import type { Logger } from './log.js';
+
+/** What the HTTP app and the jobs need; built by the composition roots in src/entry/. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  directory: Directory;
+  /** The bot's own open_id, learnt from GET /open-apis/bot/v3/info at start (undefined in local mode). */
+  botOpenId: () => string | undefined;
+  clock: () => Date;
+  /** Wake the outbox dispatcher after a commit (on Workers: waitUntil a dispatch). */
+  kick: () => void;
+  /** Runs a named job in this process (PGlite: `npm run job` acts through the running service). */
+  runJob?: (name: string, at: Date) => Promise<unknown>;
+  /** Secret guarding /internal routes; set only where a local job runner may call in. */
+  localSecret?: string;
+}

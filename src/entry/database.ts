@@ -1,0 +1,73 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from '../../db/schema/index.js';
+import type { Db } from '../db.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+
+export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  lock?: DataDirLock;
+  /** PGlite only: the raw instance (tests clone it). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { url: string; max?: number }
+  | { dataDir: string }
+  | { memory: true; loadDataDir?: Blob | File };
+
+/** Opens PostgreSQL (postgres.js) or PGlite and applies the committed migrations. */
+export async function openDatabase(opts: DatabaseOptions, { migrate = true } = {}): Promise<Database> {
+  if ('url' in opts) {
+    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
+    const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
+    if (migrate) {
+      // Two instances starting together must not both run the migrations: a session advisory
+      // lock on a one-connection client serializes them (the migrator runs its own transaction).
+      const one = postgres(opts.url, { max: 1, onnotice: () => {} });
+      try {
+        await one`select pg_advisory_lock(727001)`;
+        await migratePostgres(drizzlePostgres(one, { casing: 'snake_case' }), { migrationsFolder });
+        await one`select pg_advisory_unlock(727001)`;
+      } finally {
+        await one.end({ timeout: 5 });
+      }
+    }
+    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  }
+  let lock: DataDirLock | undefined;
+  let pg: PGlite;
+  if ('dataDir' in opts) {
+    lock = acquireDataDirLock(opts.dataDir);
+    try {
+      pg = await PGlite.create({ dataDir: join(opts.dataDir, 'pglite') });
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  } else {
+    pg = await PGlite.create(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  }
+  const db = drizzlePglite(pg, { schema, casing: 'snake_case' }) as unknown as Db;
+  if (migrate) await migratePglite(drizzlePglite(pg, { casing: 'snake_case' }), { migrationsFolder });
+  return {
+    db,
+    kind: 'pglite',
+    lock,
+    pglite: pg,
+    async close() {
+      await pg.close();
+      lock?.release();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { ConfigError, parseConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { DataDirLockedError } from './data-dir-lock.js';
+import { openDatabase } from './database.js';
+import { buildService } from './service.js';
+
+/** Composition root on Node: config, PGlite or postgres.js, node-cron, HTTP server. */
+async function main() {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`duban 无法启动：配置有误。\n${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const log = createLogger(config.logLevel);
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase(
+      config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    );
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const service = await buildService({
+    config,
+    db: database.db,
+    log,
+    localSecret: database.lock?.info.secret,
+  });
+  if (database.lock && service.url) database.lock.setPort(Number(new URL(service.url).port));
+  log.info(
+    {
+      action: 'start',
+      url: service.url,
+      database: database.kind,
+      mode: config.lark ? 'lark' : 'local',
+      timezone: config.timezone,
+    },
+    config.lark
+      ? 'duban started'
+      : 'duban started in local mode: nothing leaves this machine; outgoing messages are shown here',
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ action: 'stop', signal }, 'stopping');
+    await service.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import { createApp } from '../app.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db.js';
+import type { AppDeps } from '../deps.js';
+import { type JobDeps, runJob } from '../jobs/index.js';
+import { startScheduler } from '../jobs/scheduler.js';
+import { type Directory, LarkDirectory, noDirectory } from '../lark/directory.js';
+import { LocalMessenger } from '../lark/local-messenger.js';
+import { createLarkClient, LarkMessenger, type Messenger } from '../lark/messenger.js';
+import type { Logger } from '../log.js';
+import { Dispatcher } from '../outbox/dispatcher.js';
+import type { RateLimiter } from '../outbox/rate-limit.js';
+import { reportDeliveryFailure } from '../services/delivery-failures.js';
+
+export interface ServiceOptions {
+  config: Config;
+  db: Db;
+  log: Logger;
+  clock?: () => Date;
+  /** Start the background dispatcher loop (default true). Tests often drive it by hand. */
+  dispatch?: boolean;
+  /** Start node-cron schedules (default true). */
+  schedule?: boolean;
+  /** Listen on HTTP (default true); port 0 picks a free one. */
+  listen?: boolean;
+  localSecret?: string;
+  larkCache?: lark.Cache;
+  limiter?: RateLimiter;
+}
+
+export interface Service {
+  app: ReturnType<typeof createApp>;
+  deps: JobDeps;
+  dispatcher: Dispatcher;
+  url: string | undefined;
+  client: lark.Client | undefined;
+  stop(): Promise<void>;
+}
+
+/** Learns the bot's own open_id (GET /open-apis/bot/v3/info), so its @mention can be stripped. */
+async function fetchBotOpenId(client: lark.Client, log: Logger): Promise<string | undefined> {
+  try {
+    const r = (await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as {
+      bot?: { open_id?: string };
+      data?: { bot?: { open_id?: string } };
+    };
+    return r?.bot?.open_id ?? r?.data?.bot?.open_id;
+  } catch (e) {
+    log.warn(
+      { action: 'bot.info', err: e instanceof Error ? e.message : String(e) },
+      'could not learn the bot open_id',
+    );
+    return undefined;
+  }
+}
+
+/** Wires the whole service around an open database: the one composition used by start, tests, chat and bench. */
+export async function buildService(o: ServiceOptions): Promise<Service> {
+  const { config, db, log } = o;
+  let client: lark.Client | undefined;
+  let messenger: Messenger;
+  let directory: Directory = noDirectory;
+  let botOpenId: string | undefined;
+  if (config.lark) {
+    client = createLarkClient({ ...config.lark, cache: o.larkCache, log });
+    messenger = new LarkMessenger(client);
+    directory = new LarkDirectory(client);
+    botOpenId = await fetchBotOpenId(client, log);
+  } else {
+    messenger = new LocalMessenger(log);
+  }
+  const clock = o.clock ?? (() => new Date());
+  let dispatcher!: Dispatcher;
+  const deps: JobDeps = {
+    db,
+    config,
+    log,
+    directory,
+    botOpenId: () => botOpenId,
+    clock,
+    // Without the background loop (tests, one-shot jobs) the caller runs the dispatcher itself.
+    kick: () => {
+      if (o.dispatch !== false) void dispatcher.kick();
+    },
+    localSecret: o.localSecret,
+    runJob: (name, at) => runJob(deps, name, at),
+    get dispatcher() {
+      return dispatcher;
+    },
+  } as JobDeps;
+  dispatcher = new Dispatcher({
+    db,
+    messenger,
+    log,
+    limiter: o.limiter,
+    clock,
+    onPermanentFailure: (row, reason) => reportDeliveryFailure(db, config.adminOpenIds, row, reason),
+  });
+  const app = createApp(deps as AppDeps);
+  let server: ServerType | undefined;
+  let url: string | undefined;
+  if (o.listen !== false) {
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    });
+    const addr = server.address() as AddressInfo;
+    url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${addr.port}`;
+  }
+  if (o.dispatch !== false) dispatcher.start();
+  const scheduler = o.schedule !== false ? startScheduler(deps) : undefined;
+  return {
+    app,
+    deps,
+    dispatcher,
+    url,
+    client,
+    async stop() {
+      scheduler?.stop();
+      await dispatcher.stop();
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+    },
+  };
+}

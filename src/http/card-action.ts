@@ -1,0 +1,94 @@
+import type { ActionContext, ActionResult } from '../actions/context.js';
+import { ACTIONS } from '../actions/index.js';
+import type { AppDeps } from '../deps.js';
+import { DomainError } from '../domain/errors.js';
+import { CardAction, type Envelope } from '../lark/payloads.js';
+import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import { processOnce } from '../services/intake.js';
+import { resolveName, rolesOf } from '../services/people.js';
+
+export interface CardResponse {
+  toast: { type: string; content: string; i18n?: Record<string, string> };
+  card?: { type: 'raw'; data: unknown };
+}
+
+function toastOf(r: ActionResult): CardResponse {
+  return {
+    toast: {
+      type: r.toast.type,
+      content: r.toast.content,
+      i18n: { zh_cn: r.toast.content, ...(r.toast.en ? { en_us: r.toast.en } : {}) },
+    },
+    ...(r.card ? { card: { type: 'raw' as const, data: r.card } } : {}),
+  };
+}
+
+const errorToast = (content: string, en: string): CardResponse => ({
+  toast: { type: 'error', content, i18n: { zh_cn: content, en_us: en } },
+});
+
+/**
+ * Decides a card click in the request (Lark never redelivers callbacks and the clicker waits):
+ * one transaction for the event id, the change, the audit row and the outbox rows. A refused
+ * action answers 200 with an error toast and leaves nothing behind, not even the event id.
+ */
+export async function handleCardAction(
+  deps: AppDeps,
+  env: Envelope,
+): Promise<{ status: 200 | 400; body: unknown; action: string }> {
+  const parsed = CardAction.safeParse(env.event);
+  if (!parsed.success)
+    return { status: 400, body: { msg: 'bad card action payload' }, action: 'card:invalid' };
+  const a = parsed.data;
+  const name = typeof a.action.value.action === 'string' ? a.action.value.action : '';
+  const handler = ACTIONS[name];
+  const action = `card:${name || 'unknown'}`;
+  if (!handler)
+    return {
+      status: 200,
+      body: errorToast('此按钮已失效，请发送 /帮助 查看可用命令。', 'This button is no longer valid.'),
+      action,
+    };
+  const now = deps.clock();
+  try {
+    const outcome = await processOnce(deps.db, env.header.event_id, 'card', async (tx) => {
+      const extra: OutboxMessage[] = [];
+      const openId = a.operator.open_id;
+      const ctx: ActionContext = {
+        tx,
+        actor: {
+          openId,
+          name: await resolveName(tx, deps.directory, openId, { now }),
+          roles: await rolesOf(tx, openId, deps.config.adminOpenIds),
+        },
+        value: a.action.value,
+        formValue: a.action.form_value ?? {},
+        option: a.action.option,
+        messageId: a.context.open_message_id,
+        chatId: a.context.open_chat_id,
+        token: a.token,
+        now,
+        config: deps.config,
+        directory: deps.directory,
+        log: deps.log,
+        send: (m) => void extra.push(m),
+      };
+      const result = await handler(ctx);
+      await enqueue(tx, extra);
+      return result;
+    });
+    if (outcome.duplicate) {
+      return {
+        status: 200,
+        body: { toast: { type: 'info', content: '该操作已处理，无需重复提交。' } },
+        action: `${action}:duplicate`,
+      };
+    }
+    deps.kick();
+    return { status: 200, body: toastOf(outcome.value), action };
+  } catch (e) {
+    if (e instanceof DomainError)
+      return { status: 200, body: errorToast(e.message, 'Not allowed'), action: `${action}:refused` };
+    throw e;
+  }
+}

@@ -1,0 +1,44 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { Envelope, UrlVerification } from '../lark/payloads.js';
+import { type IntakeKeys, openLarkBody, safeEqual } from '../lark/verify.js';
+
+export type Opened =
+  | { kind: 'challenge'; challenge: string }
+  | { kind: 'envelope'; envelope: Envelope }
+  | { kind: 'refused'; status: 400 | 401; reason: string };
+
+/**
+ * Verify, decrypt, parse, then check the verification token (the SDK never compares it).
+ * A refused request leaves no trace, so a later genuine delivery is not taken for a duplicate.
+ */
+export async function openRequest(c: Context, keys: IntakeKeys, nowMs: number): Promise<Opened> {
+  const raw = await c.req.text();
+  const opened = openLarkBody(
+    raw,
+    {
+      timestamp: c.req.header('x-lark-request-timestamp'),
+      nonce: c.req.header('x-lark-request-nonce'),
+      signature: c.req.header('x-lark-signature'),
+    },
+    keys,
+    nowMs,
+  );
+  if (!opened.ok) return { kind: 'refused', status: opened.refusal.status, reason: opened.refusal.reason };
+  const tokenOk = (t: string | undefined) =>
+    !keys.verificationToken || (t !== undefined && safeEqual(t, keys.verificationToken));
+  const challenge = UrlVerification.safeParse(opened.value);
+  if (challenge.success) {
+    if (!tokenOk(challenge.data.token)) return { kind: 'refused', status: 401, reason: 'bad_token' };
+    return { kind: 'challenge', challenge: challenge.data.challenge };
+  }
+  const env = Envelope.safeParse(opened.value);
+  if (!env.success)
+    return {
+      kind: 'refused',
+      status: 400,
+      reason: `bad_payload: ${z.prettifyError(env.error).slice(0, 200)}`,
+    };
+  if (!tokenOk(env.data.header.token)) return { kind: 'refused', status: 401, reason: 'bad_token' };
+  return { kind: 'envelope', envelope: env.data };
+}

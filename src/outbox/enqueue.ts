@@ -1,0 +1,60 @@
+import { outbox } from '../../db/schema/index.js';
+import type { Conn } from '../db.js';
+
+/** A message to Lark, as services describe it. Written in the caller's transaction. */
+export type OutboxMessage = {
+  msgType: 'text' | 'interactive' | 'post' | 'file';
+  /** Lark message content: an object, serialized here. */
+  content: unknown;
+  purpose: string;
+  problemId?: number;
+  /** Erase the receiver once delivered or given up (anonymous receipts). */
+  eraseReceiver?: boolean;
+  /** A file to upload first (msgType 'file'). */
+  file?: { name: string; bytes: Uint8Array };
+} & (
+  | { to: { type: 'open_id' | 'chat_id' | 'email' | 'user_id' | 'union_id'; id: string } }
+  | { replyTo: { messageId: string; chatId?: string } }
+  | { patch: { messageId: string } }
+  | { cardUpdate: { token: string } }
+);
+
+export const text = (t: string) => ({ msgType: 'text' as const, content: { text: t } });
+export const card = (c: unknown) => ({ msgType: 'interactive' as const, content: c });
+
+export async function enqueue(conn: Conn, messages: OutboxMessage[]): Promise<string[]> {
+  if (messages.length === 0) return [];
+  const rows = messages.map((m) => {
+    const base = {
+      msgType: m.msgType,
+      content: JSON.stringify(m.content),
+      purpose: m.purpose,
+      problemId: m.problemId ?? null,
+      eraseReceiver: m.eraseReceiver ?? false,
+      attachment: m.file ? Buffer.from(m.file.bytes).toString('base64') : null,
+      attachmentName: m.file?.name ?? null,
+    };
+    if ('to' in m) {
+      return {
+        ...base,
+        kind: m.file ? 'upload_file' : 'send',
+        receiveIdType: m.to.type,
+        receiveId: m.to.id,
+        rateKey: m.to.id,
+      };
+    }
+    if ('replyTo' in m) {
+      return {
+        ...base,
+        kind: m.file ? 'upload_file' : 'reply',
+        targetMessageId: m.replyTo.messageId,
+        rateKey: m.replyTo.chatId ?? m.replyTo.messageId,
+      };
+    }
+    if ('patch' in m)
+      return { ...base, kind: 'patch', targetMessageId: m.patch.messageId, rateKey: m.patch.messageId };
+    return { ...base, kind: 'card_update', receiveId: m.cardUpdate.token, rateKey: 'card_update' };
+  });
+  const inserted = await conn.insert(outbox).values(rows).returning({ id: outbox.id });
+  return inserted.map((r) => r.id);
+}

@@ -1,0 +1,32 @@
+import { lt } from 'drizzle-orm';
+import { processedEvents } from '../../db/schema/index.js';
+import type { Db, Tx } from '../db.js';
+
+/**
+ * Exactly-once intake: the event id and everything the event causes commit together.
+ * A redelivery finds the id and does nothing; a failure rolls both back, so Lark's retry
+ * is processed as if new. Concurrent duplicates wait on the primary key and then see it.
+ */
+export async function processOnce<T>(
+  db: Db,
+  eventId: string,
+  kind: string,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(processedEvents)
+      .values({ eventId, kind })
+      .onConflictDoNothing()
+      .returning({ eventId: processedEvents.eventId });
+    if (inserted.length === 0) return { duplicate: true as const };
+    return { duplicate: false as const, value: await fn(tx) };
+  });
+}
+
+/** Lark retries for about 7 hours; ids are kept 7 days, then purged. */
+export async function purgeProcessedEvents(db: Db, now: Date, keepDays = 7): Promise<void> {
+  await db
+    .delete(processedEvents)
+    .where(lt(processedEvents.receivedAt, new Date(now.getTime() - keepDays * 86_400_000)));
+}

@@ -1,0 +1,83 @@
+import { eq, inArray } from 'drizzle-orm';
+import { people, roles } from '../../db/schema/index.js';
+import type { Conn } from '../db.js';
+import type { Directory } from '../lark/directory.js';
+
+export const ROLES = ['admin', 'staff', 'supervisor'] as const;
+export type Role = (typeof ROLES)[number];
+
+const FRESH_MS = 24 * 3600_000;
+
+/**
+ * A person's display name: the cached people row while fresh, else the contact API,
+ * else a name Lark gave us in a mention, else a shortened open_id.
+ */
+export async function resolveName(
+  conn: Conn,
+  directory: Directory,
+  openId: string,
+  opts: { fallbackName?: string; now?: Date } = {},
+): Promise<string> {
+  const now = opts.now ?? new Date();
+  const [row] = await conn.select().from(people).where(eq(people.openId, openId));
+  if (row && now.getTime() - row.fetchedAt.getTime() < FRESH_MS && row.name) return row.name;
+  const u = await directory.get(openId);
+  const name = u?.name ?? opts.fallbackName ?? row?.name;
+  if (!name) return shortId(openId);
+  const values = {
+    openId,
+    name,
+    unionId: u?.unionId ?? row?.unionId ?? null,
+    userId: u?.userId ?? row?.userId ?? null,
+    email: u?.email ?? row?.email ?? null,
+    mobile: u?.mobile ?? row?.mobile ?? null,
+    // A name from a mention is a fallback: keep it, but ask the directory again next time.
+    fetchedAt: u ? now : new Date(0),
+  };
+  await conn.insert(people).values(values).onConflictDoUpdate({ target: people.openId, set: values });
+  return name;
+}
+
+/** Names for many people at once from the cache (no API calls): for cards and lists. */
+export async function namesOf(conn: Conn, openIds: string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(openIds)].filter(Boolean);
+  if (ids.length === 0) return new Map();
+  const rows = await conn
+    .select({ openId: people.openId, name: people.name })
+    .from(people)
+    .where(inArray(people.openId, ids));
+  const m = new Map(rows.map((r) => [r.openId, r.name]));
+  for (const id of ids) if (!m.has(id)) m.set(id, shortId(id));
+  return m;
+}
+
+export function shortId(openId: string): string {
+  return openId.length > 12 ? `${openId.slice(0, 6)}…${openId.slice(-4)}` : openId;
+}
+
+export async function rolesOf(
+  conn: Conn,
+  openId: string,
+  adminOpenIds: readonly string[],
+): Promise<Set<Role>> {
+  const rows = await conn.select({ role: roles.role }).from(roles).where(eq(roles.openId, openId));
+  const set = new Set(rows.map((r) => r.role as Role));
+  if (adminOpenIds.includes(openId)) set.add('admin');
+  return set;
+}
+
+/** Admins may do everything staff may (CONTRACT.md). */
+export function isStaff(r: Set<Role>): boolean {
+  return r.has('staff') || r.has('admin');
+}
+
+export async function openIdsWithRole(
+  conn: Conn,
+  role: Role,
+  adminOpenIds: readonly string[],
+): Promise<string[]> {
+  const rows = await conn.select({ openId: roles.openId }).from(roles).where(eq(roles.role, role));
+  const ids = new Set(rows.map((r) => r.openId));
+  if (role === 'admin') for (const a of adminOpenIds) ids.add(a);
+  return [...ids];
+}
