@@ -27,6 +27,8 @@ export const outbox = pgTable(
     attachmentName: text(),
     purpose: text().notNull().default('reply'),
     problemId: integer(),
+    /** For cards about a problem: the person the card was built for (patches rebuild it for them). */
+    audience: text(),
     /** Erase the receiver once delivered or given up (anonymous receipts). */
     eraseReceiver: boolean().notNull().default(false),
     status: text().notNull().default('pending'),

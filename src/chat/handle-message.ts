@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, isValidationError } from '../domain/errors.js';
 import type { Directory } from '../lark/directory.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
@@ -81,9 +81,15 @@ async function refusable(
   try {
     return await tx.transaction(fn);
   } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    extra.length = mark;
-    return { text: e.message };
+    if (e instanceof DomainError) {
+      extra.length = mark;
+      return { text: e.message };
+    }
+    if (isValidationError(e)) {
+      extra.length = mark;
+      return { text: '命令内容格式有误，请发送 /帮助 查看正确格式。' };
+    }
+    throw e;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ActionContext, ActionResult } from '../actions/context.js';
 import { ACTIONS } from '../actions/index.js';
 import type { AppDeps } from '../deps.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, isValidationError } from '../domain/errors.js';
 import { CardAction, type Envelope } from '../lark/payloads.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { processOnce } from '../services/intake.js';
@@ -89,6 +89,8 @@ export async function handleCardAction(
   } catch (e) {
     if (e instanceof DomainError)
       return { status: 200, body: errorToast(e.message, 'Not allowed'), action: `${action}:refused` };
+    // A button value or form field of the wrong shape: refused like any bad input, nothing changed.
+    if (isValidationError(e)) return { status: 200, body: errorToast('提交的内容格式有误，请重新操作。', 'Invalid input'), action: `${action}:invalid` };
     throw e;
   }
 }

@@ -8,6 +8,8 @@ export type OutboxMessage = {
   content: unknown;
   purpose: string;
   problemId?: number;
+  /** A card about a problem: the person it was built for (patches rebuild it for them). */
+  audience?: string;
   /** Erase the receiver once delivered or given up (anonymous receipts). */
   eraseReceiver?: boolean;
   /** A file to upload first (msgType 'file'). */
@@ -30,6 +32,7 @@ export async function enqueue(conn: Conn, messages: OutboxMessage[]): Promise<st
       content: JSON.stringify(m.content),
       purpose: m.purpose,
       problemId: m.problemId ?? null,
+      audience: m.audience ?? null,
       eraseReceiver: m.eraseReceiver ?? false,
       attachment: m.file ? Buffer.from(m.file.bytes).toString('base64') : null,
       attachmentName: m.file?.name ?? null,

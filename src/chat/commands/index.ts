@@ -1,5 +1,8 @@
 import type { CommandSpec } from '../context.js';
+import { assignCommand } from './assign.js';
 import { helpCommand } from './help.js';
+import { roleCommand } from './role.js';
+import { contactCommand, unitCommand } from './unit.js';
 import { whoamiCommand } from './whoami.js';
 
 /** The command table: one entry per command, each in its own file. Order is the order /帮助 shows. */
@@ -7,6 +10,10 @@ export const COMMANDS: CommandSpec[] = [];
 COMMANDS.push(
   helpCommand(() => COMMANDS),
   whoamiCommand,
+  assignCommand,
+  unitCommand,
+  contactCommand,
+  roleCommand,
 );
 
 const byName = new Map<string, CommandSpec>();

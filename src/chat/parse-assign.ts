@@ -1,0 +1,51 @@
+import type { AssignInput } from '../services/problems/assign.js';
+
+const KEYS: Record<string, keyof AssignInput> = {
+  单位: 'leadUnit',
+  牵头: 'leadUnit',
+  牵头单位: 'leadUnit',
+  unit: 'leadUnit',
+  配合: 'coUnits',
+  配合单位: 'coUnits',
+  co: 'coUnits',
+  期限: 'deadline',
+  due: 'deadline',
+  类别: 'category',
+  category: 'category',
+  时效: 'timeliness',
+  timeliness: 'timeliness',
+  来源: 'source',
+  source: 'source',
+  描述: 'description',
+  desc: 'description',
+};
+
+const KEY_RE = new RegExp(`(?:^|\\s)(${Object.keys(KEYS).sort((a, b) => b.length - a.length).join('|')})\\s*:`, 'gi');
+
+/**
+ * `/交办 <标题> 单位:<牵头单位> [配合:<单位>,<单位>] 期限:<…> [类别:…] [时效:…] [描述:…]`:
+ * the title is the text before the first key; 描述 takes the rest of the message, so a
+ * description may itself contain colons.
+ */
+export function parseAssignArgs(rest: string): { input: AssignInput; missing: string[] } {
+  const hits: { key: keyof AssignInput; start: number; valueStart: number }[] = [];
+  for (const m of rest.matchAll(KEY_RE)) {
+    const key = KEYS[m[1]!.toLowerCase()] ?? KEYS[m[1]!];
+    if (!key) continue;
+    hits.push({ key, start: m.index!, valueStart: m.index! + m[0].length });
+    if (key === 'description') break;
+  }
+  const title = (hits.length ? rest.slice(0, hits[0]!.start) : rest).trim();
+  const input: AssignInput = { title, leadUnit: '', deadline: '', coUnits: [] };
+  hits.forEach((h, i) => {
+    const end = h.key === 'description' ? rest.length : (hits[i + 1]?.start ?? rest.length);
+    const value = rest.slice(h.valueStart, end).trim();
+    if (h.key === 'coUnits') input.coUnits = value.split(/[,\s]+/).filter(Boolean);
+    else (input as Record<string, unknown>)[h.key] = value;
+  });
+  const missing: string[] = [];
+  if (!input.title) missing.push('标题');
+  if (!input.leadUnit) missing.push('单位');
+  if (!input.deadline) missing.push('期限');
+  return { input, missing };
+}

@@ -1,0 +1,40 @@
+import { allows } from './problem.js';
+import type { Capability, ProblemView, Relation } from './problem-view.js';
+
+/**
+ * The rules of who may do what (CONTRACT.md, issue "Authority"): lead-unit contacts acknowledge,
+ * report, request close-out, extension and reassignment; cooperating units report their part;
+ * the problem's supervisors decide close-out and extensions; staff assign, decide disputes,
+ * edit and withdraw. Every service checks these again; buttons only mirror them.
+ */
+export function capabilities(p: ProblemView, r: Relation): Set<Capability> {
+  const caps = new Set<Capability>();
+  const pending = (k: string) => p.pending.some((x) => x.kind === k);
+  // The assignment card carries all five buttons (CONTRACT.md); before 签收 the services answer
+  // progress and close-out with "请先签收".
+  const beforeAck = p.state === 'assigned';
+  if (r.lead) {
+    if (allows('acknowledge', p.state)) caps.add('acknowledge');
+    if (allows('progress', p.state) || beforeAck) caps.add('progress');
+    if (allows('requestClosure', p.state) || beforeAck) caps.add('requestClosure');
+    if (allows('requestExtension', p.state) && !pending('extension')) caps.add('requestExtension');
+    if (allows('requestDispute', p.state) && !pending('dispute')) caps.add('requestDispute');
+  }
+  // Cooperating units report their part whenever the problem is open.
+  if (r.co && (allows('progress', p.state) || beforeAck)) caps.add('progress');
+  if (r.supervisor) {
+    if (p.state === 'closure_requested') caps.add('decideClosure');
+    if (pending('extension')) caps.add('decideExtension');
+  }
+  if (r.staff) {
+    if (pending('dispute')) caps.add('decideDispute');
+    if (allows('withdraw', p.state)) caps.add('withdraw');
+    if (p.state !== 'withdrawn') caps.add('edit');
+  }
+  if (r.lead || r.co || r.supervisor || r.staff) caps.add('viewEvidence');
+  return caps;
+}
+
+export function canSee(r: Relation): boolean {
+  return r.lead || r.co || r.supervisor || r.staff;
+}

@@ -1,0 +1,33 @@
+import type { Conn } from '../db.js';
+import { invalid, notFound } from '../domain/errors.js';
+import type { Directory } from '../lark/directory.js';
+import type { IncomingMessage } from '../lark/payloads.js';
+import { resolveName } from './people.js';
+
+/**
+ * A person named in a command: an @mention, an e-mail address or a mobile number (looked up
+ * through the contact API), or an open_id. In a one-to-one chat there is nobody to @.
+ */
+export async function resolvePerson(conn: Conn, directory: Directory, msg: Pick<IncomingMessage, 'mentions'>, token: string, now: Date): Promise<{ openId: string; name: string }> {
+  const t = token.trim();
+  if (t.startsWith('@')) {
+    const m = msg.mentions.find((x) => `@${x.name}` === t) ?? (msg.mentions.length === 1 ? msg.mentions[0] : undefined);
+    if (!m) throw invalid(`无法识别「${t}」，请 @ 该人员，或写其邮箱、手机号。`);
+    return { openId: m.openId, name: await resolveName(conn, directory, m.openId, { fallbackName: m.name, now }) };
+  }
+  let openId: string | undefined;
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t)) {
+    openId = await directory.findByEmail(t);
+    if (!openId) throw notFound(`通讯录中未找到邮箱为 ${t} 的人员，请核对，或改用 @ 或手机号。`);
+  } else if (/^\+?\d[\d-]{6,}$/.test(t)) {
+    const mobile = t.replace(/-/g, '');
+    openId = await directory.findByMobile(mobile.startsWith('+') ? mobile : `+86${mobile}`);
+    openId ??= await directory.findByMobile(mobile);
+    if (!openId) throw notFound(`通讯录中未找到手机号为 ${t} 的人员，请核对，或改用 @ 或邮箱。`);
+  } else if (/^ou_[\w-]+$/.test(t)) {
+    openId = t;
+  } else {
+    throw invalid(`无法识别人员「${t}」，请使用 @、邮箱或手机号。`);
+  }
+  return { openId, name: await resolveName(conn, directory, openId, { now }) };
+}
