@@ -53,6 +53,11 @@ export const EnvSchema = z.object({
   REMINDER_CRON: cronExpr.default('5 9 * * *'),
   DIGEST_CRON: cronExpr.default('5 9 * * 1'),
   PUBLIC_BASE_URL: optionalNonEmpty.pipe(z.string().url('must be a URL').optional()),
+  REMIND_DUE_SOON_WORKDAYS: z.coerce.number().int().min(0).max(30).default(3),
+  ESCALATE_SUPERVISOR_WORKDAYS: z.coerce.number().int().min(1).max(100).default(3),
+  ESCALATE_ADMIN_WORKDAYS: z.coerce.number().int().min(1).max(200).default(10),
+  STALE_PROGRESS_WORKDAYS: z.coerce.number().int().min(1).max(100).default(10),
+  REQUEST_WAIT_WORKDAYS: z.coerce.number().int().min(0).max(30).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -82,6 +87,14 @@ export interface Config {
   digestCron: string;
   publicBaseUrl: string | undefined;
   logLevel: string;
+  /** The escalation ladder (reminders issue): thresholds in workdays. */
+  reminders: {
+    dueSoon: number;
+    escalateSupervisor: number;
+    escalateAdmin: number;
+    staleProgress: number;
+    requestWait: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -130,5 +143,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     digestCron: e.DIGEST_CRON,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     logLevel: e.LOG_LEVEL,
+    reminders: {
+      dueSoon: e.REMIND_DUE_SOON_WORKDAYS,
+      escalateSupervisor: e.ESCALATE_SUPERVISOR_WORKDAYS,
+      escalateAdmin: e.ESCALATE_ADMIN_WORKDAYS,
+      staleProgress: e.STALE_PROGRESS_WORKDAYS,
+      requestWait: e.REQUEST_WAIT_WORKDAYS,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import type { Directory } from './lark/directory.js';
+import type { LarkFiles } from './lark/files.js';
 import type { Logger } from './log.js';
 
 /** What the HTTP app and the jobs need; built by the composition roots in src/entry/. */
@@ -12,8 +13,10 @@ export interface AppDeps {
   /** The bot's own open_id, learnt from GET /open-apis/bot/v3/info at start (undefined in local mode). */
   botOpenId: () => string | undefined;
   clock: () => Date;
-  /** Wake the outbox dispatcher after a commit (on Workers: waitUntil a dispatch). */
+  /** Wake the outbox dispatcher (and the job queue) after a commit (on Workers: waitUntil a dispatch). */
   kick: () => void;
+  /** Lark's message resources (evidence downloads); undefined in local mode. */
+  files?: LarkFiles;
   /** Runs a named job in this process (PGlite: `npm run job` acts through the running service). */
   runJob?: (name: string, at: Date) => Promise<unknown>;
   /** Secret guarding /internal routes; set only where a local job runner may call in. */

@@ -18,6 +18,117 @@ CREATE TABLE "audit_log" (
 	"hash" text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "calendar_days" (
+	"date" date PRIMARY KEY NOT NULL,
+	"workday" boolean NOT NULL,
+	"name" text,
+	"source" text NOT NULL,
+	"created_by" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "calendar_drafts" (
+	"id" text PRIMARY KEY NOT NULL,
+	"year" integer NOT NULL,
+	"days" text NOT NULL,
+	"notice_sha256" text NOT NULL,
+	"created_by" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "calendar_years" (
+	"year" integer PRIMARY KEY NOT NULL,
+	"imported_by" text,
+	"imported_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"notice_sha256" text
+);
+--> statement-breakpoint
+CREATE TABLE "delivery_keys" (
+	"key" text PRIMARY KEY NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ballot_pool" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"evaluation_id" integer NOT NULL,
+	"category" text NOT NULL,
+	"unit_id" integer NOT NULL,
+	"choice" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ballot_receipts" (
+	"evaluation_id" integer NOT NULL,
+	"voter_id" integer NOT NULL,
+	CONSTRAINT "ballot_receipts_evaluation_id_voter_id_pk" PRIMARY KEY("evaluation_id","voter_id")
+);
+--> statement-breakpoint
+CREATE TABLE "evaluated_units" (
+	"unit_id" integer PRIMARY KEY NOT NULL,
+	"chosen_by" text,
+	"chosen_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "evaluations" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"status" text DEFAULT 'open' NOT NULL,
+	"unit_ids" integer[] NOT NULL,
+	"closes_at" timestamp with time zone,
+	"opened_by" text,
+	"opened_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"closed_at" timestamp with time zone,
+	"results" jsonb,
+	"published_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "reinspection_items" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"evaluation_id" integer NOT NULL,
+	"problem_id" integer NOT NULL,
+	"unit_id" integer NOT NULL,
+	"group_id" integer,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"decided_by" text,
+	"decided_at" timestamp with time zone,
+	"new_deadline" date,
+	"reason" text
+);
+--> statement-breakpoint
+CREATE TABLE "voters" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"open_id" text NOT NULL,
+	"category" text NOT NULL,
+	"added_by" text
+);
+--> statement-breakpoint
+CREATE TABLE "voting_codes" (
+	"code_hash" text PRIMARY KEY NOT NULL,
+	"evaluation_id" integer NOT NULL,
+	"category" text NOT NULL,
+	"used" boolean DEFAULT false NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "anonymous_feedback" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"receipt_hash" text NOT NULL,
+	"text" text NOT NULL,
+	"received_on" date NOT NULL,
+	"status" text DEFAULT 'new' NOT NULL,
+	"problem_id" integer,
+	"decision_reason" text,
+	"decided_by" text,
+	"decided_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "import_drafts" (
+	"id" text PRIMARY KEY NOT NULL,
+	"created_by" text NOT NULL,
+	"file_name" text NOT NULL,
+	"payload" text NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "processed_events" (
 	"event_id" text PRIMARY KEY NOT NULL,
 	"kind" text NOT NULL,
@@ -166,6 +277,7 @@ CREATE TABLE "problems" (
 	"last_progress_at" timestamp with time zone,
 	"closed_at" timestamp with time zone,
 	"public_title" text,
+	"published_at" timestamp with time zone,
 	"import_key" text
 );
 --> statement-breakpoint
@@ -216,10 +328,14 @@ ALTER TABLE "group_members" ADD CONSTRAINT "group_members_group_id_supervision_g
 ALTER TABLE "group_units" ADD CONSTRAINT "group_units_group_id_supervision_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."supervision_groups"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "group_units" ADD CONSTRAINT "group_units_unit_id_units_id_fk" FOREIGN KEY ("unit_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "unit_contacts" ADD CONSTRAINT "unit_contacts_unit_id_units_id_fk" FOREIGN KEY ("unit_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "reinspection_items_uq" ON "reinspection_items" USING btree ("evaluation_id","problem_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "voters_open_id_uq" ON "voters" USING btree ("open_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "anonymous_feedback_receipt_uq" ON "anonymous_feedback" USING btree ("receipt_hash");--> statement-breakpoint
 CREATE INDEX "processed_events_received_at_idx" ON "processed_events" USING btree ("received_at");--> statement-breakpoint
 CREATE INDEX "jobs_due_idx" ON "jobs" USING btree ("run_at") WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX "outbox_due_idx" ON "outbox" USING btree ("next_attempt_at") WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX "outbox_problem_idx" ON "outbox" USING btree ("problem_id");--> statement-breakpoint
+CREATE INDEX "outbox_sent_message_idx" ON "outbox" USING btree ("sent_message_id");--> statement-breakpoint
 CREATE INDEX "evidence_problem_idx" ON "evidence" USING btree ("problem_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "evidence_problem_sha_uq" ON "evidence" USING btree ("problem_id","sha256");--> statement-breakpoint
 CREATE INDEX "problem_co_units_unit_idx" ON "problem_co_units" USING btree ("unit_id");--> statement-breakpoint

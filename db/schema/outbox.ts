@@ -45,6 +45,8 @@ export const outbox = pgTable(
   (t) => [
     index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('outbox_problem_idx').on(t.problemId),
+    // Evidence replies find the card they answer by its Lark message id.
+    index('outbox_sent_message_idx').on(t.sentMessageId),
   ],
 );
 

@@ -52,6 +52,8 @@ export const problems = pgTable(
     closedAt: timestamp({ withTimezone: true }),
     /** Staff-approved title for anything made public (anonymous texts often name the sender's firm). */
     publicTitle: text(),
+    /** Published on the disclosure page (GET /public) by staff. */
+    publishedAt: timestamp({ withTimezone: true }),
     /** Spreadsheet import key (序号 or content hash): importing twice duplicates nothing. */
     importKey: text(),
   },

@@ -59,6 +59,17 @@ export const problemActions: Record<string, ActionHandler> = {
     }
     return { toast: { type: 'info', content: '请填写后提交' }, card: await cardForPerson(s, view, row, ctx.actor.openId, { form: f }) };
   },
+  /** Opens the problem card with fresh buttons for the clicker (from reminders and digests); optionally a form. */
+  'p.open': async (ctx) => {
+    const s = await serviceCtx(ctx);
+    const row = await findProblem(ctx.tx, typeof ctx.value.code === 'string' ? ctx.value.code : Pid.parse(ctx.value).pid);
+    const rel = await relationOf(ctx.tx, ctx.actor.openId, ctx.actor.roles, row);
+    if (!rel.lead && !rel.co && !rel.supervisor && !rel.staff) throw forbidden(`您无权查看 ${row.code}。`);
+    const view = await loadView(ctx.tx, row, clockOf(s));
+    const wanted = ctx.value.form === undefined ? undefined : FormName.parse(ctx.value.form);
+    const form = wanted && capabilities(view, rel).has(FORM_NEEDS[wanted]) && !(row.state === 'assigned' && rel.lead) ? wanted : undefined;
+    return { toast: { type: 'info', content: row.code }, card: await cardForPerson(s, view, row, ctx.actor.openId, { form }) };
+  },
   'p.ack': on(async (ctx, pid) => acknowledge(await serviceCtx(ctx), pid, ctx.messageId)),
   'p.progress': on(async (ctx, pid) =>
     reportProgress(await serviceCtx(ctx), pid, { content: ctx.formValue.content, percent: ctx.formValue.percent, outcome: ctx.formValue.outcome }, ctx.messageId),

@@ -18,6 +18,8 @@ export interface CommandContext {
   msg: IncomingMessage;
   actor: Actor;
   args: string;
+  /** The arguments exactly as typed (free text: titles, descriptions, feedback). */
+  rawArgs: string;
   now: Date;
   config: Config;
   directory: Directory;
@@ -26,8 +28,14 @@ export interface CommandContext {
   send(m: OutboxMessage): void;
 }
 
-/** A command's answer, sent as a reply to the command's message. */
-export type CommandReply = { text: string } | { card: unknown } | { none: true };
+/**
+ * A command's answer, sent as a reply to the command's message. A card about one problem
+ * names it and its audience, so the reply is patched (rebuilt for them) when the problem changes.
+ */
+export type CommandReply =
+  | { text: string }
+  | { card: unknown; problemId?: number; audience?: string }
+  | { none: true };
 
 export interface CommandSpec {
   /** Chinese name first, then English; all equal. */

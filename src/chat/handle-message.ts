@@ -6,6 +6,7 @@ import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { resolveName, rolesOf } from '../services/people.js';
+import { ANONYMOUS_NAMES, handleAnonymous } from './anonymous.js';
 import { commandNames, findCommand } from './commands/index.js';
 import type { CommandContext, CommandReply } from './context.js';
 import { closest, parseCommand } from './parse.js';
@@ -16,7 +17,7 @@ export interface MessageDeps {
   directory: Directory;
   log: Logger;
   /** Handles an image or file that is not a command (evidence, spreadsheet import). */
-  onAttachment?: (ctx: Omit<CommandContext, 'args'>) => Promise<CommandReply>;
+  onAttachment?: (ctx: Omit<CommandContext, 'args' | 'rawArgs'>) => Promise<CommandReply>;
 }
 
 export const HINT = '您好，我是督办助手。发送 /帮助 查看可用命令。';
@@ -28,6 +29,9 @@ export async function handleMessage(
   msg: IncomingMessage,
   now: Date,
 ): Promise<string> {
+  const parsed = msg.kind === 'text' ? parseCommand(msg.text) : undefined;
+  // Anonymous feedback leaves before anyone is looked up or anything about the sender is written.
+  if (parsed && ANONYMOUS_NAMES.has(parsed.name)) return handleAnonymous(tx, msg, parsed.raw, now, deps.config.timezone);
   const extra: OutboxMessage[] = [];
   const name = await resolveName(tx, deps.directory, msg.senderOpenId, { now });
   const roles = await rolesOf(tx, msg.senderOpenId, deps.config.adminOpenIds);
@@ -43,7 +47,6 @@ export async function handleMessage(
   };
   let reply: CommandReply;
   let action = 'message';
-  const parsed = msg.kind === 'text' ? parseCommand(msg.text) : undefined;
   if (parsed) {
     const spec = findCommand(parsed.name);
     action = `command:${spec?.names[0] ?? 'unknown'}`;
@@ -55,7 +58,7 @@ export async function handleMessage(
     } else if (!allowed(spec.who, roles)) {
       reply = { text: `「${spec.usage}」仅限${WHO_LABEL[spec.who]}使用。如需开通，请联系管理员。` };
     } else {
-      reply = await refusable(tx, extra, (sp) => spec.run({ ...base, tx: sp, args: parsed.rest }));
+      reply = await refusable(tx, extra, (sp) => spec.run({ ...base, tx: sp, args: parsed.rest, rawArgs: parsed.raw }));
     }
   } else if ((msg.kind === 'image' || msg.kind === 'file') && deps.onAttachment) {
     action = 'attachment';
@@ -97,5 +100,14 @@ export function toReply(msg: IncomingMessage, reply: CommandReply): OutboxMessag
   if ('none' in reply) return [];
   const replyTo = { messageId: msg.messageId, chatId: msg.chatId };
   if ('text' in reply) return [{ msgType: 'text', content: { text: reply.text }, purpose: 'reply', replyTo }];
-  return [{ msgType: 'interactive', content: reply.card, purpose: 'reply', replyTo }];
+  return [
+    {
+      msgType: 'interactive',
+      content: reply.card,
+      purpose: 'reply',
+      replyTo,
+      problemId: reply.problemId,
+      audience: reply.audience,
+    },
+  ];
 }

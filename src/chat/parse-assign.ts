@@ -20,12 +20,13 @@ const KEYS: Record<string, keyof AssignInput> = {
   desc: 'description',
 };
 
-const KEY_RE = new RegExp(`(?:^|\\s)(${Object.keys(KEYS).sort((a, b) => b.length - a.length).join('|')})\\s*:`, 'gi');
+const KEY_RE = new RegExp(`(?:^|\\s)(${Object.keys(KEYS).sort((a, b) => b.length - a.length).join('|')})\\s*[:：]`, 'gi');
 
 /**
  * `/交办 <标题> 单位:<牵头单位> [配合:<单位>,<单位>] 期限:<…> [类别:…] [时效:…] [描述:…]`:
  * the title is the text before the first key; 描述 takes the rest of the message, so a
- * description may itself contain colons.
+ * description may itself contain colons. Parses the raw text (keys take : or ：), so titles and
+ * descriptions keep their full-width punctuation.
  */
 export function parseAssignArgs(rest: string): { input: AssignInput; missing: string[] } {
   const hits: { key: keyof AssignInput; start: number; valueStart: number }[] = [];
@@ -40,7 +41,7 @@ export function parseAssignArgs(rest: string): { input: AssignInput; missing: st
   hits.forEach((h, i) => {
     const end = h.key === 'description' ? rest.length : (hits[i + 1]?.start ?? rest.length);
     const value = rest.slice(h.valueStart, end).trim();
-    if (h.key === 'coUnits') input.coUnits = value.split(/[,\s]+/).filter(Boolean);
+    if (h.key === 'coUnits') input.coUnits = value.split(/[,，、\s]+/).filter(Boolean);
     else (input as Record<string, unknown>)[h.key] = value;
   });
   const missing: string[] = [];

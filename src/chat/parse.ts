@@ -11,8 +11,10 @@ export function normalize(s: string): string {
 
 export interface ParsedCommand {
   name: string;
-  /** Everything after the command name, trimmed. */
+  /** Everything after the command name, normalized (full-width : and , folded): for structure. */
   rest: string;
+  /** Everything after the command name exactly as typed: for free text, which must reach the unit unaltered. */
+  raw: string;
 }
 
 /** "/交办 标题 单位:x" → {name:'交办', rest:'标题 单位:x'}; undefined when the text is not a command. */
@@ -21,7 +23,8 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   if (!t.startsWith('/')) return undefined;
   const m = /^\/(\S+)\s*([\s\S]*)$/.exec(t);
   if (!m) return undefined;
-  return { name: m[1]!.toLowerCase(), rest: m[2]!.trim() };
+  const r = /^\s*[/／]\S+\s*([\s\S]*)$/.exec(text);
+  return { name: m[1]!.toLowerCase(), rest: m[2]!.trim(), raw: (r?.[1] ?? m[2]!).trim() };
 }
 
 /** Splits "a b  c" into words, keeping nothing empty. */

@@ -12,6 +12,9 @@ export interface DayOverride {
   name?: string;
 }
 
+const ANCHOR = '2000-01-01';
+const MAX_CUMULATIVE = '2100-12-31';
+
 /** The last year chinese-days carries published data for. */
 export const LAST_PUBLISHED_YEAR = 2026;
 
@@ -31,14 +34,29 @@ export class WorkdayCalendar {
     return year <= LAST_PUBLISHED_YEAR || this.importedYears.has(year);
   }
 
+  private readonly memo = new Map<string, boolean>();
+  /** Workdays from ANCHOR up to and including a date: workdaysAfter becomes a subtraction. */
+  private readonly cumulative = new Map<string, number>();
+  private cumulativeEnd = ANCHOR;
+
   isWorkday(date: string): boolean {
+    let v = this.memo.get(date);
+    if (v === undefined) {
+      v = this.computeWorkday(date);
+      this.memo.set(date, v);
+    }
+    return v;
+  }
+
+  private computeWorkday(date: string): boolean {
     const o = this.overrides.get(date);
     if (o) return o.workday;
     const year = Number(date.slice(0, 4));
     if (year <= LAST_PUBLISHED_YEAR) return chineseDays.isWorkday(date);
     const wd = weekday(date);
     if (wd === 0 || wd === 6) return false;
-    return !this.statutoryHolidays(year).has(date);
+    // An imported notice lists its holidays as overrides; only unknown years use the law's fixed list.
+    return this.importedYears.has(year) || !this.statutoryHolidays(year).has(date);
   }
 
   /** 元旦 1, 春节 4 (除夕–初三), 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3 (国务院《全国年节及纪念日放假办法》). */
@@ -80,8 +98,25 @@ export class WorkdayCalendar {
 
   /** Workdays in (from, to]: e.g. "N workdays overdue" = workdaysAfter(deadline, today). */
   workdaysAfter(from: string, to: string): number {
+    if (to <= from) return 0;
+    if (from >= ANCHOR && to <= MAX_CUMULATIVE) return this.count(to) - this.count(from);
     let n = 0;
     for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (this.isWorkday(d)) n++;
+    return n;
+  }
+
+  private count(date: string): number {
+    const hit = this.cumulative.get(date);
+    if (hit !== undefined) return hit;
+    let d = this.cumulativeEnd;
+    let n = this.cumulative.get(d) ?? (this.isWorkday(d) ? 1 : 0);
+    this.cumulative.set(d, n);
+    while (d < date) {
+      d = addDays(d, 1);
+      if (this.isWorkday(d)) n++;
+      this.cumulative.set(d, n);
+    }
+    this.cumulativeEnd = d;
     return n;
   }
 }

@@ -5,9 +5,11 @@ import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
-import { type JobDeps, runJob } from '../jobs/index.js';
+import { createJobQueue, type JobDeps, runJob } from '../jobs/index.js';
+import type { JobQueue } from '../jobs/queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { type Directory, LarkDirectory, noDirectory } from '../lark/directory.js';
+import { larkFiles } from '../lark/files.js';
 import { LocalMessenger } from '../lark/local-messenger.js';
 import { createLarkClient, LarkMessenger, type Messenger } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
@@ -35,6 +37,8 @@ export interface Service {
   app: ReturnType<typeof createApp>;
   deps: JobDeps;
   dispatcher: Dispatcher;
+  /** The jobs-table runner (evidence downloads); tests call queue.runOnce(). */
+  queue: JobQueue;
   url: string | undefined;
   client: lark.Client | undefined;
   stop(): Promise<void>;
@@ -74,6 +78,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   }
   const clock = o.clock ?? (() => new Date());
   let dispatcher!: Dispatcher;
+  let queue!: JobQueue;
   const deps: JobDeps = {
     db,
     config,
@@ -83,12 +88,19 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     clock,
     // Without the background loop (tests, one-shot jobs) the caller runs the dispatcher itself.
     kick: () => {
-      if (o.dispatch !== false) void dispatcher.kick();
+      if (o.dispatch !== false) {
+        void dispatcher.kick();
+        void queue.kick();
+      }
     },
+    files: client ? larkFiles(client) : undefined,
     localSecret: o.localSecret,
     runJob: (name, at) => runJob(deps, name, at),
     get dispatcher() {
       return dispatcher;
+    },
+    get queue() {
+      return queue;
     },
   } as JobDeps;
   dispatcher = new Dispatcher({
@@ -98,6 +110,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     limiter: o.limiter,
     clock,
     onPermanentFailure: (row, reason) => reportDeliveryFailure(db, config.adminOpenIds, row, reason),
+  });
+  // What a job queued (answers, card patches) goes out at once.
+  queue = createJobQueue(deps, () => {
+    if (o.dispatch !== false) void dispatcher.kick();
   });
   const app = createApp(deps as AppDeps);
   let server: ServerType | undefined;
@@ -109,16 +125,21 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     const addr = server.address() as AddressInfo;
     url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${addr.port}`;
   }
-  if (o.dispatch !== false) dispatcher.start();
+  if (o.dispatch !== false) {
+    dispatcher.start();
+    queue.start();
+  }
   const scheduler = o.schedule !== false ? startScheduler(deps) : undefined;
   return {
     app,
     deps,
     dispatcher,
+    queue,
     url,
     client,
     async stop() {
       scheduler?.stop();
+      await queue.stop();
       await dispatcher.stop();
       if (server) await new Promise<void>((r) => server!.close(() => r()));
     },

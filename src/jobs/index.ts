@@ -1,9 +1,27 @@
 import type { AppDeps } from '../deps.js';
 import type { Dispatcher } from '../outbox/dispatcher.js';
-import { purgeProcessedEvents } from '../services/intake.js';
+import { EVIDENCE_JOB, evidenceJob } from '../services/evidence.js';
+import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake.js';
+import { runDigest } from '../services/digest.js';
+import { closeDueVotes } from '../services/evaluation/vote.js';
+import { runReminders } from '../services/reminders.js';
+import { JobQueue } from './queue.js';
 
 export interface JobDeps extends AppDeps {
   dispatcher: Dispatcher;
+  /** The jobs-table runner (src/jobs/queue.ts); built from deps where a root does not make one. */
+  queue?: JobQueue;
+}
+
+/** The jobs-table runner with every handler; onWork wakes the dispatcher for what the jobs queued. */
+export function createJobQueue(deps: AppDeps, onWork?: () => void): JobQueue {
+  return new JobQueue({
+    db: deps.db,
+    log: deps.log,
+    clock: deps.clock,
+    onWork,
+    handlers: { [EVIDENCE_JOB]: evidenceJob(deps) },
+  });
 }
 
 export interface JobSpec {
@@ -22,11 +40,40 @@ export const JOBS: JobSpec[] = [
     },
   },
   {
+    // Slow work queued by events (evidence downloads); also sweeps jobs a crashed process left leased.
+    name: 'queue',
+    async run(deps, at) {
+      return (deps.queue ?? createJobQueue(deps)).runOnce(at);
+    },
+  },
+  {
+    name: 'reminders',
+    cron: (deps) => deps.config.reminderCron,
+    async run(deps, at) {
+      return runReminders(deps, at);
+    },
+  },
+  {
+    name: 'digest',
+    cron: (deps) => deps.config.digestCron,
+    async run(deps, at) {
+      return runDigest(deps, at);
+    },
+  },
+  {
     name: 'housekeeping',
-    cron: () => '17 3 * * *',
+    cron: () => '17 * * * *',
     async run(deps, at) {
       await purgeProcessedEvents(deps.db, at);
-      return { purged: true };
+      return { purged: true, anonymousReceiptsErased: await purgeAnonymousReceipts(deps.db, at) };
+    },
+  },
+  {
+    // 满意度测评 past its closing time: tally, delete the ballot pool, send the results.
+    name: 'evaluation',
+    cron: () => '*/5 * * * *',
+    async run(deps, at) {
+      return closeDueVotes(deps, at);
     },
   },
 ];

@@ -190,13 +190,16 @@ export class Dispatcher {
   }
 
   private async finish(row: OutboxRow, set: Partial<typeof outbox.$inferInsert>) {
-    // Anonymous receipts: the receiver (the sender's open_id) is erased once the row is settled.
-    const erase = row.eraseReceiver
-      ? { receiveId: null, rateKey: null, targetMessageId: null, content: '{}' }
-      : {};
+    if (row.eraseReceiver) {
+      // Anonymous receipts: once settled, nothing of the row may remain — not the receiver (the
+      // sender's open_id), not the content, not the message id (Lark's API would lead back to
+      // the chat). See docs/decisions/0004-anonymity.md.
+      await this.deps.db.delete(outbox).where(eq(outbox.id, row.id));
+      return;
+    }
     await this.deps.db
       .update(outbox)
-      .set({ ...set, ...erase, leaseUntil: null })
+      .set({ ...set, leaseUntil: null })
       .where(eq(outbox.id, row.id));
   }
 

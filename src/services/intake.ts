@@ -1,5 +1,5 @@
-import { lt } from 'drizzle-orm';
-import { processedEvents } from '../../db/schema/index.js';
+import { and, eq, lt } from 'drizzle-orm';
+import { outbox, processedEvents } from '../../db/schema/index.js';
 import type { Db, Tx } from '../db.js';
 
 /**
@@ -29,4 +29,16 @@ export async function purgeProcessedEvents(db: Db, now: Date, keepDays = 7): Pro
   await db
     .delete(processedEvents)
     .where(lt(processedEvents.receivedAt, new Date(now.getTime() - keepDays * 86_400_000)));
+}
+
+/**
+ * Anonymous receipts that never settled (still retrying, or held in local mode) lose their
+ * receiver after 24 hours at the latest: the row is deleted (docs/decisions/0004-anonymity.md).
+ */
+export async function purgeAnonymousReceipts(db: Db, now: Date): Promise<number> {
+  const gone = await db
+    .delete(outbox)
+    .where(and(eq(outbox.eraseReceiver, true), lt(outbox.createdAt, new Date(now.getTime() - 24 * 3600_000))))
+    .returning({ id: outbox.id });
+  return gone.length;
 }

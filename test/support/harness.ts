@@ -37,6 +37,8 @@ export interface Harness {
   ): Promise<{ status: number; body: CardAnswer }>;
   /** Runs the outbox dispatcher once and returns its counts. */
   dispatch(at?: Date): ReturnType<Service['dispatcher']['runOnce']>;
+  /** Runs the jobs-table queue once (evidence downloads) and returns its counts. */
+  runQueue(at?: Date): ReturnType<Service['queue']['runOnce']>;
   /** Messages the fake Lark received since the last call (replies and sends). */
   drain(): FakeLark['messages'];
   stop(): Promise<void>;
@@ -112,6 +114,7 @@ export async function startHarness(
       return { status: res.status, body: (await res.json()) as CardAnswer };
     },
     dispatch: (at) => service.dispatcher.runOnce(at),
+    runQueue: (at) => service.queue.runOnce(at),
     drain() {
       const out = fake.messages.slice(seen);
       seen = fake.messages.length;

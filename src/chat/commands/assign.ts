@@ -21,7 +21,7 @@ export const assignCommand: CommandSpec = {
       if (!units.length) return { text: '尚无承办单位。请先用 /单位 添加 <名称> [简称:<简称>] 添加单位。' };
       return { card: assignFormCard(units.map((u) => u.name), todayIn(ctx.now, ctx.config.timezone)) };
     }
-    const { input, missing } = parseAssignArgs(ctx.args);
+    const { input, missing } = parseAssignArgs(ctx.rawArgs);
     if (missing.length) throw invalid(`缺少${missing.join('、')}。格式：${USAGE}`);
     const r = await assignProblem(await serviceCtx(ctx), input);
     const lines = [`已交办 ${r.problem.code}「${r.problem.title}」，牵头单位：${r.leadUnit.name}${r.coUnits.length ? `，配合单位：${r.coUnits.map((u) => u.name).join('、')}` : ''}。`];

@@ -1,7 +1,16 @@
 import type { CommandSpec } from '../context.js';
 import { assignCommand } from './assign.js';
+import { digestCommand } from './digest.js';
+import { evaluatedUnitsCommand, pollCommand, reinspectCommand, voteCommand } from './evaluation.js';
+import { anonymousCommand, feedbackLookupCommand, triageCommand } from './feedback.js';
+import { auditCommand } from './audit.js';
+import { calendarCommand } from './calendar.js';
+import { groupCommand } from './group.js';
 import { helpCommand } from './help.js';
+import { listCommand } from './list.js';
 import { roleCommand } from './role.js';
+import { showCommand } from './show.js';
+import { rankCommand, statsCommand } from './stats.js';
 import { contactCommand, unitCommand } from './unit.js';
 import { whoamiCommand } from './whoami.js';
 
@@ -14,7 +23,14 @@ COMMANDS.push(
   unitCommand,
   contactCommand,
   roleCommand,
+  digestCommand,
+  anonymousCommand,
+  feedbackLookupCommand,
+  triageCommand,
 );
+COMMANDS.push(showCommand, listCommand, statsCommand, rankCommand, groupCommand, auditCommand);
+COMMANDS.push(calendarCommand);
+COMMANDS.push(evaluatedUnitsCommand, pollCommand, voteCommand, reinspectCommand);
 
 const byName = new Map<string, CommandSpec>();
 for (const c of COMMANDS) for (const n of c.names) byName.set(n.toLowerCase(), c);

@@ -1,0 +1,91 @@
+import { formatDateCn } from '../src/domain/dates.js';
+import { type DigestFigures, pct, unitChartSpec } from '../src/domain/digest.js';
+import { STATE_LABEL, STATES } from '../src/domain/problem.js';
+import { button, buttons, type Card, card, CARD_LIMIT_BYTES, cardBytes, type Element, hr, md, note, text } from './kit.js';
+
+export interface DigestCardInput {
+  scope: string;
+  weekStart: string;
+  weekEnd: string;
+  figures: DigestFigures;
+  headHash: string;
+  unconfirmedYear?: number;
+  evaluated?: Set<string>;
+  publicUrl?: string;
+}
+
+/** The weekly digest: figures, a chart Lark renders itself, and lists truncated to stay under 30 KB. */
+export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length): Card {
+  const f = d.figures;
+  const els: Element[] = [
+    text(`范围：${d.scope}`),
+    md(
+      [
+        `**未销号**：${f.notClosed} 件　**已销号**：${f.byState.closed} 件　**办结率**：${pct(f.closedRate)}`,
+        `**本周新增**：${f.newThisWeek} 件　**本周销号**：${f.closedThisWeek} 件　**逾期**：${f.overdue} 件`,
+        `**按状态**：${STATES.map((s) => `${STATE_LABEL[s]} ${f.byState[s]}`).join('　')}`,
+      ].join('\n'),
+    ),
+    { tag: 'chart', aspect_ratio: '16:9', color_theme: 'brand', chart_spec: unitChartSpec(f.units) },
+    hr(),
+    md('**各单位情况**（问题数 / 未销号 / 逾期 / 办结率 / 平均签收用时）'),
+  ];
+  const shown = f.units.slice(0, unitRows);
+  els.push(
+    text(
+      shown
+        .map((u) => `${d.evaluated?.has(u.unit) ? '★' : ''}${u.unit}：${u.total} / ${u.open} / ${u.overdue} / ${pct(u.closedRate)} / ${u.avgAckWorkdays === null ? '—' : `${u.avgAckWorkdays.toFixed(1)} 个工作日`}`)
+        .join('\n') || '暂无',
+    ),
+  );
+  if (f.units.length > shown.length) els.push(note(`及其他 ${f.units.length - shown.length} 项，完整数据请发送 /导出${d.publicUrl ? ` 或访问 ${d.publicUrl}` : ''}。`));
+  if (d.evaluated?.size) els.push(note('★ 为本次专项评议对象。'));
+  els.push(hr(), md('**逾期最久的问题**'));
+  els.push(text(f.mostOverdue.map((p, i) => `${i + 1}. ${p.code} ${p.title}（${p.unit}，逾期 ${p.workdays} 个工作日）`).join('\n') || '无逾期问题'));
+  if (f.mostOverdue.length) els.push(buttons(f.mostOverdue.slice(0, 5).map((p) => button(`查看 ${p.code}`, { action: 'p.open', code: p.code }))));
+  if (d.unconfirmedYear) els.push(note(`${d.unconfirmedYear}年节假日安排尚未发布，工作日按法定节假日推算，未经确认。`));
+  els.push(note(`审计链当前哈希：${d.headHash}`));
+  return card(`督办周报 · ${formatDateCn(d.weekStart)}—${formatDateCn(d.weekEnd)}`, els, { color: 'turquoise', enTitle: 'duban weekly digest' });
+}
+
+/** The digest card, shortened until it fits Lark's 30 KB. */
+export function boundedDigestCard(d: DigestCardInput): Card {
+  let rows = Math.min(d.figures.units.length, 60);
+  let c = digestCard(d, rows);
+  while (cardBytes(c) > CARD_LIMIT_BYTES && rows > 0) {
+    rows = Math.floor(rows * 0.7);
+    c = digestCard(d, rows);
+  }
+  if (cardBytes(c) > CARD_LIMIT_BYTES) {
+    // The chart is the last thing to shrink: fewer units in it.
+    const units = d.figures.units.slice(0, 5);
+    c = digestCard({ ...d, figures: { ...d.figures, units } }, 0);
+  }
+  return c;
+}
+
+export interface UnitListItem {
+  problemId: number;
+  code: string;
+  title: string;
+  state: string;
+  deadline: string;
+  overdueWorkdays: number;
+}
+
+/** Each unit's contacts get their own weekly list of open items. */
+export function unitWeeklyCard(unit: string, weekStart: string, items: UnitListItem[]): Card {
+  const shown = items.slice(0, 30);
+  const els: Element[] = [
+    text(`${unit}目前有 ${items.length} 件问题尚未销号，请按期办理。`),
+    text(
+      shown
+        .map((i) => `${i.code} ${i.title}｜${STATE_LABEL[i.state as keyof typeof STATE_LABEL] ?? i.state}｜期限 ${formatDateCn(i.deadline)}${i.overdueWorkdays > 0 ? `｜逾期 ${i.overdueWorkdays} 个工作日` : ''}`)
+        .join('\n') || '无',
+    ),
+  ];
+  if (items.length > shown.length) els.push(note(`及其他 ${items.length - shown.length} 项，请发送 /清单 查看。`));
+  const first = shown.slice(0, 8);
+  if (first.length) els.push(buttons(first.map((i) => button(`办理 ${i.code}`, { action: 'p.open', pid: i.problemId }))));
+  return card(`本周待办 · ${unit} · ${formatDateCn(weekStart)}起`, els, { color: 'orange', enTitle: 'Weekly to-do' });
+}

@@ -1,0 +1,33 @@
+import { date, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/**
+ * 匿名反馈. Anonymity is a property of the whole database (docs/decisions/0004-anonymity.md):
+ * this row keeps only the text, a hash of the receipt code and the day it came (no time, no
+ * sender, no message id); the receipt leaves through an outbox row whose receiver is erased.
+ */
+export const anonymousFeedback = pgTable(
+  'anonymous_feedback',
+  {
+    id: serial().primaryKey(),
+    receiptHash: text().notNull(),
+    text: text().notNull(),
+    receivedOn: date({ mode: 'string' }).notNull(),
+    /** new | converted | dismissed */
+    status: text().notNull().default('new'),
+    problemId: integer(),
+    decisionReason: text(),
+    decidedBy: text(),
+    decidedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex('anonymous_feedback_receipt_uq').on(t.receiptHash)],
+);
+
+/** A parsed spreadsheet waiting for 确认导入 (rows as JSON). */
+export const importDrafts = pgTable('import_drafts', {
+  id: text().primaryKey(),
+  createdBy: text().notNull(),
+  fileName: text().notNull(),
+  payload: text().notNull(),
+  status: text().notNull().default('pending'),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,44 @@
+import { triageCard } from '../../../cards/feedback.js';
+import { invalid } from '../../domain/errors.js';
+import { lookupFeedback, pendingFeedback } from '../../services/feedback.js';
+import { allUnits } from '../../services/units.js';
+import type { CommandSpec } from '../context.js';
+
+/**
+ * /匿名反馈 is handled before anyone is looked up (src/chat/anonymous.ts); this entry only lists
+ * it in /帮助 and the command table.
+ */
+export const anonymousCommand: CommandSpec = {
+  names: ['匿名反馈', 'anonymous'],
+  who: 'anyone',
+  usage: '/匿名反馈 <内容>',
+  summary: '匿名反映营商环境问题（仅限与机器人单聊）。系统不记录您的身份，将回复回执码供查询。',
+  example: '/匿名反馈 某窗口办理营业执照要求重复提交材料',
+  async run() {
+    throw invalid('匿名反馈请在与机器人的单聊中发送。');
+  },
+};
+
+export const feedbackLookupCommand: CommandSpec = {
+  names: ['反馈查询', 'receipt'],
+  who: 'anyone',
+  usage: '/反馈查询 <回执码>',
+  summary: '凭回执码查询匿名反馈的办理情况。',
+  async run(ctx) {
+    return { text: await lookupFeedback(ctx.tx, ctx.args) };
+  },
+};
+
+export const triageCommand: CommandSpec = {
+  names: ['线索', 'leads'],
+  who: 'staff',
+  usage: '/线索',
+  summary: '查看待处理的匿名反馈，转为问题或不予采纳。',
+  async run(ctx) {
+    const items = await pendingFeedback(ctx.tx, 10);
+    if (!items.length) return { text: '暂无待处理的匿名反馈。' };
+    const names = (await allUnits(ctx.tx)).map((u) => u.name);
+    for (const f of items.slice(1)) ctx.send({ msgType: 'interactive', content: triageCard(f, names), purpose: 'triage', to: { type: 'open_id', id: ctx.actor.openId } });
+    return { card: triageCard(items[0]!, names) };
+  },
+};

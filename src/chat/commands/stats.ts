@@ -1,0 +1,23 @@
+import { serviceCtx } from '../../services/ctx-from.js';
+import { rankCardFor, statsCardFor } from '../../services/queries.js';
+import type { CommandSpec } from '../context.js';
+
+export const statsCommand: CommandSpec = {
+  names: ['统计', 'stats'],
+  who: 'staff_or_supervisor',
+  usage: '/统计',
+  summary: '按单位、状态、类别统计问题数、未销号、逾期和办结率。',
+  async run(ctx) {
+    return { card: await statsCardFor(await serviceCtx(ctx)) };
+  },
+};
+
+export const rankCommand: CommandSpec = {
+  names: ['排名', 'rank'],
+  who: 'staff_or_supervisor',
+  usage: '/排名',
+  summary: '承办单位按牵头问题数排名（件数相同名次相同），附办结率和逾期数。',
+  async run(ctx) {
+    return { card: await rankCardFor(await serviceCtx(ctx)) };
+  },
+};
