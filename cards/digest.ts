@@ -1,7 +1,19 @@
 import { formatDateCn } from '../src/domain/dates.js';
 import { type DigestFigures, pct, unitChartSpec } from '../src/domain/digest.js';
 import { STATE_LABEL, STATES } from '../src/domain/problem.js';
-import { button, buttons, type Card, card, CARD_LIMIT_BYTES, cardBytes, type Element, hr, md, note, text } from './kit.js';
+import {
+  button,
+  buttons,
+  CARD_LIMIT_BYTES,
+  type Card,
+  card,
+  cardBytes,
+  type Element,
+  hr,
+  md,
+  note,
+  text,
+} from './kit.js';
 
 export interface DigestCardInput {
   scope: string;
@@ -11,6 +23,8 @@ export interface DigestCardInput {
   headHash: string;
   unconfirmedYear?: number;
   evaluated?: Set<string>;
+  /** 回头看 in progress: items decided / all items (shown until every item is decided). */
+  reinspection?: { decided: number; total: number };
   publicUrl?: string;
 }
 
@@ -26,6 +40,9 @@ export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length
         `**按状态**：${STATES.map((s) => `${STATE_LABEL[s]} ${f.byState[s]}`).join('　')}`,
       ].join('\n'),
     ),
+    ...(d.reinspection && d.reinspection.decided < d.reinspection.total
+      ? [md(`**回头看**：已核查 ${d.reinspection.decided}/${d.reinspection.total}`)]
+      : []),
     { tag: 'chart', aspect_ratio: '16:9', color_theme: 'brand', chart_spec: unitChartSpec(f.units) },
     hr(),
     md('**各单位情况**（问题数 / 未销号 / 逾期 / 办结率 / 平均签收用时）'),
@@ -34,18 +51,41 @@ export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length
   els.push(
     text(
       shown
-        .map((u) => `${d.evaluated?.has(u.unit) ? '★' : ''}${u.unit}：${u.total} / ${u.open} / ${u.overdue} / ${pct(u.closedRate)} / ${u.avgAckWorkdays === null ? '—' : `${u.avgAckWorkdays.toFixed(1)} 个工作日`}`)
+        .map(
+          (u) =>
+            `${d.evaluated?.has(u.unit) ? '★' : ''}${u.unit}：${u.total} / ${u.open} / ${u.overdue} / ${pct(u.closedRate)} / ${u.avgAckWorkdays === null ? '—' : `${u.avgAckWorkdays.toFixed(1)} 个工作日`}`,
+        )
         .join('\n') || '暂无',
     ),
   );
-  if (f.units.length > shown.length) els.push(note(`及其他 ${f.units.length - shown.length} 项，完整数据请发送 /导出${d.publicUrl ? ` 或访问 ${d.publicUrl}` : ''}。`));
+  if (f.units.length > shown.length)
+    els.push(
+      note(
+        `及其他 ${f.units.length - shown.length} 项，完整数据请发送 /导出${d.publicUrl ? ` 或访问 ${d.publicUrl}` : ''}。`,
+      ),
+    );
   if (d.evaluated?.size) els.push(note('★ 为本次专项评议对象。'));
   els.push(hr(), md('**逾期最久的问题**'));
-  els.push(text(f.mostOverdue.map((p, i) => `${i + 1}. ${p.code} ${p.title}（${p.unit}，逾期 ${p.workdays} 个工作日）`).join('\n') || '无逾期问题'));
-  if (f.mostOverdue.length) els.push(buttons(f.mostOverdue.slice(0, 5).map((p) => button(`查看 ${p.code}`, { action: 'p.open', code: p.code }))));
-  if (d.unconfirmedYear) els.push(note(`${d.unconfirmedYear}年节假日安排尚未发布，工作日按法定节假日推算，未经确认。`));
+  els.push(
+    text(
+      f.mostOverdue
+        .map((p, i) => `${i + 1}. ${p.code} ${p.title}（${p.unit}，逾期 ${p.workdays} 个工作日）`)
+        .join('\n') || '无逾期问题',
+    ),
+  );
+  if (f.mostOverdue.length)
+    els.push(
+      buttons(
+        f.mostOverdue.slice(0, 5).map((p) => button(`查看 ${p.code}`, { action: 'p.open', code: p.code })),
+      ),
+    );
+  if (d.unconfirmedYear)
+    els.push(note(`${d.unconfirmedYear}年节假日安排尚未发布，工作日按法定节假日推算，未经确认。`));
   els.push(note(`审计链当前哈希：${d.headHash}`));
-  return card(`督办周报 · ${formatDateCn(d.weekStart)}—${formatDateCn(d.weekEnd)}`, els, { color: 'turquoise', enTitle: 'duban weekly digest' });
+  return card(`督办周报 · ${formatDateCn(d.weekStart)}—${formatDateCn(d.weekEnd)}`, els, {
+    color: 'turquoise',
+    enTitle: 'duban weekly digest',
+  });
 }
 
 /** The digest card, shortened until it fits Lark's 30 KB. */
@@ -80,12 +120,20 @@ export function unitWeeklyCard(unit: string, weekStart: string, items: UnitListI
     text(`${unit}目前有 ${items.length} 件问题尚未销号，请按期办理。`),
     text(
       shown
-        .map((i) => `${i.code} ${i.title}｜${STATE_LABEL[i.state as keyof typeof STATE_LABEL] ?? i.state}｜期限 ${formatDateCn(i.deadline)}${i.overdueWorkdays > 0 ? `｜逾期 ${i.overdueWorkdays} 个工作日` : ''}`)
+        .map(
+          (i) =>
+            `${i.code} ${i.title}｜${STATE_LABEL[i.state as keyof typeof STATE_LABEL] ?? i.state}｜期限 ${formatDateCn(i.deadline)}${i.overdueWorkdays > 0 ? `｜逾期 ${i.overdueWorkdays} 个工作日` : ''}`,
+        )
         .join('\n') || '无',
     ),
   ];
-  if (items.length > shown.length) els.push(note(`及其他 ${items.length - shown.length} 项，请发送 /清单 查看。`));
+  if (items.length > shown.length)
+    els.push(note(`及其他 ${items.length - shown.length} 项，请发送 /清单 查看。`));
   const first = shown.slice(0, 8);
-  if (first.length) els.push(buttons(first.map((i) => button(`办理 ${i.code}`, { action: 'p.open', pid: i.problemId }))));
-  return card(`本周待办 · ${unit} · ${formatDateCn(weekStart)}起`, els, { color: 'orange', enTitle: 'Weekly to-do' });
+  if (first.length)
+    els.push(buttons(first.map((i) => button(`办理 ${i.code}`, { action: 'p.open', pid: i.problemId }))));
+  return card(`本周待办 · ${unit} · ${formatDateCn(weekStart)}起`, els, {
+    color: 'orange',
+    enTitle: 'Weekly to-do',
+  });
 }

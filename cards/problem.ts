@@ -2,9 +2,9 @@ import { formatDateCn, formatInstantCn } from '../src/domain/dates.js';
 import { CATEGORIES, STATE_LABEL, TIMELINESS } from '../src/domain/problem.js';
 import type { Capability, EvidenceItem, HistoryItem, ProblemView } from '../src/domain/problem-view.js';
 import {
-  type Card,
   button,
   buttons,
+  type Card,
   card,
   datePicker,
   type Element,
@@ -19,7 +19,16 @@ import {
   text,
 } from './kit.js';
 
-export type ProblemForm = 'progress' | 'closure' | 'extension' | 'dispute' | 'return' | 'rejectExtension' | 'decideDispute' | 'withdraw' | 'edit';
+export type ProblemForm =
+  | 'progress'
+  | 'closure'
+  | 'extension'
+  | 'dispute'
+  | 'return'
+  | 'rejectExtension'
+  | 'decideDispute'
+  | 'withdraw'
+  | 'edit';
 
 export interface ProblemCardOptions {
   caps: Set<Capability>;
@@ -61,6 +70,7 @@ const KIND_LABEL: Record<string, string> = {
   edited: '修改',
   withdrawn: '撤销',
   reopened: '重新整改',
+  reinspection_confirmed: '回头看',
   contact_added: '联络员变更',
   undelivered: '未送达',
 };
@@ -77,13 +87,24 @@ const v = (pid: number, action: string, extra: Record<string, unknown> = {}) => 
 function actionButtons(p: ProblemView, caps: Set<Capability>): Element[] {
   const b: Element[] = [];
   if (caps.has('acknowledge')) b.push(button('签收', v(p.id, 'p.ack'), 'primary'));
-  if (caps.has('progress')) b.push(button('反馈进展', v(p.id, 'p.form', { form: 'progress' }), caps.has('acknowledge') ? 'default' : 'primary'));
+  if (caps.has('progress'))
+    b.push(
+      button(
+        '反馈进展',
+        v(p.id, 'p.form', { form: 'progress' }),
+        caps.has('acknowledge') ? 'default' : 'primary',
+      ),
+    );
   if (caps.has('requestClosure')) b.push(button('申请销号', v(p.id, 'p.form', { form: 'closure' })));
   if (caps.has('requestExtension')) b.push(button('申请延期', v(p.id, 'p.form', { form: 'extension' })));
   if (caps.has('requestDispute')) b.push(button('申请改派', v(p.id, 'p.form', { form: 'dispute' })));
   const closure = p.pending.find((r) => r.kind === 'closure');
   if (caps.has('decideClosure') && closure) {
-    b.push(button('同意销号', v(p.id, 'p.closure.approve', { rid: closure.id }), 'primary', { confirm: `确认同意 ${p.code} 销号？` }));
+    b.push(
+      button('同意销号', v(p.id, 'p.closure.approve', { rid: closure.id }), 'primary', {
+        confirm: `确认同意 ${p.code} 销号？`,
+      }),
+    );
     b.push(button('退回整改', v(p.id, 'p.form', { form: 'return' }), 'danger'));
   }
   const ext = p.pending.find((r) => r.kind === 'extension');
@@ -91,7 +112,8 @@ function actionButtons(p: ProblemView, caps: Set<Capability>): Element[] {
     b.push(button('同意延期', v(p.id, 'p.extension.approve', { rid: ext.id }), 'primary'));
     b.push(button('驳回延期', v(p.id, 'p.form', { form: 'rejectExtension' }), 'danger'));
   }
-  if (caps.has('decideDispute') && p.pending.some((r) => r.kind === 'dispute')) b.push(button('处理改派申请', v(p.id, 'p.form', { form: 'decideDispute' }), 'primary'));
+  if (caps.has('decideDispute') && p.pending.some((r) => r.kind === 'dispute'))
+    b.push(button('处理改派申请', v(p.id, 'p.form', { form: 'decideDispute' }), 'primary'));
   if (caps.has('viewEvidence') && p.evidenceCount > 0) b.push(button('查看材料', v(p.id, 'p.evidence.list')));
   if (caps.has('withdraw')) b.push(button('撤销', v(p.id, 'p.form', { form: 'withdraw' }), 'danger'));
   return b;
@@ -104,48 +126,96 @@ function formElement(p: ProblemView, f: ProblemForm, unitNames: string[]): Eleme
       return form(
         'progress_form',
         [
-          input('content', '整改进展', { required: true, multiline: true, maxLength: 5000, placeholder: '请简要说明已采取的措施和取得的成效' }),
+          input('content', '整改进展', {
+            required: true,
+            multiline: true,
+            maxLength: 5000,
+            placeholder: '请简要说明已采取的措施和取得的成效',
+          }),
           input('percent', '完成比例（%）', { placeholder: '选填，0–100' }),
           input('outcome', '量化成效', { placeholder: '选填，如：兑现奖补资金1537.5万元；办理证件907人' }),
         ],
         v(pid, 'p.progress'),
       );
     case 'closure':
-      return form('closure_form', [input('summary', '整改情况小结', { required: true, multiline: true, maxLength: 5000 })], v(pid, 'p.closure.request'));
+      return form(
+        'closure_form',
+        [input('summary', '整改情况小结', { required: true, multiline: true, maxLength: 5000 })],
+        v(pid, 'p.closure.request'),
+      );
     case 'extension':
       return form(
         'extension_form',
-        [datePicker('new_deadline', '新的整改期限', { required: true }), input('reason', '延期理由', { required: true, multiline: true, maxLength: 2000 })],
+        [
+          datePicker('new_deadline', '新的整改期限', { required: true }),
+          input('reason', '延期理由', { required: true, multiline: true, maxLength: 2000 }),
+        ],
         v(pid, 'p.extension.request'),
       );
     case 'dispute':
-      return form('dispute_form', [input('reason', '申请改派理由（如：不属于本单位职责）', { required: true, multiline: true, maxLength: 2000 })], v(pid, 'p.dispute.request'));
+      return form(
+        'dispute_form',
+        [
+          input('reason', '申请改派理由（如：不属于本单位职责）', {
+            required: true,
+            multiline: true,
+            maxLength: 2000,
+          }),
+        ],
+        v(pid, 'p.dispute.request'),
+      );
     case 'return':
-      return form('return_form', [input('reason', '退回理由', { required: true, multiline: true, maxLength: 2000 })], v(pid, 'p.closure.return'));
+      return form(
+        'return_form',
+        [input('reason', '退回理由', { required: true, multiline: true, maxLength: 2000 })],
+        v(pid, 'p.closure.return'),
+      );
     case 'rejectExtension':
-      return form('reject_extension_form', [input('reason', '驳回理由', { required: true, multiline: true, maxLength: 2000 })], v(pid, 'p.extension.reject'));
+      return form(
+        'reject_extension_form',
+        [input('reason', '驳回理由', { required: true, multiline: true, maxLength: 2000 })],
+        v(pid, 'p.extension.reject'),
+      );
     case 'decideDispute':
       return form(
         'decide_dispute_form',
         [
-          select('lead_unit', '新的牵头单位（同意改派时选择）', unitNames.map((n) => ({ label: n, value: n }))),
+          select(
+            'lead_unit',
+            '新的牵头单位（同意改派时选择）',
+            unitNames.map((n) => ({ label: n, value: n })),
+          ),
           input('reason', '处理意见', { required: true, multiline: true, maxLength: 2000 }),
-          select('decision', '处理结果', [
-            { label: '同意改派', value: 'accept' },
-            { label: '驳回申请', value: 'reject' },
-          ], { required: true }),
+          select(
+            'decision',
+            '处理结果',
+            [
+              { label: '同意改派', value: 'accept' },
+              { label: '驳回申请', value: 'reject' },
+            ],
+            { required: true },
+          ),
         ],
         v(pid, 'p.dispute.decide'),
       );
     case 'withdraw':
-      return form('withdraw_form', [input('reason', '撤销理由', { required: true, multiline: true, maxLength: 2000 })], v(pid, 'p.withdraw'));
+      return form(
+        'withdraw_form',
+        [input('reason', '撤销理由', { required: true, multiline: true, maxLength: 2000 })],
+        v(pid, 'p.withdraw'),
+      );
     case 'edit':
       return form(
         'edit_form',
         [
           input('title', '标题', { value: p.title, maxLength: 200 }),
           input('description', '描述', { value: p.description, multiline: true, maxLength: 5000 }),
-          select('category', '类别', CATEGORIES.map((c) => ({ label: c, value: c })), { initial: p.category ?? undefined }),
+          select(
+            'category',
+            '类别',
+            CATEGORIES.map((c) => ({ label: c, value: c })),
+            { initial: p.category ?? undefined },
+          ),
           datePicker('deadline', '整改期限', { initial: p.deadline }),
         ],
         v(pid, 'p.edit'),
@@ -157,7 +227,10 @@ export function historyLines(items: HistoryItem[], tz: string, max = 20): string
   const shown = items.slice(-max);
   const lines = shown.map((h) => {
     const who = h.unitName ? `${h.actorName}（${h.unitName}）` : h.actorName;
-    const extra = [h.data?.percent !== undefined && h.data?.percent !== null ? `完成 ${String(h.data.percent)}%` : '', h.data?.outcome ? `成效：${String(h.data.outcome)}` : '']
+    const extra = [
+      h.data?.percent !== undefined && h.data?.percent !== null ? `完成 ${String(h.data.percent)}%` : '',
+      h.data?.outcome ? `成效：${String(h.data.outcome)}` : '',
+    ]
       .filter(Boolean)
       .join('；');
     return `${formatInstantCn(h.at, tz)} ${who} ${KIND_LABEL[h.kind] ?? h.kind}${h.text ? `：${h.text}` : ''}${extra ? `（${extra}）` : ''}`;
@@ -171,8 +244,10 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
   const els: Element[] = [];
   if (o.banner) els.push(text(o.banner));
   els.push(
-    md(`**状态**：${STATE_LABEL[p.state]}${p.pending.length ? `（${p.pending.map((r) => (r.kind === 'closure' ? '待销号审核' : r.kind === 'extension' ? '延期申请待审核' : '改派申请待处理')).join('、')}）` : ''}`),
-    field('牵头单位', p.leadUnit.name),
+    md(
+      `**状态**：${STATE_LABEL[p.state]}${p.pending.length ? `（${p.pending.map((r) => (r.kind === 'closure' ? '待销号审核' : r.kind === 'extension' ? '延期申请待审核' : '改派申请待处理')).join('、')}）` : ''}`,
+    ),
+    field('牵头单位', `${p.leadUnit.name}${p.underEvaluation ? ' 【评议对象】' : ''}`),
   );
   if (p.coUnits.length) els.push(field('配合单位', p.coUnits.map((u) => u.name).join('、')));
   els.push(field('整改期限', deadlineText(p)));
@@ -182,18 +257,43 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
   els.push(md(`**佐证材料**：${p.evidenceCount} 件`));
   if (p.description) els.push(hr(), text(p.description));
   for (const r of p.pending) {
-    const label = r.kind === 'closure' ? '销号申请' : r.kind === 'extension' ? `延期申请（申请延至${formatDateCn(r.newDeadline ?? p.deadline)}）` : '改派申请';
-    els.push(hr(), md(`**${label}**（${r.requestedByName}${r.unitName ? `，${r.unitName}` : ''}）`), text(r.text));
+    const label =
+      r.kind === 'closure'
+        ? '销号申请'
+        : r.kind === 'extension'
+          ? `延期申请（申请延至${formatDateCn(r.newDeadline ?? p.deadline)}）`
+          : '改派申请';
+    els.push(
+      hr(),
+      md(`**${label}**（${r.requestedByName}${r.unitName ? `，${r.unitName}` : ''}）`),
+      text(r.text),
+    );
   }
-  if (o.history?.length) els.push(hr(), md('**办理记录**'), text(historyLines(o.history, o.timezone).join('\n')));
+  if (o.history?.length)
+    els.push(hr(), md('**办理记录**'), text(historyLines(o.history, o.timezone).join('\n')));
   if (o.evidence?.length) {
     els.push(hr(), md('**佐证材料清单**'));
     for (const e of o.evidence.slice(0, 20)) {
-      if (e.kind === 'image' && e.fileKey) els.push({ tag: 'img', img_key: e.fileKey, alt: { tag: 'plain_text', content: e.name }, scale_type: 'fit_horizontal' });
-      els.push(text(`${e.name}（${Math.max(1, Math.round(e.size / 1024))} KB，${e.uploadedByName}，${formatInstantCn(e.uploadedAt, o.timezone)}）`));
+      if (e.kind === 'image' && e.fileKey)
+        els.push({
+          tag: 'img',
+          img_key: e.fileKey,
+          alt: { tag: 'plain_text', content: e.name },
+          scale_type: 'fit_horizontal',
+        });
+      els.push(
+        text(
+          `${e.name}（${Math.max(1, Math.round(e.size / 1024))} KB，${e.uploadedByName}，${formatInstantCn(e.uploadedAt, o.timezone)}）`,
+        ),
+      );
     }
     const files = o.evidence.filter((e) => e.kind !== 'image').slice(0, 10);
-    if (files.length) els.push(buttons(files.map((e) => button(`查看：${e.name.slice(0, 20)}`, v(p.id, 'p.evidence.send', { eid: e.id })))));
+    if (files.length)
+      els.push(
+        buttons(
+          files.map((e) => button(`查看：${e.name.slice(0, 20)}`, v(p.id, 'p.evidence.send', { eid: e.id }))),
+        ),
+      );
   }
   const acts = actionButtons(p, o.caps);
   if (o.form) {
@@ -201,9 +301,13 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
   } else if (acts.length) {
     els.push(hr(), buttons(acts));
   }
-  if (o.caps.has('progress') || o.caps.has('requestClosure')) els.push(note('提交佐证材料：请直接回复本卡片发送图片或文件。'));
+  if (o.caps.has('progress') || o.caps.has('requestClosure'))
+    els.push(note('提交佐证材料：请直接回复本卡片发送图片或文件。'));
   const title = `${o.asCo ? '【配合】' : ''}${p.code} ${p.title}`;
-  return card(title.length > 100 ? `${title.slice(0, 99)}…` : title, els, { color: COLOR[p.state] ?? 'blue', enTitle: `Problem ${p.code}` });
+  return card(title.length > 100 ? `${title.slice(0, 99)}…` : title, els, {
+    color: COLOR[p.state] ?? 'blue',
+    enTitle: `Problem ${p.code}`,
+  });
 }
 
 /** The assign form (`/交办` without arguments). */
@@ -215,16 +319,38 @@ export function assignFormCard(unitNames: string[], today: string): Card {
         'assign_form',
         [
           input('title', '问题标题', { required: true, maxLength: 200 }),
-          select('lead_unit', '牵头单位', unitNames.map((n) => ({ label: n, value: n })), { required: true }),
-          select('co_units', '配合单位', unitNames.map((n) => ({ label: n, value: n })), { multi: true }),
+          select(
+            'lead_unit',
+            '牵头单位',
+            unitNames.map((n) => ({ label: n, value: n })),
+            { required: true },
+          ),
+          select(
+            'co_units',
+            '配合单位',
+            unitNames.map((n) => ({ label: n, value: n })),
+            { multi: true },
+          ),
           datePicker('deadline', '整改期限', { required: true }),
-          select('category', '类别', CATEGORIES.map((c) => ({ label: c, value: c })), { required: true }),
-          select('timeliness', '时效', TIMELINESS.map((c) => ({ label: c, value: c })), { required: true, initial: '长期整改' }),
+          select(
+            'category',
+            '类别',
+            CATEGORIES.map((c) => ({ label: c, value: c })),
+            { required: true },
+          ),
+          select(
+            'timeliness',
+            '时效',
+            TIMELINESS.map((c) => ({ label: c, value: c })),
+            { required: true, initial: '长期整改' },
+          ),
           input('description', '问题描述', { multiline: true, maxLength: 5000 }),
         ],
         { action: 'p.assign' },
       ),
-      note(`今天是${formatDateCn(today)}。也可直接发送：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>`),
+      note(
+        `今天是${formatDateCn(today)}。也可直接发送：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>`,
+      ),
     ],
     { color: 'blue', enTitle: 'Assign a problem' },
   );

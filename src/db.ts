@@ -30,3 +30,8 @@ export async function ping(db: Db): Promise<boolean> {
     return false;
   }
 }
+
+/** Rows of a raw db.execute() result: postgres.js returns an array, PGlite an object with rows. */
+export function rowsOf<T = Record<string, unknown>>(res: unknown): T[] {
+  return (Array.isArray(res) ? res : ((res as { rows?: T[] }).rows ?? [])) as T[];
+}

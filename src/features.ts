@@ -3,7 +3,9 @@ import type { CommandContext, CommandReply } from './chat/context.js';
 import type { AppDeps } from './deps.js';
 import { ballotRoute } from './http/ballot.js';
 import { feedbackRoute } from './http/feedback.js';
+import { publicRoute } from './http/public.js';
 import { receiveEvidence } from './services/evidence.js';
+import { isImportUpload, receiveImport } from './services/spreadsheet/import-receive.js';
 
 /**
  * Feature wiring beyond the core intake: extra routes (public page, feedback form) and
@@ -18,7 +20,10 @@ export function registerFeatures(deps: AppDeps): {
     routes: [
       ['/feedback', feedbackRoute(deps)],
       ['/ballot', ballotRoute(deps)],
+      ['/public', publicRoute(deps)],
     ],
-    onAttachment: (ctx) => receiveEvidence(deps.files, ctx),
+    // A spreadsheet from staff, not a reply to a card, is a list to import; everything else stays evidence.
+    onAttachment: (ctx) =>
+      isImportUpload(ctx) ? receiveImport(deps.files, ctx) : receiveEvidence(deps.files, ctx),
   };
 }

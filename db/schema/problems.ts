@@ -160,7 +160,10 @@ export const evidence = pgTable(
     uploadedBy: text().notNull(),
     uploadedAt: timestamp({ withTimezone: true }).notNull(),
   },
-  (t) => [index('evidence_problem_idx').on(t.problemId), uniqueIndex('evidence_problem_sha_uq').on(t.problemId, t.sha256)],
+  (t) => [
+    index('evidence_problem_idx').on(t.problemId),
+    uniqueIndex('evidence_problem_sha_uq').on(t.problemId, t.sha256),
+  ],
 );
 
 /** Named counters (problem code sequence per year), updated under a row lock. */

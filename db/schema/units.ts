@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 /** 承办单位: full name, short name and aliases (市科经局 = 市科学技术和经济信息化局). */
 export const units = pgTable(
@@ -8,10 +17,7 @@ export const units = pgTable(
     id: serial().primaryKey(),
     name: text().notNull(),
     shortName: text(),
-    aliases: text()
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    aliases: text().array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('units_name_uq').on(t.name)],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { convertFeedback, dismissFeedback } from '../services/feedback.js';
 import { serviceCtx } from '../services/ctx-from.js';
+import { convertFeedback, dismissFeedback } from '../services/feedback.js';
 import type { ActionHandler } from './context.js';
 
 const Fid = z.object({ fid: z.coerce.number().int().positive() });
@@ -20,12 +20,32 @@ export const feedbackActions: Record<string, ActionHandler> = {
       publicTitle: str(f.public_title) || undefined,
     });
     const text = `已将匿名反馈 #${fid} 转为问题 ${r.problem.code}，交办${r.leadUnit.name}。${r.warnings.join('')}`;
-    return { toast: { type: 'success', content: `已转为 ${r.problem.code}` }, card: { schema: '2.0', config: { update_multi: true }, header: { template: 'green', title: { tag: 'plain_text', content: `匿名反馈 #${fid} 已转为问题` } }, body: { elements: [{ tag: 'div', text: { tag: 'plain_text', content: text } }] } } };
+    return {
+      toast: { type: 'success', content: `已转为 ${r.problem.code}` },
+      card: {
+        schema: '2.0',
+        config: { update_multi: true },
+        header: { template: 'green', title: { tag: 'plain_text', content: `匿名反馈 #${fid} 已转为问题` } },
+        body: { elements: [{ tag: 'div', text: { tag: 'plain_text', content: text } }] },
+      },
+    };
   },
   /** 不予采纳, with a reason the submitter will read with their receipt code. */
   'fb.dismiss': async (ctx) => {
     const { fid } = Fid.parse(ctx.value);
     await dismissFeedback(await serviceCtx(ctx), fid, ctx.formValue.reason);
-    return { toast: { type: 'success', content: '已标记为不予采纳' }, card: { schema: '2.0', config: { update_multi: true }, header: { template: 'grey', title: { tag: 'plain_text', content: `匿名反馈 #${fid} 未予采纳` } }, body: { elements: [{ tag: 'div', text: { tag: 'plain_text', content: `理由：${str(ctx.formValue.reason)}` } }] } } };
+    return {
+      toast: { type: 'success', content: '已标记为不予采纳' },
+      card: {
+        schema: '2.0',
+        config: { update_multi: true },
+        header: { template: 'grey', title: { tag: 'plain_text', content: `匿名反馈 #${fid} 未予采纳` } },
+        body: {
+          elements: [
+            { tag: 'div', text: { tag: 'plain_text', content: `理由：${str(ctx.formValue.reason)}` } },
+          ],
+        },
+      },
+    };
   },
 };

@@ -3,6 +3,7 @@ import type { ActionHandler } from './context.js';
 import { evaluationActions } from './evaluation.js';
 import { evidenceActions } from './evidence.js';
 import { feedbackActions } from './feedback.js';
+import { importActions } from './import.js';
 import { listActions } from './list.js';
 import { problemActions } from './problem.js';
 
@@ -14,6 +15,7 @@ export const ACTIONS: Record<string, ActionHandler> = {
   ...calendarActions,
   ...feedbackActions,
   ...evaluationActions,
+  ...importActions,
 };
 
 export function registerActions(map: Record<string, ActionHandler>): void {

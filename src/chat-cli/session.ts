@@ -2,12 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { FakeLark } from '../dev/fake-lark.js';
-import {
-  cardActionEvent,
-  fileMessageEvent,
-  larkRequest,
-  textMessageEvent,
-} from '../dev/lark-requests.js';
+import { cardActionEvent, fileMessageEvent, larkRequest, textMessageEvent } from '../dev/lark-requests.js';
 import { CONTENT_TYPES, IMAGE } from './files.js';
 import { type Ask, buttonDetails, fillForm } from './form.js';
 import { formatBody, formatEntry, formatToast, sizeText } from './format.js';

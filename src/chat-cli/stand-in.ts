@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type FakeLark, startFakeLark } from '../dev/fake-lark.js';
 import type { Db } from '../db.js';
+import { type FakeLark, startFakeLark } from '../dev/fake-lark.js';
 import type { Person } from './people.js';
 
 /**

@@ -31,7 +31,8 @@ export async function handleMessage(
 ): Promise<string> {
   const parsed = msg.kind === 'text' ? parseCommand(msg.text) : undefined;
   // Anonymous feedback leaves before anyone is looked up or anything about the sender is written.
-  if (parsed && ANONYMOUS_NAMES.has(parsed.name)) return handleAnonymous(tx, msg, parsed.raw, now, deps.config.timezone);
+  if (parsed && ANONYMOUS_NAMES.has(parsed.name))
+    return handleAnonymous(tx, msg, parsed.raw, now, deps.config.timezone);
   const extra: OutboxMessage[] = [];
   const name = await resolveName(tx, deps.directory, msg.senderOpenId, { now });
   const roles = await rolesOf(tx, msg.senderOpenId, deps.config.adminOpenIds);
@@ -58,7 +59,9 @@ export async function handleMessage(
     } else if (!allowed(spec.who, roles)) {
       reply = { text: `「${spec.usage}」仅限${WHO_LABEL[spec.who]}使用。如需开通，请联系管理员。` };
     } else {
-      reply = await refusable(tx, extra, (sp) => spec.run({ ...base, tx: sp, args: parsed.rest, rawArgs: parsed.raw }));
+      reply = await refusable(tx, extra, (sp) =>
+        spec.run({ ...base, tx: sp, args: parsed.rest, rawArgs: parsed.raw }),
+      );
     }
   } else if ((msg.kind === 'image' || msg.kind === 'file') && deps.onAttachment) {
     action = 'attachment';
@@ -104,7 +107,8 @@ export function toReply(msg: IncomingMessage, reply: CommandReply): OutboxMessag
     {
       msgType: 'interactive',
       content: reply.card,
-      purpose: 'reply',
+      // A /查看 card (it names its problem) is kept true by refreshCopies, with its history.
+      purpose: reply.problemId ? 'show' : 'reply',
       replyTo,
       problemId: reply.problemId,
       audience: reply.audience,

@@ -20,7 +20,12 @@ const KEYS: Record<string, keyof AssignInput> = {
   desc: 'description',
 };
 
-const KEY_RE = new RegExp(`(?:^|\\s)(${Object.keys(KEYS).sort((a, b) => b.length - a.length).join('|')})\\s*[:：]`, 'gi');
+const KEY_RE = new RegExp(
+  `(?:^|\\s)(${Object.keys(KEYS)
+    .sort((a, b) => b.length - a.length)
+    .join('|')})\\s*[:：]`,
+  'gi',
+);
 
 /**
  * `/交办 <标题> 单位:<牵头单位> [配合:<单位>,<单位>] 期限:<…> [类别:…] [时效:…] [描述:…]`:

@@ -63,7 +63,9 @@ export class WorkdayCalendar {
   statutoryHolidays(year: number): Set<string> {
     const cached = this.fallbackCache.get(year);
     if (cached) return cached;
-    const lunar = (m: number, d: number) => chineseDays.getSolarDateFromLunar(`${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`).date;
+    const lunar = (m: number, d: number) =>
+      chineseDays.getSolarDateFromLunar(`${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`)
+        .date;
     const springFestival = lunar(1, 1);
     const days = [
       `${year}-01-01`,

@@ -1,15 +1,26 @@
 /** Dates are plain 'YYYY-MM-DD' strings in APP_TIMEZONE; instants are Date (UTC). */
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function todayIn(now: Date, tz: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let f = dayFormats.get(tz);
+  if (!f) {
+    // en-CA formats as YYYY-MM-DD. Building a formatter is costly; sweeps call this per problem.
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(tz, f);
+  }
+  return f.format(now);
 }
 
 export function isValidDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  return (
+    d.getUTCFullYear() === Number(m[1]) &&
+    d.getUTCMonth() === Number(m[2]) - 1 &&
+    d.getUTCDate() === Number(m[3])
+  );
 }
 
 export function addDays(date: string, n: number): string {
@@ -36,7 +47,15 @@ export function formatMonthDayCn(date: string): string {
 
 /** 2026年11月26日 14:05 in APP_TIMEZONE. */
 export function formatInstantCn(at: Date, tz: string): string {
-  const p = new Intl.DateTimeFormat('zh-CN', { timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(at);
+  const p = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: tz,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).formatToParts(at);
   const get = (t: string) => p.find((x) => x.type === t)?.value ?? '';
   return `${get('year')}年${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}`;
 }

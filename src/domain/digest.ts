@@ -1,6 +1,6 @@
 import type { WorkdayCalendar } from './calendar.js';
 import { todayIn } from './dates.js';
-import { isOpen, STATE_LABEL, STATES, type ProblemState } from './problem.js';
+import { isOpen, type ProblemState, STATE_LABEL, STATES } from './problem.js';
 
 export interface DigestRow {
   code: string;
@@ -55,18 +55,33 @@ export function digestFigures(rows: DigestRow[], at: Date, tz: string, cal: Work
     byState[s] = (byState[s] ?? 0) + 1;
     if (r.createdAt.getTime() >= weekAgo) newThisWeek++;
     if (r.closedAt && r.closedAt.getTime() >= weekAgo && s === 'closed') closedThisWeek++;
-    const u = units.get(r.unit) ?? { unit: r.unit, total: 0, open: 0, closed: 0, overdue: 0, closedRate: null, avgAckWorkdays: null, byState: zero(), ackSum: 0, ackN: 0 };
+    const u = units.get(r.unit) ?? {
+      unit: r.unit,
+      total: 0,
+      open: 0,
+      closed: 0,
+      overdue: 0,
+      closedRate: null,
+      avgAckWorkdays: null,
+      byState: zero(),
+      ackSum: 0,
+      ackN: 0,
+    };
     u.total++;
     u.byState[s]++;
     if (s === 'closed') u.closed++;
     if (isOpen(s)) {
       u.open++;
+      // Overdue from 00:00 of the day after the deadline (CONTRACT.md), even before a workday passes.
       if (today > r.deadline) {
-        const late = cal.workdaysAfter(r.deadline, today);
-        if (late > 0) {
-          u.overdue++;
-          overdueList.push({ code: r.code, title: r.title, unit: r.unit, deadline: r.deadline, workdays: late });
-        }
+        u.overdue++;
+        overdueList.push({
+          code: r.code,
+          title: r.title,
+          unit: r.unit,
+          deadline: r.deadline,
+          workdays: cal.workdaysAfter(r.deadline, today),
+        });
       }
     }
     if (r.acknowledgedAt) {
@@ -77,7 +92,11 @@ export function digestFigures(rows: DigestRow[], at: Date, tz: string, cal: Work
   }
   const unitList = [...units.values()].map(({ ackSum, ackN, ...u }) => {
     const assigned = u.total - u.byState.withdrawn;
-    return { ...u, closedRate: assigned > 0 ? u.closed / assigned : null, avgAckWorkdays: ackN > 0 ? ackSum / ackN : null };
+    return {
+      ...u,
+      closedRate: assigned > 0 ? u.closed / assigned : null,
+      avgAckWorkdays: ackN > 0 ? ackSum / ackN : null,
+    };
   });
   unitList.sort((a, b) => b.open - a.open || b.total - a.total || a.unit.localeCompare(b.unit, 'zh'));
   overdueList.sort((a, b) => b.workdays - a.workdays || a.code.localeCompare(b.code));
@@ -99,7 +118,9 @@ export function digestFigures(rows: DigestRow[], at: Date, tz: string, cal: Work
 export function unitChartSpec(units: UnitFigures[], max = 12): Record<string, unknown> {
   const shown = units.slice(0, max);
   const states: ProblemState[] = ['assigned', 'acknowledged', 'in_progress', 'closure_requested', 'closed'];
-  const values = shown.flatMap((u) => states.map((s) => ({ unit: u.unit, state: STATE_LABEL[s], count: u.byState[s] })));
+  const values = shown.flatMap((u) =>
+    states.map((s) => ({ unit: u.unit, state: STATE_LABEL[s], count: u.byState[s] })),
+  );
   return {
     type: 'bar',
     data: [{ id: 'problems', values }],

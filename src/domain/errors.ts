@@ -34,5 +34,10 @@ export function httpStatusOf(e: DomainError): 400 | 403 | 404 | 409 | 413 {
 
 /** A zod validation failure (matched by shape: the class may be loaded twice under bundlers/test runners). */
 export function isValidationError(e: unknown): e is { issues: unknown[] } {
-  return typeof e === 'object' && e !== null && Array.isArray((e as { issues?: unknown }).issues) && (e as Error).name?.includes('ZodError');
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    Array.isArray((e as { issues?: unknown }).issues) &&
+    (e as Error).name?.includes('ZodError')
+  );
 }

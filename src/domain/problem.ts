@@ -1,5 +1,12 @@
 /** Problem states and their Chinese labels (CONTRACT.md "States and transitions"). */
-export const STATES = ['assigned', 'acknowledged', 'in_progress', 'closure_requested', 'closed', 'withdrawn'] as const;
+export const STATES = [
+  'assigned',
+  'acknowledged',
+  'in_progress',
+  'closure_requested',
+  'closed',
+  'withdrawn',
+] as const;
 export type ProblemState = (typeof STATES)[number];
 
 export const STATE_LABEL: Record<ProblemState, string> = {
@@ -13,14 +20,23 @@ export const STATE_LABEL: Record<ProblemState, string> = {
 
 export function stateFromLabel(s: string): ProblemState | undefined {
   const t = s.trim();
-  return (STATES as readonly string[]).includes(t) ? (t as ProblemState) : STATES.find((k) => STATE_LABEL[k] === t);
+  return (STATES as readonly string[]).includes(t)
+    ? (t as ProblemState)
+    : STATES.find((k) => STATE_LABEL[k] === t);
 }
 
 export const OPEN_STATES: ProblemState[] = ['assigned', 'acknowledged', 'in_progress', 'closure_requested'];
 export const isOpen = (s: string) => (OPEN_STATES as string[]).includes(s);
 
 /** The six elements (要素) of DOMAIN.md §2. */
-export const CATEGORIES = ['政务服务环境', '要素保障', '部门执法', '法治环境', '政策兑现', '作风建设'] as const;
+export const CATEGORIES = [
+  '政务服务环境',
+  '要素保障',
+  '部门执法',
+  '法治环境',
+  '政策兑现',
+  '作风建设',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export const TIMELINESS = ['立行立改', '长期整改'] as const;
@@ -29,7 +45,11 @@ export type Timeliness = (typeof TIMELINESS)[number];
 export const SOURCES = ['走访', '座谈会', '暗访', '线上匿名', '代表建议'] as const;
 export type Source = (typeof SOURCES)[number];
 
-export const REQUEST_LABEL: Record<string, string> = { closure: '销号申请', extension: '延期申请', dispute: '改派申请' };
+export const REQUEST_LABEL: Record<string, string> = {
+  closure: '销号申请',
+  extension: '延期申请',
+  dispute: '改派申请',
+};
 
 /** DB-<year>-<NNN>, at least three digits. */
 export function problemCode(year: number, seq: number): string {

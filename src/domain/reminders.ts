@@ -44,14 +44,21 @@ export interface ReminderItem {
  * (黄灯); overdue every workday (红灯), to supervisors from N workdays, to admins (通报) from M;
  * long-term problems silent for N workdays; waiting requests chase the deciders, never the unit.
  */
-export function remindersFor(p: ProblemSnapshot, today: string, cal: WorkdayCalendar, t: ReminderThresholds): ReminderItem[] {
+export function remindersFor(
+  p: ProblemSnapshot,
+  today: string,
+  cal: WorkdayCalendar,
+  t: ReminderThresholds,
+): ReminderItem[] {
   const out: ReminderItem[] = [];
   const waitingRequest = p.state === 'closure_requested' || p.pending.length > 0;
   for (const r of p.pending) {
     const waited = cal.workdaysAfter(r.day, today);
     if (waited < t.requestWait) continue;
-    if (r.kind === 'closure') out.push({ kind: 'closure_waiting', audience: 'supervisors', workdays: waited });
-    if (r.kind === 'extension') out.push({ kind: 'extension_waiting', audience: 'supervisors', workdays: waited });
+    if (r.kind === 'closure')
+      out.push({ kind: 'closure_waiting', audience: 'supervisors', workdays: waited });
+    if (r.kind === 'extension')
+      out.push({ kind: 'extension_waiting', audience: 'supervisors', workdays: waited });
     if (r.kind === 'dispute') out.push({ kind: 'dispute_waiting', audience: 'staff', workdays: waited });
   }
   // While the unit's own request waits, the unit is not chased: the deciders are.
@@ -64,7 +71,8 @@ export function remindersFor(p: ProblemSnapshot, today: string, cal: WorkdayCale
     const late = cal.workdaysAfter(p.deadline, today);
     if (late >= 1) {
       out.push({ kind: 'overdue', audience: 'lead_contacts', workdays: late });
-      if (late >= t.escalateSupervisor) out.push({ kind: 'overdue_escalated', audience: 'supervisors', workdays: late });
+      if (late >= t.escalateSupervisor)
+        out.push({ kind: 'overdue_escalated', audience: 'supervisors', workdays: late });
       if (late >= t.escalateAdmin) out.push({ kind: 'overdue_reported', audience: 'admins', workdays: late });
     }
   } else {
@@ -73,7 +81,8 @@ export function remindersFor(p: ProblemSnapshot, today: string, cal: WorkdayCale
   }
   if (p.timeliness === '长期整改' && (p.state === 'acknowledged' || p.state === 'in_progress')) {
     const silent = cal.workdaysAfter(p.lastActivityDay, today);
-    if (silent >= t.staleProgress) out.push({ kind: 'stale_progress', audience: 'lead_contacts', workdays: silent });
+    if (silent >= t.staleProgress)
+      out.push({ kind: 'stale_progress', audience: 'lead_contacts', workdays: silent });
   }
   return out;
 }

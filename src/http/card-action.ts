@@ -90,7 +90,12 @@ export async function handleCardAction(
     if (e instanceof DomainError)
       return { status: 200, body: errorToast(e.message, 'Not allowed'), action: `${action}:refused` };
     // A button value or form field of the wrong shape: refused like any bad input, nothing changed.
-    if (isValidationError(e)) return { status: 200, body: errorToast('提交的内容格式有误，请重新操作。', 'Invalid input'), action: `${action}:invalid` };
+    if (isValidationError(e))
+      return {
+        status: 200,
+        body: errorToast('提交的内容格式有误，请重新操作。', 'Invalid input'),
+        action: `${action}:invalid`,
+      };
     throw e;
   }
 }

@@ -31,7 +31,8 @@ class FormGuard {
     if (!ts || !nonce || !mac) return '表单已失效，请刷新页面后重新填写。';
     const expected = createHmac('sha256', this.secret).update(`${ts}.${nonce}`).digest();
     const got = Buffer.from(mac, 'base64url');
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) return '表单已失效，请刷新页面后重新填写。';
+    if (got.length !== expected.length || !timingSafeEqual(got, expected))
+      return '表单已失效，请刷新页面后重新填写。';
     const age = now - Number(ts);
     if (age < MIN_AGE_MS) return '提交过快，请稍候再提交。';
     if (age > MAX_AGE_MS) return '表单已过期，请刷新页面后重新填写。';
@@ -65,7 +66,10 @@ button{font-size:1rem;padding:.6rem 1.4rem;margin-top:.6rem;background:#3370ff;c
 const Form: FC<{ token: string; error?: string; text?: string }> = ({ token, error, text }) => (
   <Page title="优化营商环境 · 匿名反馈">
     <h1>优化营商环境 · 匿名反馈</h1>
-    <p class="note">欢迎反映营商环境方面的问题和建议。本页面不记录您的姓名、IP 地址或设备信息，提交后将显示回执码，可凭回执码查询办理情况。</p>
+    <p class="note">
+      欢迎反映营商环境方面的问题和建议。本页面不记录您的姓名、IP
+      地址或设备信息，提交后将显示回执码，可凭回执码查询办理情况。
+    </p>
     {error ? <p class="err">{error}</p> : null}
     <form method="post" action="/feedback" class="box">
       <input type="hidden" name="action" value="submit" />
@@ -119,11 +123,23 @@ export function feedbackRoute(deps: AppDeps) {
       );
     }
     const text = field('text');
-    if (field('website')) return c.html(<Form token={guard.issue(deps.clock().getTime())} error="提交未成功，请重试。" />, 400, noStore);
+    if (field('website'))
+      return c.html(
+        <Form token={guard.issue(deps.clock().getTime())} error="提交未成功，请重试。" />,
+        400,
+        noStore,
+      );
     const refused = guard.accept(field('token'), deps.clock().getTime());
-    if (refused) return c.html(<Form token={guard.issue(deps.clock().getTime())} error={refused} text={text} />, refused.includes('较多') ? 429 : 400, noStore);
+    if (refused)
+      return c.html(
+        <Form token={guard.issue(deps.clock().getTime())} error={refused} text={text} />,
+        refused.includes('较多') ? 429 : 400,
+        noStore,
+      );
     try {
-      const { code } = await deps.db.transaction((tx) => submitFeedback(tx, { text, now: deps.clock(), timezone: deps.config.timezone }));
+      const { code } = await deps.db.transaction((tx) =>
+        submitFeedback(tx, { text, now: deps.clock(), timezone: deps.config.timezone }),
+      );
       return c.html(
         <Page title="提交成功">
           <h1>提交成功</h1>
@@ -141,7 +157,11 @@ export function feedbackRoute(deps: AppDeps) {
       );
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return c.html(<Form token={guard.issue(deps.clock().getTime())} error={e.message} text={text} />, 400, noStore);
+      return c.html(
+        <Form token={guard.issue(deps.clock().getTime())} error={e.message} text={text} />,
+        400,
+        noStore,
+      );
     }
   });
   return app;

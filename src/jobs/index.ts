@@ -1,10 +1,12 @@
 import type { AppDeps } from '../deps.js';
 import type { Dispatcher } from '../outbox/dispatcher.js';
-import { EVIDENCE_JOB, evidenceJob } from '../services/evidence.js';
-import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake.js';
 import { runDigest } from '../services/digest.js';
 import { closeDueVotes } from '../services/evaluation/vote.js';
+import { EVIDENCE_JOB, evidenceJob } from '../services/evidence.js';
+import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake.js';
 import { runReminders } from '../services/reminders.js';
+import { IMPORT_COMMIT_JOB, importCommitJob } from '../services/spreadsheet/import-commit.js';
+import { IMPORT_DOWNLOAD_JOB, importDownloadJob } from '../services/spreadsheet/import-receive.js';
 import { JobQueue } from './queue.js';
 
 export interface JobDeps extends AppDeps {
@@ -20,7 +22,11 @@ export function createJobQueue(deps: AppDeps, onWork?: () => void): JobQueue {
     log: deps.log,
     clock: deps.clock,
     onWork,
-    handlers: { [EVIDENCE_JOB]: evidenceJob(deps) },
+    handlers: {
+      [EVIDENCE_JOB]: evidenceJob(deps),
+      [IMPORT_DOWNLOAD_JOB]: importDownloadJob(deps),
+      [IMPORT_COMMIT_JOB]: importCommitJob(deps),
+    },
   });
 }
 

@@ -4,6 +4,15 @@ import { loadCalendar } from './calendar.js';
 import type { ServiceCtx } from './context.js';
 
 /** The service context of a chat command or a card click. */
-export async function serviceCtx(c: Pick<CommandContext | ActionContext, 'tx' | 'actor' | 'now' | 'config' | 'directory'>): Promise<ServiceCtx> {
-  return { tx: c.tx, actor: c.actor, now: c.now, config: c.config, directory: c.directory, calendar: await loadCalendar(c.tx) };
+export async function serviceCtx(
+  c: Pick<CommandContext | ActionContext, 'tx' | 'actor' | 'now' | 'config' | 'directory'>,
+): Promise<ServiceCtx> {
+  return {
+    tx: c.tx,
+    actor: c.actor,
+    now: c.now,
+    config: c.config,
+    directory: c.directory,
+    calendar: await loadCalendar(c.tx),
+  };
 }

@@ -1,7 +1,15 @@
 import { eq, inArray } from 'drizzle-orm';
-import { deliveryKeys, groupMembers, groupUnits, problems, roles, unitContacts, units } from '../../db/schema/index.js';
 import { boundedDigestCard, type UnitListItem, unitWeeklyCard } from '../../cards/digest.js';
 import type { Card } from '../../cards/kit.js';
+import {
+  deliveryKeys,
+  groupMembers,
+  groupUnits,
+  problems,
+  roles,
+  unitContacts,
+  units,
+} from '../../db/schema/index.js';
 import { auditHeadHash } from '../audit/chain.js';
 import type { Config } from '../config.js';
 import type { Conn, Db } from '../db.js';
@@ -12,6 +20,8 @@ import { isOpen, OPEN_STATES } from '../domain/problem.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar.js';
+import { evaluatedUnitNames } from './evaluation/common.js';
+import { reinspectionDigest } from './evaluation/reinspection.js';
 
 /** Monday of the week of `at`, in APP_TIMEZONE: the digest's once-a-week key. */
 export function weekStartOf(at: Date, tz: string): string {
@@ -43,7 +53,10 @@ export interface BuiltDigest {
 }
 
 /** Figures and card for a scope: every unit (staff) or the units of some groups (supervisors). */
-export async function buildDigest(conn: Conn, o: { at: Date; config: Config; calendar: WorkdayCalendar; unitIds?: number[]; scope: string }): Promise<BuiltDigest> {
+export async function buildDigest(
+  conn: Conn,
+  o: { at: Date; config: Config; calendar: WorkdayCalendar; unitIds?: number[]; scope: string },
+): Promise<BuiltDigest> {
   const tz = o.config.timezone;
   const figures = digestFigures(await rowsFor(conn, o.unitIds), o.at, tz, o.calendar);
   const weekStart = weekStartOf(o.at, tz);
@@ -55,45 +68,94 @@ export async function buildDigest(conn: Conn, o: { at: Date; config: Config; cal
     figures,
     headHash: (await auditHeadHash(conn)).hash,
     unconfirmedYear: o.calendar.isConfirmed(`${year}-12-31`) ? undefined : year,
+    evaluated: await evaluatedUnitNames(conn),
+    reinspection: await reinspectionDigest(conn, o.unitIds),
     publicUrl: o.config.publicBaseUrl ? `${o.config.publicBaseUrl.replace(/\/$/, '')}/public` : undefined,
   });
   return { figures, card };
 }
 
 export async function groupUnitIdsOf(conn: Conn, openId: string): Promise<number[]> {
-  const groups = (await conn.select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.openId, openId))).map((r) => r.g);
+  const groups = (
+    await conn.select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.openId, openId))
+  ).map((r) => r.g);
   if (!groups.length) return [];
-  return (await conn.select({ u: groupUnits.unitId }).from(groupUnits).where(inArray(groupUnits.groupId, groups))).map((r) => r.u);
+  return (
+    await conn.select({ u: groupUnits.unitId }).from(groupUnits).where(inArray(groupUnits.groupId, groups))
+  ).map((r) => r.u);
 }
 
 /**
  * The weekly run: each supervisor gets their groups' units, staff and admins everything, each
  * unit's contacts their open items; once per person per week, however often the job runs.
  */
-export async function runDigest(deps: { db: Db; config: Config; log: Logger }, at: Date): Promise<{ week: string; messages: number }> {
+export async function runDigest(
+  deps: { db: Db; config: Config; log: Logger },
+  at: Date,
+): Promise<{ week: string; messages: number }> {
   const { db, config } = deps;
   const tz = config.timezone;
   const week = weekStartOf(at, tz);
   const calendar = await loadCalendar(db);
   return db.transaction(async (tx) => {
     const roleRows = await tx.select().from(roles);
-    const staff = [...new Set([...roleRows.filter((r) => r.role === 'staff' || r.role === 'admin').map((r) => r.openId), ...config.adminOpenIds])];
-    const supervisors = [...new Set(roleRows.filter((r) => r.role === 'supervisor').map((r) => r.openId))].filter((s) => !staff.includes(s));
+    const staff = [
+      ...new Set([
+        ...roleRows.filter((r) => r.role === 'staff' || r.role === 'admin').map((r) => r.openId),
+        ...config.adminOpenIds,
+      ]),
+    ];
+    const supervisors = [
+      ...new Set(roleRows.filter((r) => r.role === 'supervisor').map((r) => r.openId)),
+    ].filter((s) => !staff.includes(s));
     const messages: OutboxMessage[] = [];
-    const once = async (who: string) => (await tx.insert(deliveryKeys).values({ key: `d:${week}:${who}`, at }).onConflictDoNothing().returning()).length > 0;
+    const once = async (who: string) =>
+      (
+        await tx
+          .insert(deliveryKeys)
+          .values({ key: `d:${week}:${who}`, at })
+          .onConflictDoNothing()
+          .returning()
+      ).length > 0;
     if (staff.length) {
       const all = await buildDigest(tx, { at, config, calendar, scope: '全部承办单位' });
-      for (const s of staff) if (await once(s)) messages.push({ msgType: 'interactive', content: all.card, purpose: 'digest', to: { type: 'open_id', id: s } });
+      for (const s of staff)
+        if (await once(s))
+          messages.push({
+            msgType: 'interactive',
+            content: all.card,
+            purpose: 'digest',
+            to: { type: 'open_id', id: s },
+          });
     }
     for (const s of supervisors) {
       const unitIds = await groupUnitIdsOf(tx, s);
       if (!(await once(s))) continue;
-      const d = await buildDigest(tx, { at, config, calendar, unitIds: unitIds.length ? unitIds : undefined, scope: unitIds.length ? '您所在督导组联系的单位' : '全部承办单位' });
-      messages.push({ msgType: 'interactive', content: d.card, purpose: 'digest', to: { type: 'open_id', id: s } });
+      const d = await buildDigest(tx, {
+        at,
+        config,
+        calendar,
+        unitIds: unitIds.length ? unitIds : undefined,
+        scope: unitIds.length ? '您所在督导组联系的单位' : '全部承办单位',
+      });
+      messages.push({
+        msgType: 'interactive',
+        content: d.card,
+        purpose: 'digest',
+        to: { type: 'open_id', id: s },
+      });
     }
     const today = todayIn(at, tz);
     const open = await tx
-      .select({ id: problems.id, code: problems.code, title: problems.title, state: problems.state, deadline: problems.deadline, unitId: problems.leadUnitId, unit: units.name })
+      .select({
+        id: problems.id,
+        code: problems.code,
+        title: problems.title,
+        state: problems.state,
+        deadline: problems.deadline,
+        unitId: problems.leadUnitId,
+        unit: units.name,
+      })
       .from(problems)
       .innerJoin(units, eq(units.id, problems.leadUnitId))
       .where(inArray(problems.state, OPEN_STATES));
@@ -101,19 +163,36 @@ export async function runDigest(deps: { db: Db; config: Config; log: Logger }, a
     for (const p of open) {
       if (!isOpen(p.state)) continue;
       const e = byUnit.get(p.unitId) ?? { unit: p.unit, items: [] };
-      e.items.push({ problemId: p.id, code: p.code, title: p.title, state: p.state, deadline: p.deadline, overdueWorkdays: today > p.deadline ? calendar.workdaysAfter(p.deadline, today) : 0 });
+      e.items.push({
+        problemId: p.id,
+        code: p.code,
+        title: p.title,
+        state: p.state,
+        deadline: p.deadline,
+        overdueWorkdays: today > p.deadline ? calendar.workdaysAfter(p.deadline, today) : 0,
+      });
       byUnit.set(p.unitId, e);
     }
     for (const c of await tx.select().from(unitContacts)) {
       const e = byUnit.get(c.unitId);
       if (!e) continue;
       const key = `d:${week}:${c.openId}:${c.unitId}`;
-      if (!(await tx.insert(deliveryKeys).values({ key, at }).onConflictDoNothing().returning()).length) continue;
+      if (!(await tx.insert(deliveryKeys).values({ key, at }).onConflictDoNothing().returning()).length)
+        continue;
       e.items.sort((a, b) => b.overdueWorkdays - a.overdueWorkdays || a.deadline.localeCompare(b.deadline));
-      messages.push({ msgType: 'interactive', content: unitWeeklyCard(e.unit, week, e.items), purpose: 'digest_unit', to: { type: 'open_id', id: c.openId } });
+      messages.push({
+        msgType: 'interactive',
+        content: unitWeeklyCard(e.unit, week, e.items),
+        purpose: 'digest_unit',
+        to: { type: 'open_id', id: c.openId },
+      });
     }
     await enqueue(tx, messages);
-    if (!calendar.isConfirmed(today)) deps.log.warn({ action: 'job:digest', today }, 'workday calendar for this year is unconfirmed (statutory fallback)');
+    if (!calendar.isConfirmed(today))
+      deps.log.warn(
+        { action: 'job:digest', today },
+        'workday calendar for this year is unconfirmed (statutory fallback)',
+      );
     return { week, messages: messages.length };
   });
 }

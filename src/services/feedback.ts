@@ -21,7 +21,14 @@ export function newReceiptCode(): string {
 }
 
 export function receiptHash(code: string): string {
-  return createHash('sha256').update(code.trim().toUpperCase().replace(/[^A-Z0-9]/g, '')).digest('hex');
+  return createHash('sha256')
+    .update(
+      code
+        .trim()
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, ''),
+    )
+    .digest('hex');
 }
 
 /**
@@ -29,14 +36,27 @@ export function receiptHash(code: string): string {
  * about who sent it (docs/decisions/0004-anonymity.md). The audit row's actor is 匿名 and its
  * time is the day, not the instant, so it cannot be lined up with other tables' timestamps.
  */
-export async function submitFeedback(tx: Tx, o: { text: string; now: Date; timezone: string }): Promise<{ code: string; id: number }> {
+export async function submitFeedback(
+  tx: Tx,
+  o: { text: string; now: Date; timezone: string },
+): Promise<{ code: string; id: number }> {
   const text = o.text.trim();
   if (!text) throw invalid('请填写反馈内容。');
   if ([...text].length > FEEDBACK_MAX) throw invalid(`反馈内容不能超过 ${FEEDBACK_MAX} 个字。`);
   const code = newReceiptCode();
   const day = todayIn(o.now, o.timezone);
-  const [row] = await tx.insert(anonymousFeedback).values({ receiptHash: receiptHash(code), text, receivedOn: day }).returning({ id: anonymousFeedback.id });
-  await appendAudit(tx, { at: new Date(`${day}T00:00:00Z`), actorOpenId: null, actorName: ANONYMOUS_ACTOR, action: 'feedback.received', subjectType: 'feedback', subjectId: String(row!.id) });
+  const [row] = await tx
+    .insert(anonymousFeedback)
+    .values({ receiptHash: receiptHash(code), text, receivedOn: day })
+    .returning({ id: anonymousFeedback.id });
+  await appendAudit(tx, {
+    at: new Date(`${day}T00:00:00Z`),
+    actorOpenId: null,
+    actorName: ANONYMOUS_ACTOR,
+    action: 'feedback.received',
+    subjectType: 'feedback',
+    subjectId: String(row!.id),
+  });
   return { code, id: row!.id };
 }
 
@@ -45,7 +65,9 @@ export async function sendReceipt(tx: Tx, openId: string, code: string): Promise
   await enqueue(tx, [
     {
       msgType: 'text',
-      content: { text: `您的匿名反馈已收到。回执码：${code}\n请妥善保存，可发送 /反馈查询 ${code} 查询办理情况。本系统不记录反馈人身份。` },
+      content: {
+        text: `您的匿名反馈已收到。回执码：${code}\n请妥善保存，可发送 /反馈查询 ${code} 查询办理情况。本系统不记录反馈人身份。`,
+      },
       purpose: 'anonymous_receipt',
       eraseReceiver: true,
       to: { type: 'open_id', id: openId },
@@ -61,7 +83,10 @@ export interface FeedbackStatus {
 /** What became of a submission, for whoever holds the receipt code. */
 export async function lookupFeedback(conn: Conn, code: string): Promise<string> {
   if (!code.trim()) throw invalid('请提供回执码，如：/反馈查询 ABCD-EFGH-JKMN');
-  const [f] = await conn.select().from(anonymousFeedback).where(eq(anonymousFeedback.receiptHash, receiptHash(code)));
+  const [f] = await conn
+    .select()
+    .from(anonymousFeedback)
+    .where(eq(anonymousFeedback.receiptHash, receiptHash(code)));
   if (!f) throw notFound('未找到该回执码，请核对后重试。');
   const [y, m, d] = f.receivedOn.split('-').map(Number);
   const head = `您于${y}年${m}月${d}日提交的匿名反馈`;
@@ -69,12 +94,18 @@ export async function lookupFeedback(conn: Conn, code: string): Promise<string> 
     const [p] = await conn.select().from(problems).where(eq(problems.id, f.problemId));
     return `${head}已转为督办问题 ${p?.code ?? ''}，当前状态：${p ? STATE_LABEL[p.state as keyof typeof STATE_LABEL] : '—'}。感谢您的反映。`;
   }
-  if (f.status === 'dismissed') return `${head}经研究未予采纳。说明：${f.decisionReason ?? '—'}。感谢您的反映。`;
+  if (f.status === 'dismissed')
+    return `${head}经研究未予采纳。说明：${f.decisionReason ?? '—'}。感谢您的反映。`;
   return `${head}已收到，工作人员正在研究处理，请稍后再查。`;
 }
 
 export async function pendingFeedback(conn: Conn, limit = 10) {
-  return conn.select().from(anonymousFeedback).where(eq(anonymousFeedback.status, 'new')).orderBy(asc(anonymousFeedback.id)).limit(limit);
+  return conn
+    .select()
+    .from(anonymousFeedback)
+    .where(eq(anonymousFeedback.status, 'new'))
+    .orderBy(asc(anonymousFeedback.id))
+    .limit(limit);
 }
 
 async function lockNew(ctx: ServiceCtx, id: number) {
@@ -89,13 +120,28 @@ async function lockNew(ctx: ServiceCtx, id: number) {
  * Turns a submission into a problem (source 线上匿名): the text reaches the unit unaltered as the
  * description; staff give a title and, for anything made public, a redacted public title.
  */
-export async function convertFeedback(ctx: ServiceCtx, id: number, input: Omit<AssignInput, 'description' | 'source'> & { publicTitle?: string }) {
+export async function convertFeedback(
+  ctx: ServiceCtx,
+  id: number,
+  input: Omit<AssignInput, 'description' | 'source'> & { publicTitle?: string },
+) {
   const f = await lockNew(ctx, id);
   const r = await assignProblem(ctx, { ...input, description: f.text, source: '线上匿名' });
   const publicTitle = input.publicTitle?.trim();
   if (publicTitle) await ctx.tx.update(problems).set({ publicTitle }).where(eq(problems.id, r.problem.id));
-  await ctx.tx.update(anonymousFeedback).set({ status: 'converted', problemId: r.problem.id, decidedBy: ctx.actor.openId, decidedAt: ctx.now }).where(eq(anonymousFeedback.id, id));
-  await appendAudit(ctx.tx, { at: ctx.now, actorOpenId: ctx.actor.openId, actorName: ctx.actor.name, action: 'feedback.converted', subjectType: 'feedback', subjectId: String(id), after: { problem: r.problem.code, publicTitle: publicTitle ?? null } });
+  await ctx.tx
+    .update(anonymousFeedback)
+    .set({ status: 'converted', problemId: r.problem.id, decidedBy: ctx.actor.openId, decidedAt: ctx.now })
+    .where(eq(anonymousFeedback.id, id));
+  await appendAudit(ctx.tx, {
+    at: ctx.now,
+    actorOpenId: ctx.actor.openId,
+    actorName: ctx.actor.name,
+    action: 'feedback.converted',
+    subjectType: 'feedback',
+    subjectId: String(id),
+    after: { problem: r.problem.code, publicTitle: publicTitle ?? null },
+  });
   return r;
 }
 
@@ -103,7 +149,22 @@ export async function dismissFeedback(ctx: ServiceCtx, id: number, reason: unkno
   const f = await lockNew(ctx, id);
   const why = typeof reason === 'string' ? reason.trim() : '';
   if (!why) throw invalid('请填写不予采纳的理由（将告知反馈人）。');
-  await ctx.tx.update(anonymousFeedback).set({ status: 'dismissed', decisionReason: why.slice(0, 500), decidedBy: ctx.actor.openId, decidedAt: ctx.now }).where(eq(anonymousFeedback.id, f.id));
-  await appendAudit(ctx.tx, { at: ctx.now, actorOpenId: ctx.actor.openId, actorName: ctx.actor.name, action: 'feedback.dismissed', subjectType: 'feedback', subjectId: String(id), after: { reason: why } });
+  await ctx.tx
+    .update(anonymousFeedback)
+    .set({
+      status: 'dismissed',
+      decisionReason: why.slice(0, 500),
+      decidedBy: ctx.actor.openId,
+      decidedAt: ctx.now,
+    })
+    .where(eq(anonymousFeedback.id, f.id));
+  await appendAudit(ctx.tx, {
+    at: ctx.now,
+    actorOpenId: ctx.actor.openId,
+    actorName: ctx.actor.name,
+    action: 'feedback.dismissed',
+    subjectType: 'feedback',
+    subjectId: String(id),
+    after: { reason: why },
+  });
 }
-

@@ -8,12 +8,23 @@ import { resolveName } from './people.js';
  * A person named in a command: an @mention, an e-mail address or a mobile number (looked up
  * through the contact API), or an open_id. In a one-to-one chat there is nobody to @.
  */
-export async function resolvePerson(conn: Conn, directory: Directory, msg: Pick<IncomingMessage, 'mentions'>, token: string, now: Date): Promise<{ openId: string; name: string }> {
+export async function resolvePerson(
+  conn: Conn,
+  directory: Directory,
+  msg: Pick<IncomingMessage, 'mentions'>,
+  token: string,
+  now: Date,
+): Promise<{ openId: string; name: string }> {
   const t = token.trim();
   if (t.startsWith('@')) {
-    const m = msg.mentions.find((x) => `@${x.name}` === t) ?? (msg.mentions.length === 1 ? msg.mentions[0] : undefined);
+    const m =
+      msg.mentions.find((x) => `@${x.name}` === t) ??
+      (msg.mentions.length === 1 ? msg.mentions[0] : undefined);
     if (!m) throw invalid(`无法识别「${t}」，请 @ 该人员，或写其邮箱、手机号。`);
-    return { openId: m.openId, name: await resolveName(conn, directory, m.openId, { fallbackName: m.name, now }) };
+    return {
+      openId: m.openId,
+      name: await resolveName(conn, directory, m.openId, { fallbackName: m.name, now }),
+    };
   }
   let openId: string | undefined;
   if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t)) {

@@ -1,8 +1,15 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { deliveryKeys, groupMembers, problemRequests, problems, roles, supervisionGroups, unitContacts } from '../../db/schema/index.js';
 import { type ReminderLine, reminderCard } from '../../cards/reminder.js';
+import {
+  groupMembers,
+  problemRequests,
+  problems,
+  roles,
+  supervisionGroups,
+  unitContacts,
+} from '../../db/schema/index.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db.js';
+import { type Db, rowsOf } from '../db.js';
 import { todayIn } from '../domain/dates.js';
 import { OPEN_STATES } from '../domain/problem.js';
 import { type ReminderItem, remindersFor } from '../domain/reminders.js';
@@ -18,14 +25,18 @@ export interface ReminderRun {
   messages: number;
 }
 
-const CHUNK = 1000;
+const CHUNK = 200;
 
 /**
- * The daily sweep: decides every reminder, keeps only those not yet sent today (delivery_keys),
+ * The daily sweep: decides every reminder, keeps only those not yet sent today (a delivery_keys
+ * row per problem, kind and day),
  * and enqueues one message per person, all in one transaction under an advisory lock, so a
  * second run or a second instance sends nothing twice.
  */
-export async function runReminders(deps: { db: Db; config: Config; log: Logger }, at: Date): Promise<ReminderRun> {
+export async function runReminders(
+  deps: { db: Db; config: Config; log: Logger },
+  at: Date,
+): Promise<ReminderRun> {
   const { db, config } = deps;
   const tz = config.timezone;
   const today = todayIn(at, tz);
@@ -34,7 +45,11 @@ export async function runReminders(deps: { db: Db; config: Config; log: Logger }
     deps.log.info({ action: 'job:reminders', today, outcome: 'skipped' }, `${today} 不是工作日，不发送提醒`);
     return { today, skipped: `${today} 不是工作日，不发送提醒`, problems: 0, items: 0, messages: 0 };
   }
-  if (!calendar.isConfirmed(today)) deps.log.warn({ action: 'job:reminders', today }, 'workday calendar for this year is unconfirmed (statutory fallback)');
+  if (!calendar.isConfirmed(today))
+    deps.log.warn(
+      { action: 'job:reminders', today },
+      'workday calendar for this year is unconfirmed (statutory fallback)',
+    );
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(727002)`);
     const rows = await tx
@@ -54,22 +69,51 @@ export async function runReminders(deps: { db: Db; config: Config; log: Logger }
       .from(problems)
       .where(inArray(problems.state, OPEN_STATES));
     const pending = await tx
-      .select({ problemId: problemRequests.problemId, kind: problemRequests.kind, at: problemRequests.requestedAt })
+      .select({
+        problemId: problemRequests.problemId,
+        kind: problemRequests.kind,
+        at: problemRequests.requestedAt,
+      })
       .from(problemRequests)
       .where(eq(problemRequests.status, 'pending'));
     const pendingBy = new Map<number, { kind: string; day: string }[]>();
-    for (const r of pending) pendingBy.set(r.problemId, [...(pendingBy.get(r.problemId) ?? []), { kind: r.kind, day: todayIn(r.at, tz) }]);
+    for (const r of pending)
+      pendingBy.set(r.problemId, [
+        ...(pendingBy.get(r.problemId) ?? []),
+        { kind: r.kind, day: todayIn(r.at, tz) },
+      ]);
     const contacts = new Map<number, string[]>();
-    for (const c of await tx.select().from(unitContacts)) contacts.set(c.unitId, [...(contacts.get(c.unitId) ?? []), c.openId]);
+    for (const c of await tx.select().from(unitContacts))
+      contacts.set(c.unitId, [...(contacts.get(c.unitId) ?? []), c.openId]);
     const roleRows = await tx.select().from(roles);
     const supervisorSet = new Set(roleRows.filter((r) => r.role === 'supervisor').map((r) => r.openId));
-    const admins = [...new Set([...roleRows.filter((r) => r.role === 'admin').map((r) => r.openId), ...config.adminOpenIds])];
-    const staff = [...new Set([...roleRows.filter((r) => r.role === 'staff').map((r) => r.openId), ...admins])];
+    const admins = [
+      ...new Set([
+        ...roleRows.filter((r) => r.role === 'admin').map((r) => r.openId),
+        ...config.adminOpenIds,
+      ]),
+    ];
+    const staff = [
+      ...new Set([...roleRows.filter((r) => r.role === 'staff').map((r) => r.openId), ...admins]),
+    ];
     const members = new Map<number, string[]>();
-    for (const m of await tx.select().from(groupMembers)) if (supervisorSet.has(m.openId)) members.set(m.groupId, [...(members.get(m.groupId) ?? []), m.openId]);
-    const chats = new Map((await tx.select({ id: supervisionGroups.id, chatId: supervisionGroups.chatId }).from(supervisionGroups)).map((g) => [g.id, g.chatId]));
+    for (const m of await tx.select().from(groupMembers))
+      if (supervisorSet.has(m.openId)) members.set(m.groupId, [...(members.get(m.groupId) ?? []), m.openId]);
+    const chats = new Map(
+      (
+        await tx
+          .select({ id: supervisionGroups.id, chatId: supervisionGroups.chatId })
+          .from(supervisionGroups)
+      ).map((g) => [g.id, g.chatId]),
+    );
 
-    type Pending = { key: string; to: string; toChat: boolean; problem: (typeof rows)[number]; item: ReminderItem };
+    type Pending = {
+      key: string;
+      to: string;
+      toChat: boolean;
+      problem: (typeof rows)[number];
+      item: ReminderItem;
+    };
     const wanted: Pending[] = [];
     for (const p of rows) {
       const items = remindersFor(
@@ -95,17 +139,26 @@ export async function runReminders(deps: { db: Db; config: Config; log: Logger }
           to = [chats.get(p.groupId)!];
           toChat = true;
         } else to = p.groupId === null ? [...supervisorSet] : (members.get(p.groupId) ?? []);
-        for (const id of to) wanted.push({ key: `r:${p.id}:${item.kind}:${today}:${id}`, to: id, toChat, problem: p, item });
+        // CONTRACT.md: a problem is reminded at most once per kind per day.
+        const key = `r:${p.id}:${item.kind}:${today}`;
+        for (const id of to) wanted.push({ key, to: id, toChat, problem: p, item });
       }
     }
-    // Keep only what was not sent today: the keys this transaction manages to insert.
-    const won = new Set<string>();
-    for (let i = 0; i < wanted.length; i += CHUNK) {
-      const chunk = [...new Set(wanted.slice(i, i + CHUNK).map((w) => w.key))];
-      const inserted = await tx.insert(deliveryKeys).values(chunk.map((key) => ({ key, at }))).onConflictDoNothing().returning({ key: deliveryKeys.key });
-      for (const r of inserted) won.add(r.key);
-    }
-    const byPerson = new Map<string, { toChat: boolean; lines: Map<number, ReminderLine>; reported: boolean }>();
+    // Keep only what was not sent today: the keys this transaction manages to insert. One
+    // statement with the keys as a single JSON parameter (no bind-parameter limit, no chunks).
+    const keys = [...new Set(wanted.map((w) => w.key))];
+    const inserted = keys.length
+      ? rowsOf<{ key: string }>(
+          await tx.execute(
+            sql`insert into delivery_keys (key, at) select k, ${at.toISOString()}::timestamptz from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) k on conflict do nothing returning key`,
+          ),
+        )
+      : [];
+    const won = new Set(inserted.map((r) => r.key));
+    const byPerson = new Map<
+      string,
+      { toChat: boolean; lines: Map<number, ReminderLine>; reported: boolean }
+    >();
     for (const w of wanted) {
       if (!won.has(w.key)) continue;
       const entry = byPerson.get(w.to) ?? { toChat: w.toChat, lines: new Map(), reported: false };
@@ -118,7 +171,8 @@ export async function runReminders(deps: { db: Db; config: Config; log: Logger }
         canAcknowledge: false,
         canProgress: false,
       };
-      if (!line.reasons.some((r) => r.kind === w.item.kind)) line.reasons.push({ kind: w.item.kind, workdays: w.item.workdays });
+      if (!line.reasons.some((r) => r.kind === w.item.kind))
+        line.reasons.push({ kind: w.item.kind, workdays: w.item.workdays });
       if (w.item.audience === 'lead_contacts') {
         line.canAcknowledge ||= w.problem.state === 'assigned';
         line.canProgress ||= w.problem.state === 'acknowledged' || w.problem.state === 'in_progress';
@@ -129,7 +183,9 @@ export async function runReminders(deps: { db: Db; config: Config; log: Logger }
     }
     const messages: OutboxMessage[] = [];
     for (const [to, e] of byPerson) {
-      const lines = [...e.lines.values()].sort((a, b) => a.deadline.localeCompare(b.deadline) || a.code.localeCompare(b.code));
+      const lines = [...e.lines.values()].sort(
+        (a, b) => a.deadline.localeCompare(b.deadline) || a.code.localeCompare(b.code),
+      );
       const unconfirmed = lines.some((l) => !calendar.isConfirmed(l.deadline));
       messages.push({
         msgType: 'interactive',
@@ -142,4 +198,3 @@ export async function runReminders(deps: { db: Db; config: Config; log: Logger }
     return { today, problems: rows.length, items: won.size, messages: messages.length };
   });
 }
-

@@ -21,7 +21,9 @@ export async function resolveUnit(conn: Conn, name: string, all?: UnitRow[]): Pr
   const hit = list.find((u) => unitLabels(u).includes(n));
   if (hit) return hit;
   const near = closest(n, list.flatMap(unitLabels));
-  throw notFound(`未找到单位「${n}」。${near.length ? `您是否要找：${near.join('、')}？` : '请先用 /单位 添加 <名称> 添加该单位。'}`);
+  throw notFound(
+    `未找到单位「${n}」。${near.length ? `您是否要找：${near.join('、')}？` : '请先用 /单位 添加 <名称> 添加该单位。'}`,
+  );
 }
 
 export async function allUnits(conn: Conn): Promise<UnitRow[]> {

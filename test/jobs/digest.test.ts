@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cardBytes, CARD_LIMIT_BYTES } from '../../cards/kit.js';
+import { CARD_LIMIT_BYTES, cardBytes } from '../../cards/kit.js';
 import { problems, units } from '../../db/schema/index.js';
 import { auditHeadHash } from '../../src/audit/chain.js';
 import { WorkdayCalendar } from '../../src/domain/calendar.js';
@@ -25,18 +25,57 @@ describe('digest figures (hand-computed)', () => {
   });
   const rows: DigestRow[] = [
     // 市教育局: 4 problems — 1 closed this week, 1 closed long ago, 1 overdue (deadline Fri 11-20 → Mon 23, Tue 24, Wed 25, Thu 26 = 4 workdays), 1 withdrawn.
-    row({ code: 'A1', unit: '市教育局', state: 'closed', acknowledgedAt: at('2026-10-02'), closedAt: at('2026-11-24') }),
-    row({ code: 'A2', unit: '市教育局', state: 'closed', acknowledgedAt: at('2026-10-09'), closedAt: at('2026-10-20') }),
-    row({ code: 'A3', unit: '市教育局', state: 'in_progress', deadline: '2026-11-20', acknowledgedAt: at('2026-10-05') }),
+    row({
+      code: 'A1',
+      unit: '市教育局',
+      state: 'closed',
+      acknowledgedAt: at('2026-10-02'),
+      closedAt: at('2026-11-24'),
+    }),
+    row({
+      code: 'A2',
+      unit: '市教育局',
+      state: 'closed',
+      acknowledgedAt: at('2026-10-09'),
+      closedAt: at('2026-10-20'),
+    }),
+    row({
+      code: 'A3',
+      unit: '市教育局',
+      state: 'in_progress',
+      deadline: '2026-11-20',
+      acknowledgedAt: at('2026-10-05'),
+    }),
     row({ code: 'A4', unit: '市教育局', state: 'withdrawn' }),
     // 市卫健局: 2 problems — new this week, one assigned (overdue by 1: deadline 11-25), one acknowledged.
-    row({ code: 'B1', unit: '市卫健局', state: 'assigned', deadline: '2026-11-25', createdAt: at('2026-11-20'), assignedAt: at('2026-11-20') }),
-    row({ code: 'B2', unit: '市卫健局', state: 'acknowledged', createdAt: at('2026-11-23'), assignedAt: at('2026-11-23'), acknowledgedAt: at('2026-11-25') }),
+    row({
+      code: 'B1',
+      unit: '市卫健局',
+      state: 'assigned',
+      deadline: '2026-11-25',
+      createdAt: at('2026-11-20'),
+      assignedAt: at('2026-11-20'),
+    }),
+    row({
+      code: 'B2',
+      unit: '市卫健局',
+      state: 'acknowledged',
+      createdAt: at('2026-11-23'),
+      assignedAt: at('2026-11-23'),
+      acknowledgedAt: at('2026-11-25'),
+    }),
   ];
   const f = digestFigures(rows, now, 'Asia/Shanghai', cal);
 
   it('counts per state, 未销号, new and closed this week', () => {
-    expect(f.byState).toEqual({ assigned: 1, acknowledged: 1, in_progress: 1, closure_requested: 0, closed: 2, withdrawn: 1 });
+    expect(f.byState).toEqual({
+      assigned: 1,
+      acknowledged: 1,
+      in_progress: 1,
+      closure_requested: 0,
+      closed: 2,
+      withdrawn: 1,
+    });
     expect(f.notClosed).toBe(3);
     expect(f.newThisWeek).toBe(2);
     expect(f.closedThisWeek).toBe(1);
@@ -55,6 +94,18 @@ describe('digest figures (hand-computed)', () => {
     expect(health).toMatchObject({ total: 2, open: 2, closed: 0, overdue: 1, closedRate: 0 });
     // 11-23 (Mon) → 11-25 (Wed) = 2 workdays.
     expect(health.avgAckWorkdays).toBe(2);
+  });
+
+  it('counts a problem overdue from the day after its deadline, even on a weekend', () => {
+    // Deadline Friday 2026-11-27, seen on Saturday 11-28: overdue, 0 workdays late.
+    const weekend = digestFigures(
+      [row({ code: 'W1', unit: '市民政局', state: 'acknowledged', deadline: '2026-11-27' })],
+      at('2026-11-28'),
+      'Asia/Shanghai',
+      cal,
+    );
+    expect(weekend.overdue).toBe(1);
+    expect(weekend.mostOverdue[0]).toMatchObject({ code: 'W1', workdays: 0 });
   });
 
   it('lists the most overdue first', () => {
@@ -96,10 +147,24 @@ describe('digest job and /周报', () => {
     const elements = (staff.json as { body: { elements: Record<string, unknown>[] } }).body.elements;
     const chart = elements.find((e) => e.tag === 'chart')!;
     expect(chart).toBeDefined();
-    const spec = chart.chart_spec as { type: string; xField: string; yField: string; seriesField: string; data: { values: { unit: string; state: string; count: number }[] }[] };
-    expect(spec).toMatchObject({ type: 'bar', xField: 'unit', yField: 'count', seriesField: 'state', stack: true });
+    const spec = chart.chart_spec as {
+      type: string;
+      xField: string;
+      yField: string;
+      seriesField: string;
+      data: { values: { unit: string; state: string; count: number }[] }[];
+    };
+    expect(spec).toMatchObject({
+      type: 'bar',
+      xField: 'unit',
+      yField: 'count',
+      seriesField: 'state',
+      stack: true,
+    });
     const values = spec.data[0]!.values;
-    expect(values.filter((v) => v.unit === '市人力资源和社会保障局').reduce((s, v) => s + v.count, 0)).toBe(1);
+    expect(values.filter((v) => v.unit === '市人力资源和社会保障局').reduce((s, v) => s + v.count, 0)).toBe(
+      1,
+    );
     expect(JSON.stringify(spec)).not.toMatch(/function|=>/);
     expect(got.some((m) => m.receiveId === P.admin && m.text.includes('督办周报'))).toBe(true);
     const unitList = got.find((m) => m.receiveId === P.lead1)!;
@@ -123,7 +188,11 @@ describe('digest job and /周报', () => {
     const db = h.database.db;
     const inserted = await db
       .insert(units)
-      .values(Array.from({ length: 250 }, (_, i) => ({ name: `测试单位${String(i).padStart(3, '0')}号（名称较长的市直部门）` })))
+      .values(
+        Array.from({ length: 250 }, (_, i) => ({
+          name: `测试单位${String(i).padStart(3, '0')}号（名称较长的市直部门）`,
+        })),
+      )
       .returning({ id: units.id });
     await db.insert(problems).values(
       Array.from({ length: 1000 }, (_, i) => ({
@@ -136,7 +205,12 @@ describe('digest job and /周报', () => {
         state: ['assigned', 'in_progress', 'closed'][i % 3]!,
       })),
     );
-    const d = await buildDigest(db, { at: at('2026-11-26'), config: h.service.deps.config, calendar: cal, scope: '全部承办单位' });
+    const d = await buildDigest(db, {
+      at: at('2026-11-26'),
+      config: h.service.deps.config,
+      calendar: cal,
+      scope: '全部承办单位',
+    });
     expect(d.figures.total).toBeGreaterThanOrEqual(1000);
     expect(cardBytes(d.card)).toBeLessThan(CARD_LIMIT_BYTES);
     const text = JSON.stringify(d.card);

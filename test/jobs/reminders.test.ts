@@ -43,7 +43,8 @@ async function remind(day: string) {
   return { result, got, to };
 }
 
-const problemId = async (code: string) => (await h.database.db.select().from(problems).where(eq(problems.code, code)))[0]!.id;
+const problemId = async (code: string) =>
+  (await h.database.db.select().from(problems).where(eq(problems.code, code)))[0]!.id;
 
 describe('reminders', () => {
   it('does nothing on a non-workday and says so', async () => {
@@ -52,7 +53,10 @@ describe('reminders', () => {
     expect(sat.result.skipped).toContain('不是工作日');
     expect(sat.got).toHaveLength(0);
     // Sunday 2026-09-20 was a make-up workday (调休): the job runs then.
-    const madeUp = await runReminders({ db: h.database.db, config: h.service.deps.config, log: createLogger('silent') }, at('2026-09-20'));
+    const madeUp = await runReminders(
+      { db: h.database.db, config: h.service.deps.config, log: createLogger('silent') },
+      at('2026-09-20'),
+    );
     expect(madeUp.skipped).toBeUndefined();
   });
 
@@ -108,7 +112,10 @@ describe('reminders', () => {
     await press(h, P.lead1, cardOf(h, P.lead1, code), '签收');
     await h.dispatch();
     now = at('2026-11-05');
-    await press(h, P.lead1, cardOf(h, P.lead1, code), '申请延期', { new_deadline: '2026-12-31', reason: '需财政配套' });
+    await press(h, P.lead1, cardOf(h, P.lead1, code), '申请延期', {
+      new_deadline: '2026-12-31',
+      reason: '需财政配套',
+    });
     await h.dispatch();
     h.drain();
     const day1 = await remind('2026-11-06');
@@ -130,7 +137,11 @@ describe('reminders', () => {
   it('sends nothing for a closed or withdrawn problem', async () => {
     const code = await assignOn('2026-11-02', '已撤销 单位:市人社局 期限:2026-11-03');
     const id = await problemId(code);
-    await h.click(P.staff, { messageId: 'om_w', value: { action: 'p.withdraw', pid: id }, formValue: { reason: '重复' } });
+    await h.click(P.staff, {
+      messageId: 'om_w',
+      value: { action: 'p.withdraw', pid: id },
+      formValue: { reason: '重复' },
+    });
     await h.dispatch();
     h.drain();
     expect((await remind('2026-11-10')).got.some((m) => m.text.includes(code))).toBe(false);
@@ -144,7 +155,9 @@ describe('reminders', () => {
     h.drain();
     expect((await remind('2026-10-23')).got.some((m) => m.text.includes(code))).toBe(false);
     const r = await remind('2026-10-26');
-    expect(r.to(P.lead2).find((m) => m.text.includes(code))!.text).toContain('长期整改已 10 个工作日未反馈进展');
+    expect(r.to(P.lead2).find((m) => m.text.includes(code))!.text).toContain(
+      '长期整改已 10 个工作日未反馈进展',
+    );
   });
 });
 
@@ -162,7 +175,10 @@ describe.runIf(onPostgres())('two instances on PostgreSQL', () => {
       expect(a.messages + b.messages).toBeGreaterThan(0);
       expect(Math.min(a.messages, b.messages)).toBe(0);
       await h.dispatch();
-      const got = h.drain().map(read).filter((m) => m.receiveId === P.co && m.text.includes(code));
+      const got = h
+        .drain()
+        .map(read)
+        .filter((m) => m.receiveId === P.co && m.text.includes(code));
       expect(got).toHaveLength(1);
     } finally {
       await second.close();

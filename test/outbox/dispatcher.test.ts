@@ -191,8 +191,12 @@ describe('outbox dispatcher', () => {
     await d.runOnce();
     const times = h.fake.sentTo('ou_bob').map((m) => m.at);
     expect(times).toHaveLength(12);
-    for (let i = 5; i < times.length; i++) // Timers jitter by a few ms; without pacing all 12 would arrive within ~50 ms.
-    expect(times[i]! - times[i - 5]!).toBeGreaterThanOrEqual(900);
+    for (
+      let i = 5;
+      i < times.length;
+      i++ // Timers jitter by a few ms; without pacing all 12 would arrive within ~50 ms.
+    )
+      expect(times[i]! - times[i - 5]!).toBeGreaterThanOrEqual(900);
     // In order.
     expect(h.fake.sentTo('ou_bob').map((m) => (m.json as { text: string }).text)).toEqual(
       Array.from({ length: 12 }, (_, i) => `第${i + 1}条`),

@@ -27,7 +27,11 @@ async function kept() {
 }
 
 function receiptOf(to: string) {
-  const m = h.fake.sentTo(to).map(read).reverse().find((x) => x.text.includes('回执码'));
+  const m = h.fake
+    .sentTo(to)
+    .map(read)
+    .reverse()
+    .find((x) => x.text.includes('回执码'));
   return /回执码：([A-Z0-9-]{14})/.exec(m?.text ?? '')?.[1];
 }
 
@@ -45,7 +49,8 @@ describe('anonymous feedback in chat', () => {
     const k = await kept();
     expect(k.db).toContain(TEXT);
     // The sender's /我是谁 left their name on file; that row must not tie them to the feedback.
-    for (const id of ids) expect({ id, hits: k.db.split(id).length - 1 }).toEqual({ id, hits: hitsBefore.get(id) });
+    for (const id of ids)
+      expect({ id, hits: k.db.split(id).length - 1 }).toEqual({ id, hits: hitsBefore.get(id) });
     expect(k.db).not.toContain('om_anon_msg_1');
     expect(k.log).not.toContain('om_anon_msg_1');
     for (const id of ids) expect(k.log.includes(id) ? `${id} in log` : 'ok').toBe('ok');
@@ -62,12 +67,21 @@ describe('anonymous feedback in chat', () => {
     await h.dispatch();
     const k = await kept();
     expect(k.db).toContain('第二条匿名反馈');
-    for (const id of [other, 'on_anon_refused_9c1b', 'u_anon_refused_9c1b', `oc_p2p_${other}`, 'om_anon_msg_2']) {
+    for (const id of [
+      other,
+      'on_anon_refused_9c1b',
+      'u_anon_refused_9c1b',
+      `oc_p2p_${other}`,
+      'om_anon_msg_2',
+    ]) {
       expect(k.db.includes(id) ? `${id} in db` : 'ok').toBe('ok');
       expect(k.log.includes(id) ? `${id} in log` : 'ok').toBe('ok');
     }
     // Staff are told a receipt failed, without naming anyone.
-    const notice = h.fake.sentTo(P.staff).map(read).find((m) => m.text.includes('消息未送达'));
+    const notice = h.fake
+      .sentTo(P.staff)
+      .map(read)
+      .find((m) => m.text.includes('消息未送达'));
     expect(notice?.text).toContain('匿名回执');
   });
 
@@ -86,14 +100,27 @@ describe('anonymous feedback in chat', () => {
     expect((await ask(h, P.stranger, `/反馈查询 ${code}`)).text).toContain('正在研究处理');
     expect((await ask(h, P.stranger, '/反馈查询 AAAA-BBBB-CCCC')).text).toContain('未找到该回执码');
     const leads = await ask(h, P.staff, '/线索');
-    const cards = [leads, ...h.drain().map(read).filter((m) => m.text.includes('匿名反馈 #'))];
+    const cards = [
+      leads,
+      ...h
+        .drain()
+        .map(read)
+        .filter((m) => m.text.includes('匿名反馈 #')),
+    ];
     const mine = cards.find((c) => c.text.includes('（第三条）'))!;
     expect(mine).toBeDefined();
     const convert = mine.buttons.find((b) => b.label === '转为问题')!;
     const r = await h.click(P.staff, {
       messageId: mine.messageId,
       value: convert.value,
-      formValue: { title: '营业执照办理要求重复提交材料', public_title: '某街道窗口营业执照办理材料重复提交', lead_unit: '市人社局', deadline: '2026-12-31 +0800', category: '政务服务环境', timeliness: '立行立改' },
+      formValue: {
+        title: '营业执照办理要求重复提交材料',
+        public_title: '某街道窗口营业执照办理材料重复提交',
+        lead_unit: '市人社局',
+        deadline: '2026-12-31 +0800',
+        category: '政务服务环境',
+        timeliness: '立行立改',
+      },
     });
     expect(r.body.toast?.content).toMatch(/已转为 DB-2026-\d{3}/);
     const problemCode = /DB-2026-\d{3}/.exec(r.body.toast!.content)![0];
@@ -103,7 +130,11 @@ describe('anonymous feedback in chat', () => {
     expect(cardOf(h, P.lead1, problemCode).text).toContain('来源：线上匿名');
     expect((await ask(h, P.stranger, `/反馈查询 ${code}`)).text).toContain(`已转为督办问题 ${problemCode}`);
     // Only staff may triage.
-    const denied = await h.click(P.lead1, { messageId: mine.messageId, value: convert.value, formValue: { title: 'x' } });
+    const denied = await h.click(P.lead1, {
+      messageId: mine.messageId,
+      value: convert.value,
+      formValue: { title: 'x' },
+    });
     expect(denied.body.toast?.type).toBe('error');
   });
 
@@ -112,11 +143,20 @@ describe('anonymous feedback in chat', () => {
     await h.dispatch();
     const code = receiptOf(SENDER)!;
     await ask(h, P.staff, '/线索');
-    const card = [...h.fake.messages].reverse().map(read).find((m) => m.text.includes('不属于营商环境的问题'))!;
+    const card = [...h.fake.messages]
+      .reverse()
+      .map(read)
+      .find((m) => m.text.includes('不属于营商环境的问题'))!;
     const dismiss = card.buttons.find((b) => b.label === '不予采纳')!;
-    const r = await h.click(P.staff, { messageId: card.messageId, value: dismiss.value, formValue: { reason: '已转交信访部门处理' } });
+    const r = await h.click(P.staff, {
+      messageId: card.messageId,
+      value: dismiss.value,
+      formValue: { reason: '已转交信访部门处理' },
+    });
     expect(r.body.toast?.type).toBe('success');
-    expect((await ask(h, P.stranger, `/反馈查询 ${code}`)).text).toContain('未予采纳。说明：已转交信访部门处理');
+    expect((await ask(h, P.stranger, `/反馈查询 ${code}`)).text).toContain(
+      '未予采纳。说明：已转交信访部门处理',
+    );
   });
 });
 
@@ -126,19 +166,28 @@ describe('the web form', () => {
     expect(page).toContain('匿名反馈');
     const token = /name="token" value="([^"]+)"/.exec(page)![1]!;
     const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-      fetch(`${h.url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+      fetch(`${h.url}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(body),
+      });
     // Too fast (a bot): refused.
     const fast = await post({ action: 'submit', token, text: '网页匿名反馈' });
     expect(fast.status).toBe(400);
     expect(await fast.text()).toContain('提交过快');
     now = new Date(now.getTime() + 10_000);
-    const ok = await post({ action: 'submit', token, text: '网页匿名反馈：开发区用电报装周期长' }, { 'x-forwarded-for': '203.0.113.77', 'user-agent': 'TestBrowser/1.0' });
+    const ok = await post(
+      { action: 'submit', token, text: '网页匿名反馈：开发区用电报装周期长' },
+      { 'x-forwarded-for': '203.0.113.77', 'user-agent': 'TestBrowser/1.0' },
+    );
     expect(ok.status).toBe(200);
     const code = /class="code">([A-Z0-9-]+)</.exec(await ok.text())![1]!;
     // The same token again: refused.
     expect((await post({ action: 'submit', token, text: '重放' })).status).toBe(400);
     // Honeypot.
-    expect((await post({ action: 'submit', token: 'x', text: 'spam', website: 'http://spam' })).status).toBe(400);
+    expect((await post({ action: 'submit', token: 'x', text: 'spam', website: 'http://spam' })).status).toBe(
+      400,
+    );
     const look = await post({ action: 'lookup', code });
     expect(await look.text()).toContain('已收到');
     const k = await kept();

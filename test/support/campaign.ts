@@ -27,7 +27,12 @@ export function read(m: FakeMessage): ReadMessage {
 }
 
 /** Sends a command and returns the bot's reply to it, read. */
-export async function ask(h: Harness, who: string, text: string, extra: Parameters<Harness['say']>[2] = {}): Promise<ReadMessage> {
+export async function ask(
+  h: Harness,
+  who: string,
+  text: string,
+  extra: Parameters<Harness['say']>[2] = {},
+): Promise<ReadMessage> {
   const messageId = `om_cmd_${Math.random().toString(16).slice(2)}`;
   const res = await h.say(who, text, { messageId, ...extra });
   if (res.status !== 200) throw new Error(`${text} → HTTP ${res.status}`);
@@ -48,7 +53,13 @@ export async function setupCampaign(h: Harness): Promise<void> {
     [P.other, '陈静'],
     [P.stranger, '路人甲'],
   ];
-  for (const [id, name] of names) h.fake.addUser({ open_id: id, name, email: EMAIL(id), mobile: `+861380000${names.findIndex((x) => x[0] === id)}000` });
+  for (const [id, name] of names)
+    h.fake.addUser({
+      open_id: id,
+      name,
+      email: EMAIL(id),
+      mobile: `+861380000${names.findIndex((x) => x[0] === id)}000`,
+    });
   const cmds: [string, string][] = [
     [P.admin, `/角色 工作人员 ${EMAIL(P.staff)}`],
     [P.admin, `/角色 督导 ${EMAIL(P.sup)}`],
@@ -69,7 +80,9 @@ export async function setupCampaign(h: Harness): Promise<void> {
 
 /** The newest card (sent or patched) a person holds about a problem code. */
 export function cardOf(h: Harness, who: string, code: string): ReadMessage {
-  const cards = h.fake.messages.filter((m) => m.msgType === 'interactive' && (m.receiveId === who || m.chatId === `oc_p2p_${who}`));
+  const cards = h.fake.messages.filter(
+    (m) => m.msgType === 'interactive' && (m.receiveId === who || m.chatId === `oc_p2p_${who}`),
+  );
   for (const m of [...cards].reverse()) {
     const latest = { ...m, content: JSON.stringify(h.fake.latest(m.messageId) ?? m.json) };
     const r = read(latest);
@@ -79,7 +92,13 @@ export function cardOf(h: Harness, who: string, code: string): ReadMessage {
 }
 
 /** Clicks a button by its label on a card; with formValue, opens the form first, then submits it. */
-export async function press(h: Harness, who: string, card: ReadMessage, label: string, formValue?: Record<string, unknown>): Promise<CardAnswer> {
+export async function press(
+  h: Harness,
+  who: string,
+  card: ReadMessage,
+  label: string,
+  formValue?: Record<string, unknown>,
+): Promise<CardAnswer> {
   const b = card.buttons.find((x) => x.label === label);
   if (!b) throw new Error(`no button ${label} on card: ${card.buttons.map((x) => x.label).join(',')}`);
   const r = await h.click(who, { messageId: card.messageId, value: b.value });

@@ -38,7 +38,13 @@ export const triageCommand: CommandSpec = {
     const items = await pendingFeedback(ctx.tx, 10);
     if (!items.length) return { text: '暂无待处理的匿名反馈。' };
     const names = (await allUnits(ctx.tx)).map((u) => u.name);
-    for (const f of items.slice(1)) ctx.send({ msgType: 'interactive', content: triageCard(f, names), purpose: 'triage', to: { type: 'open_id', id: ctx.actor.openId } });
+    for (const f of items.slice(1))
+      ctx.send({
+        msgType: 'interactive',
+        content: triageCard(f, names),
+        purpose: 'triage',
+        to: { type: 'open_id', id: ctx.actor.openId },
+      });
     return { card: triageCard(items[0]!, names) };
   },
 };

@@ -1,13 +1,15 @@
 import type { CommandSpec } from '../context.js';
 import { assignCommand } from './assign.js';
-import { digestCommand } from './digest.js';
-import { evaluatedUnitsCommand, pollCommand, reinspectCommand, voteCommand } from './evaluation.js';
-import { anonymousCommand, feedbackLookupCommand, triageCommand } from './feedback.js';
 import { auditCommand } from './audit.js';
 import { calendarCommand } from './calendar.js';
+import { digestCommand } from './digest.js';
+import { evaluatedUnitsCommand, pollCommand, reinspectCommand, voteCommand } from './evaluation.js';
+import { exportCommand, importTemplateCommand } from './export.js';
+import { anonymousCommand, feedbackLookupCommand, triageCommand } from './feedback.js';
 import { groupCommand } from './group.js';
 import { helpCommand } from './help.js';
 import { listCommand } from './list.js';
+import { publishCommand } from './publish.js';
 import { roleCommand } from './role.js';
 import { showCommand } from './show.js';
 import { rankCommand, statsCommand } from './stats.js';
@@ -30,7 +32,9 @@ COMMANDS.push(
 );
 COMMANDS.push(showCommand, listCommand, statsCommand, rankCommand, groupCommand, auditCommand);
 COMMANDS.push(calendarCommand);
+COMMANDS.push(exportCommand, importTemplateCommand);
 COMMANDS.push(evaluatedUnitsCommand, pollCommand, voteCommand, reinspectCommand);
+COMMANDS.push(publishCommand);
 
 const byName = new Map<string, CommandSpec>();
 for (const c of COMMANDS) for (const n of c.names) byName.set(n.toLowerCase(), c);

@@ -21,14 +21,26 @@ export const unitCommand: CommandSpec = {
       const aliases = /别名:(\S+)/.exec(text)?.[1]?.split(',') ?? [];
       const name = text.replace(/(简称|别名|short):\S+/gi, '').trim();
       const { unit, created } = await addUnit(await serviceCtx(ctx), { name, shortName: short, aliases });
-      return { text: created ? `已添加单位：${displayName(unit)}。可用 /联络员 添加 ${unit.shortName ?? unit.name} <人> 设置联络员。` : `单位「${unit.name}」已存在。` };
+      return {
+        text: created
+          ? `已添加单位：${displayName(unit)}。可用 /联络员 添加 ${unit.shortName ?? unit.name} <人> 设置联络员。`
+          : `单位「${unit.name}」已存在。`,
+      };
     }
     if (sub === '列表' || sub === 'list' || !sub) {
       const list = await allUnits(ctx.tx);
       if (!list.length) return { text: '尚无承办单位。用 /单位 添加 <名称> 添加。' };
       const contacts = await contactsByUnit(ctx);
       const names = await namesOf(ctx.tx, [...contacts.values()].flat());
-      return { text: [`承办单位共 ${list.length} 个：`, ...list.map((u, i) => `${i + 1}. ${displayName(u)}　联络员：${(contacts.get(u.id) ?? []).map((id) => names.get(id)).join('、') || '未设置'}`)].join('\n') };
+      return {
+        text: [
+          `承办单位共 ${list.length} 个：`,
+          ...list.map(
+            (u, i) =>
+              `${i + 1}. ${displayName(u)}　联络员：${(contacts.get(u.id) ?? []).map((id) => names.get(id)).join('、') || '未设置'}`,
+          ),
+        ].join('\n'),
+      };
     }
     throw invalid('格式：/单位 添加 <名称> [简称:<简称>]，或 /单位 列表');
   },
@@ -42,7 +54,8 @@ export const contactCommand: CommandSpec = {
   example: '/联络员 添加 市人社局 lisi@example.gov.cn',
   async run(ctx) {
     const [sub, unit, ...who] = words(ctx.args);
-    if (!sub || !unit || !who.length || !['添加', 'add', '移除', 'remove'].includes(sub)) throw invalid('格式：/联络员 添加 <单位> <人> 或 /联络员 移除 <单位> <人>（人员可用 @、邮箱或手机号）');
+    if (!sub || !unit || !who.length || !['添加', 'add', '移除', 'remove'].includes(sub))
+      throw invalid('格式：/联络员 添加 <单位> <人> 或 /联络员 移除 <单位> <人>（人员可用 @、邮箱或手机号）');
     const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg, who.join(' '), ctx.now);
     const s = await serviceCtx(ctx);
     if (sub === '移除' || sub === 'remove') {
@@ -51,6 +64,8 @@ export const contactCommand: CommandSpec = {
     }
     const r = await addContact(s, unit, person);
     if (r.already) return { text: `${person.name}已是${r.unit.name}的联络员。` };
-    return { text: `已设置${person.name}为${r.unit.name}联络员${r.handedOver ? `，并向其补发该单位未办结的问题 ${r.handedOver} 件` : ''}。` };
+    return {
+      text: `已设置${person.name}为${r.unit.name}联络员${r.handedOver ? `，并向其补发该单位未办结的问题 ${r.handedOver} 件` : ''}。`,
+    };
   },
 };

@@ -3,11 +3,18 @@ import { z } from 'zod';
 import { counters, problemCoUnits, problems } from '../../../db/schema/index.js';
 import { formatDateCn, isValidDate, parseDateInput, todayIn } from '../../domain/dates.js';
 import { forbidden, invalid } from '../../domain/errors.js';
+import {
+  CATEGORIES,
+  DESCRIPTION_MAX,
+  problemCode,
+  SOURCES,
+  TIMELINESS,
+  TITLE_MAX,
+} from '../../domain/problem.js';
 import { enqueue } from '../../outbox/enqueue.js';
-import { CATEGORIES, DESCRIPTION_MAX, problemCode, SOURCES, TIMELINESS, TITLE_MAX } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
 import { isStaff } from '../people.js';
-import { resolveUnit, type UnitRow, allUnits } from '../units.js';
+import { allUnits, resolveUnit, type UnitRow } from '../units.js';
 import { contactsOf, groupChatOf, record, sendCards } from './common.js';
 import { groupOfUnit, type ProblemRow } from './load.js';
 
@@ -45,7 +52,11 @@ export function resolveDeadline(ctx: Pick<ServiceCtx, 'now' | 'config' | 'calend
   const d = parseDateInput(t);
   if (!d) {
     const looksLikeDate = /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}/.test(t);
-    throw invalid(looksLikeDate ? `期限「${t}」不是真实存在的日期。` : `期限「${t}」格式有误，请写作 YYYY-MM-DD（如 2026-12-31）或“N个工作日”（如 10个工作日）。`);
+    throw invalid(
+      looksLikeDate
+        ? `期限「${t}」不是真实存在的日期。`
+        : `期限「${t}」格式有误，请写作 YYYY-MM-DD（如 2026-12-31）或“N个工作日”（如 10个工作日）。`,
+    );
   }
   if (!isValidDate(d)) throw invalid(`期限「${t}」不是真实存在的日期。`);
   if (d < today) throw invalid(`期限 ${formatDateCn(d)} 早于今天（${formatDateCn(today)}），请重新填写。`);
@@ -71,17 +82,23 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
   if (!isStaff(ctx.actor.roles)) throw forbidden('只有工作人员可以交办问题。');
   const i = AssignInput.parse(input);
   const title = i.title.trim();
-  if (!title) throw invalid('请填写问题标题。格式：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>');
-  if ([...title].length > TITLE_MAX) throw invalid(`标题不能超过 ${TITLE_MAX} 个字（当前 ${[...title].length} 个字）。`);
+  if (!title)
+    throw invalid('请填写问题标题。格式：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>');
+  if ([...title].length > TITLE_MAX)
+    throw invalid(`标题不能超过 ${TITLE_MAX} 个字（当前 ${[...title].length} 个字）。`);
   const description = (i.description ?? '').trim();
-  if ([...description].length > DESCRIPTION_MAX) throw invalid(`描述不能超过 ${DESCRIPTION_MAX} 个字（当前 ${[...description].length} 个字）。`);
+  if ([...description].length > DESCRIPTION_MAX)
+    throw invalid(`描述不能超过 ${DESCRIPTION_MAX} 个字（当前 ${[...description].length} 个字）。`);
   if (!i.leadUnit.trim()) throw invalid('请指定牵头单位，如：单位:市人社局');
   const category = i.category?.trim() || undefined;
-  if (category && !(CATEGORIES as readonly string[]).includes(category)) throw invalid(`类别「${category}」无效，可选：${CATEGORIES.join('、')}。`);
+  if (category && !(CATEGORIES as readonly string[]).includes(category))
+    throw invalid(`类别「${category}」无效，可选：${CATEGORIES.join('、')}。`);
   const timeliness = i.timeliness?.trim() || '长期整改';
-  if (!(TIMELINESS as readonly string[]).includes(timeliness)) throw invalid(`时效「${timeliness}」无效，可选：${TIMELINESS.join('、')}。`);
+  if (!(TIMELINESS as readonly string[]).includes(timeliness))
+    throw invalid(`时效「${timeliness}」无效，可选：${TIMELINESS.join('、')}。`);
   const source = i.source?.trim() || '走访';
-  if (!(SOURCES as readonly string[]).includes(source)) throw invalid(`来源「${source}」无效，可选：${SOURCES.join('、')}。`);
+  if (!(SOURCES as readonly string[]).includes(source))
+    throw invalid(`来源「${source}」无效，可选：${SOURCES.join('、')}。`);
   const all = await allUnits(ctx.tx);
   const lead = await resolveUnit(ctx.tx, i.leadUnit, all);
   const co: UnitRow[] = [];
@@ -116,24 +133,53 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
     })
     .returning();
   const problem = row!;
-  if (co.length) await ctx.tx.insert(problemCoUnits).values(co.map((u) => ({ problemId: problem.id, unitId: u.id })));
+  if (co.length)
+    await ctx.tx.insert(problemCoUnits).values(co.map((u) => ({ problemId: problem.id, unitId: u.id })));
   await record(ctx, problem, 'assigned', {
     text: `交办${lead.name}${co.length ? `，配合单位：${co.map((u) => u.name).join('、')}` : ''}，期限${formatDateCn(deadline)}`,
-    after: { code, title, leadUnit: lead.name, coUnits: co.map((u) => u.name), deadline, category, timeliness, source },
+    after: {
+      code,
+      title,
+      leadUnit: lead.name,
+      coUnits: co.map((u) => u.name),
+      deadline,
+      category,
+      timeliness,
+      source,
+    },
   });
   const warnings: string[] = [];
   const leadContacts = await contactsOf(ctx, [lead.id]);
-  if (leadContacts.length === 0) warnings.push(`${lead.name}尚未设置联络员，交办卡片暂无人接收。请用 /联络员 添加 ${lead.name} <人> 添加，添加后将自动补发。`);
-  await sendCards(ctx, problem, leadContacts, 'assignment', { banner: `请及时签收，并于${formatDateCn(deadline)}前反馈整改进展。` });
+  if (leadContacts.length === 0)
+    warnings.push(
+      `${lead.name}尚未设置联络员，交办卡片暂无人接收。请用 /联络员 添加 ${lead.name} <人> 添加，添加后将自动补发。`,
+    );
+  await sendCards(ctx, problem, leadContacts, 'assignment', {
+    banner: `请及时签收，并于${formatDateCn(deadline)}前反馈整改进展。`,
+  });
   for (const u of co) {
     const ids = (await contactsOf(ctx, [u.id])).filter((x) => !leadContacts.includes(x));
     if (!ids.length) warnings.push(`配合单位${u.name}尚未设置联络员。`);
-    await sendCards(ctx, problem, ids, 'assignment_co', { banner: `贵单位为配合单位，请配合${lead.name}做好整改。`, asCo: true });
+    await sendCards(ctx, problem, ids, 'assignment_co', {
+      banner: `贵单位为配合单位，请配合${lead.name}做好整改。`,
+      asCo: true,
+    });
   }
   const chat = await groupChatOf(ctx, groupId);
   if (chat) {
-    await enqueue(ctx.tx, [{ msgType: 'text', content: { text: `【新交办】${code} ${title}\n牵头单位：${lead.name}；期限：${formatDateCn(deadline)}` }, purpose: 'group_notice', problemId: problem.id, to: { type: 'chat_id', id: chat } }]);
+    await enqueue(ctx.tx, [
+      {
+        msgType: 'text',
+        content: {
+          text: `【新交办】${code} ${title}\n牵头单位：${lead.name}；期限：${formatDateCn(deadline)}`,
+        },
+        purpose: 'group_notice',
+        problemId: problem.id,
+        to: { type: 'chat_id', id: chat },
+      },
+    ]);
   }
-  if (!ctx.calendar.isConfirmed(deadline)) warnings.push(`${deadline.slice(0, 4)}年节假日安排尚未发布，工作日按法定节假日推算，未经确认。`);
+  if (!ctx.calendar.isConfirmed(deadline))
+    warnings.push(`${deadline.slice(0, 4)}年节假日安排尚未发布，工作日按法定节假日推算，未经确认。`);
   return { problem, leadUnit: lead, coUnits: co, warnings };
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
+  evaluatedUnits,
   evidence,
   groupMembers,
   groupUnits,
@@ -16,7 +17,13 @@ import type { WorkdayCalendar } from '../../domain/calendar.js';
 import { todayIn } from '../../domain/dates.js';
 import { notFound } from '../../domain/errors.js';
 import { isOpen, type ProblemState, parseCode } from '../../domain/problem.js';
-import type { EvidenceItem, HistoryItem, PendingRequest, ProblemView, Relation } from '../../domain/problem-view.js';
+import type {
+  EvidenceItem,
+  HistoryItem,
+  PendingRequest,
+  ProblemView,
+  Relation,
+} from '../../domain/problem-view.js';
 import { isStaff, namesOf, type Role } from '../people.js';
 
 export type ProblemRow = typeof problems.$inferSelect;
@@ -61,18 +68,39 @@ export async function loadView(conn: Conn, row: ProblemRow, clock: ViewClock): P
     .innerJoin(units, eq(units.id, problemCoUnits.unitId))
     .where(eq(problemCoUnits.problemId, row.id))
     .orderBy(asc(units.name));
-  const [lead] = await conn.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, unitIds));
+  const [lead] = await conn
+    .select({ id: units.id, name: units.name })
+    .from(units)
+    .where(inArray(units.id, unitIds));
   const group = row.groupId
-    ? ((await conn.select({ id: supervisionGroups.id, name: supervisionGroups.name }).from(supervisionGroups).where(eq(supervisionGroups.id, row.groupId)))[0] ?? null)
+    ? ((
+        await conn
+          .select({ id: supervisionGroups.id, name: supervisionGroups.name })
+          .from(supervisionGroups)
+          .where(eq(supervisionGroups.id, row.groupId))
+      )[0] ?? null)
     : null;
-  const [ev] = await conn.select({ n: sql<number>`count(*)::int` }).from(evidence).where(eq(evidence.problemId, row.id));
+  const [ev] = await conn
+    .select({ n: sql<number>`count(*)::int` })
+    .from(evidence)
+    .where(eq(evidence.problemId, row.id));
+  const [evaluated] = await conn
+    .select()
+    .from(evaluatedUnits)
+    .where(eq(evaluatedUnits.unitId, row.leadUnitId));
   const reqs = await conn
     .select()
     .from(problemRequests)
     .where(and(eq(problemRequests.problemId, row.id), eq(problemRequests.status, 'pending')))
     .orderBy(asc(problemRequests.requestedAt));
-  const names = await namesOf(conn, reqs.map((r) => r.requestedBy));
-  const unitNames = await unitNameMap(conn, reqs.map((r) => r.unitId).filter((x): x is number => x !== null));
+  const names = await namesOf(
+    conn,
+    reqs.map((r) => r.requestedBy),
+  );
+  const unitNames = await unitNameMap(
+    conn,
+    reqs.map((r) => r.unitId).filter((x): x is number => x !== null),
+  );
   const pending: PendingRequest[] = reqs.map((r) => ({
     id: r.id,
     kind: r.kind as PendingRequest['kind'],
@@ -100,19 +128,30 @@ export async function loadView(conn: Conn, row: ProblemRow, clock: ViewClock): P
     pending,
     overdueWorkdays: overdueWorkdays(row, clock),
     calendarConfirmed: clock.calendar.isConfirmed(row.deadline),
+    underEvaluation: !!evaluated,
   };
 }
 
 export async function unitNameMap(conn: Conn, ids: number[]): Promise<Map<number, string>> {
   const uniq = [...new Set(ids)];
   if (!uniq.length) return new Map();
-  const rows = await conn.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, uniq));
+  const rows = await conn
+    .select({ id: units.id, name: units.name })
+    .from(units)
+    .where(inArray(units.id, uniq));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export async function loadHistory(conn: Conn, problemId: number): Promise<HistoryItem[]> {
-  const rows = await conn.select().from(problemEvents).where(eq(problemEvents.problemId, problemId)).orderBy(asc(problemEvents.at), asc(problemEvents.id));
-  const unitNames = await unitNameMap(conn, rows.map((r) => r.unitId).filter((x): x is number => x !== null));
+  const rows = await conn
+    .select()
+    .from(problemEvents)
+    .where(eq(problemEvents.problemId, problemId))
+    .orderBy(asc(problemEvents.at), asc(problemEvents.id));
+  const unitNames = await unitNameMap(
+    conn,
+    rows.map((r) => r.unitId).filter((x): x is number => x !== null),
+  );
   return rows.map((r) => ({
     at: r.at,
     actorName: r.actorName,
@@ -124,8 +163,15 @@ export async function loadHistory(conn: Conn, problemId: number): Promise<Histor
 }
 
 export async function loadEvidence(conn: Conn, problemId: number): Promise<EvidenceItem[]> {
-  const rows = await conn.select().from(evidence).where(eq(evidence.problemId, problemId)).orderBy(desc(evidence.uploadedAt));
-  const names = await namesOf(conn, rows.map((r) => r.uploadedBy));
+  const rows = await conn
+    .select()
+    .from(evidence)
+    .where(eq(evidence.problemId, problemId))
+    .orderBy(desc(evidence.uploadedAt));
+  const names = await namesOf(
+    conn,
+    rows.map((r) => r.uploadedBy),
+  );
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -140,13 +186,19 @@ export async function loadEvidence(conn: Conn, problemId: number): Promise<Evide
 
 /** The units a person is a contact of. */
 export async function contactUnitIds(conn: Conn, openId: string): Promise<number[]> {
-  const rows = await conn.select({ unitId: unitContacts.unitId }).from(unitContacts).where(eq(unitContacts.openId, openId));
+  const rows = await conn
+    .select({ unitId: unitContacts.unitId })
+    .from(unitContacts)
+    .where(eq(unitContacts.openId, openId));
   return rows.map((r) => r.unitId);
 }
 
 /** The groups a person supervises (is a member of). */
 export async function memberGroupIds(conn: Conn, openId: string): Promise<number[]> {
-  const rows = await conn.select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.openId, openId));
+  const rows = await conn
+    .select({ groupId: groupMembers.groupId })
+    .from(groupMembers)
+    .where(eq(groupMembers.openId, openId));
   return rows.map((r) => r.groupId);
 }
 
@@ -154,10 +206,20 @@ export async function memberGroupIds(conn: Conn, openId: string): Promise<number
  * How a person relates to a problem. A supervisor decides for the problem's group; when the
  * problem has no group, every supervisor does (issue: "all supervisors when it has none").
  */
-export async function relationOf(conn: Conn, openId: string, roles: Set<Role>, p: { leadUnitId: number; id: number; groupId: number | null }): Promise<Relation> {
+export async function relationOf(
+  conn: Conn,
+  openId: string,
+  roles: Set<Role>,
+  p: { leadUnitId: number; id: number; groupId: number | null },
+): Promise<Relation> {
   const mine = await contactUnitIds(conn, openId);
   const co = mine.length
-    ? (await conn.select({ unitId: problemCoUnits.unitId }).from(problemCoUnits).where(and(eq(problemCoUnits.problemId, p.id), inArray(problemCoUnits.unitId, mine)))).length > 0
+    ? (
+        await conn
+          .select({ unitId: problemCoUnits.unitId })
+          .from(problemCoUnits)
+          .where(and(eq(problemCoUnits.problemId, p.id), inArray(problemCoUnits.unitId, mine)))
+      ).length > 0
     : false;
   let supervisor = false;
   if (roles.has('supervisor')) {
@@ -168,6 +230,9 @@ export async function relationOf(conn: Conn, openId: string, roles: Set<Role>, p
 
 /** The supervision group following a unit, if any. */
 export async function groupOfUnit(conn: Conn, unitId: number): Promise<number | null> {
-  const [g] = await conn.select({ groupId: groupUnits.groupId }).from(groupUnits).where(eq(groupUnits.unitId, unitId));
+  const [g] = await conn
+    .select({ groupId: groupUnits.groupId })
+    .from(groupUnits)
+    .where(eq(groupUnits.unitId, unitId));
   return g?.groupId ?? null;
 }

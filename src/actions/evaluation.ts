@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { BALLOT_ACTION, ballotCastCard } from '../../cards/ballot.js';
+import { RI_CONFIRM, RI_FORM, RI_REOPEN, reinspectionCard } from '../../cards/evaluation.js';
+import { serviceCtx } from '../services/ctx-from.js';
+import { castChatBallot } from '../services/evaluation/ballot.js';
+import {
+  confirmItem,
+  type Decided,
+  reopenFormView,
+  reopenItem,
+  unitView,
+} from '../services/evaluation/reinspection.js';
+import type { ActionContext, ActionHandler, ActionResult } from './context.js';
+
+/** Button values name the vote or the item only; who may act is decided again by the services. */
+const Eid = z.object({ eid: z.coerce.number().int().positive() });
+const Iid = z.object({ iid: z.coerce.number().int().positive() });
+
+const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+async function afterDecision(ctx: ActionContext, d: Decided): Promise<ActionResult> {
+  return {
+    toast: { type: 'success', content: d.message },
+    card: reinspectionCard(await unitView(ctx.tx, d.evaluation, d.unitId)),
+  };
+}
+
+export const evaluationActions: Record<string, ActionHandler> = {
+  /**
+   * The ballot's 提交. The answer says it counted and shows no choice: the clicked card is
+   * replaced by a thank-you (nothing about the ballot goes through the outbox).
+   */
+  [BALLOT_ACTION]: async (ctx) => {
+    const { eid } = Eid.parse(ctx.value);
+    const e = await castChatBallot(ctx.tx, {
+      evaluationId: eid,
+      voter: { openId: ctx.actor.openId, name: ctx.actor.name },
+      form: ctx.formValue,
+      now: ctx.now,
+      timezone: ctx.config.timezone,
+    });
+    return {
+      toast: { type: 'success', content: '投票成功，感谢参与。', en: 'Your ballot was counted.' },
+      card: ballotCastCard(e.name),
+    };
+  },
+  [RI_CONFIRM]: async (ctx) =>
+    afterDecision(ctx, await confirmItem(await serviceCtx(ctx), Iid.parse(ctx.value).iid, ctx.messageId)),
+  [RI_FORM]: async (ctx) => {
+    const view = await reopenFormView(await serviceCtx(ctx), Iid.parse(ctx.value).iid);
+    return {
+      toast: { type: 'info', content: '请填写新的整改期限和理由后提交' },
+      card: reinspectionCard(view),
+    };
+  },
+  [RI_REOPEN]: async (ctx) =>
+    afterDecision(
+      ctx,
+      await reopenItem(
+        await serviceCtx(ctx),
+        Iid.parse(ctx.value).iid,
+        { deadline: str(ctx.formValue.new_deadline), reason: ctx.formValue.reason },
+        ctx.messageId,
+      ),
+    ),
+};

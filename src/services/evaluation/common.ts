@@ -1,0 +1,192 @@
+import { and, desc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { evaluatedUnits, evaluations, outbox, roles, units } from '../../../db/schema/index.js';
+import { appendAudit } from '../../audit/chain.js';
+import type { Config } from '../../config.js';
+import type { Conn, Tx } from '../../db.js';
+import { forbidden } from '../../domain/errors.js';
+import type { TallyResult } from '../../domain/tally.js';
+import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
+import { isStaff, type Role } from '../people.js';
+
+export type EvaluationRow = typeof evaluations.$inferSelect;
+
+/** Who acts on a vote: a person, or the closing job (openId null). */
+export interface EvalActor {
+  openId: string | null;
+  name: string;
+  roles?: Set<Role>;
+}
+
+export function mustStaff(actor: { roles: Set<Role> }, what: string): void {
+  if (!isStaff(actor.roles)) throw forbidden(`只有工作人员可以${what}。`);
+}
+
+export async function auditEval(
+  tx: Tx,
+  at: Date,
+  actor: EvalActor,
+  action: string,
+  subject: { type?: string; id: string | number },
+  o: { before?: unknown; after?: unknown } = {},
+): Promise<void> {
+  await appendAudit(tx, {
+    at,
+    actorOpenId: actor.openId,
+    actorName: actor.name,
+    action,
+    subjectType: subject.type ?? 'evaluation',
+    subjectId: String(subject.id),
+    before: o.before ?? null,
+    after: o.after ?? null,
+  });
+}
+
+/** Serializes opening a vote: at most one is open at a time (no partial unique index in the schema). */
+export async function lockVotes(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(727101)`);
+}
+
+export async function openEvaluation(conn: Conn): Promise<EvaluationRow | undefined> {
+  const [row] = await conn
+    .select()
+    .from(evaluations)
+    .where(eq(evaluations.status, 'open'))
+    .orderBy(desc(evaluations.id))
+    .limit(1);
+  return row;
+}
+
+/** The newest vote with results (closed or published). */
+export async function latestClosed(conn: Conn): Promise<EvaluationRow | undefined> {
+  const [row] = await conn
+    .select()
+    .from(evaluations)
+    .where(inArray(evaluations.status, ['closed', 'published']))
+    .orderBy(desc(evaluations.closedAt), desc(evaluations.id))
+    .limit(1);
+  return row;
+}
+
+export function resultsOf(e: EvaluationRow): TallyResult | null {
+  return (e.results as TallyResult | null) ?? null;
+}
+
+export async function evaluatedUnitRows(conn: Conn): Promise<{ id: number; name: string }[]> {
+  const rows = await conn
+    .select({ id: units.id, name: units.name })
+    .from(evaluatedUnits)
+    .innerJoin(units, eq(units.id, evaluatedUnits.unitId));
+  // In Chinese collation (pinyin), the same on PGlite and PostgreSQL: the ballot's order.
+  return rows.sort((a, b) => a.name.localeCompare(b.name, 'zh'));
+}
+
+/** Names of the units under evaluation: digests and cards mark them (★ / 【评议对象】). */
+export async function evaluatedUnitNames(conn: Conn): Promise<Set<string>> {
+  return new Set((await evaluatedUnitRows(conn)).map((u) => u.name));
+}
+
+/** The vote's units in the order they were chosen (the ballot's order). */
+export async function unitsOfEvaluation(
+  conn: Conn,
+  e: EvaluationRow,
+): Promise<{ id: number; name: string }[]> {
+  if (!e.unitIds.length) return [];
+  const rows = await conn
+    .select({ id: units.id, name: units.name })
+    .from(units)
+    .where(inArray(units.id, e.unitIds));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return e.unitIds.map((id) => byId.get(id) ?? { id, name: `单位#${id}` });
+}
+
+/** Staff, admins and supervisors: who receive the results card. */
+export async function staffAndSupervisors(conn: Conn, config: Config): Promise<string[]> {
+  const rows = await conn
+    .select({ openId: roles.openId })
+    .from(roles)
+    .where(inArray(roles.role, ['staff', 'admin', 'supervisor']));
+  return [...new Set([...rows.map((r) => r.openId), ...config.adminOpenIds])];
+}
+
+const FOURTEEN_DAYS = 14 * 86_400_000;
+
+/**
+ * Rewrites every copy of a card sent under `purpose` (ballots of a vote, a unit's 回头看 card):
+ * still-pending rows in place, sent ones younger than 14 days by a patch (Lark's limit).
+ */
+export async function refreshCards(
+  tx: Tx,
+  purpose: string,
+  content: unknown,
+  now: Date,
+  exceptMessageId?: string,
+): Promise<void> {
+  const copies = await tx
+    .select()
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.purpose, purpose),
+        eq(outbox.msgType, 'interactive'),
+        or(
+          eq(outbox.status, 'pending'),
+          and(
+            inArray(outbox.status, ['sent', 'local']),
+            isNotNull(outbox.sentMessageId),
+            gte(outbox.sentAt, new Date(now.getTime() - FOURTEEN_DAYS)),
+          ),
+        ),
+      ),
+    );
+  const patches: OutboxMessage[] = [];
+  for (const c of copies) {
+    if (exceptMessageId && c.sentMessageId === exceptMessageId) continue;
+    if (c.status === 'pending' && c.attempts === 0) {
+      await tx
+        .update(outbox)
+        .set({ content: JSON.stringify(content) })
+        .where(eq(outbox.id, c.id));
+    } else if (c.sentMessageId) {
+      patches.push({
+        msgType: 'interactive',
+        content,
+        purpose: 'card_patch',
+        patch: { messageId: c.sentMessageId },
+      });
+    }
+  }
+  await enqueue(tx, patches);
+}
+
+/** "2026-11-27 17:00" (or a date alone: 23:59 that day) in APP_TIMEZONE → the instant. */
+export function parseLocalDateTime(s: string, tz: string): Date | undefined {
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[\sT]+(\d{1,2}):(\d{2}))?$/.exec(s.trim());
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [h, mi] = m[4] === undefined ? [23, 59] : [Number(m[4]), Number(m[5])];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return undefined;
+  const guess = Date.UTC(y, mo - 1, d, h, mi);
+  const check = new Date(guess);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined;
+  let t = guess - offsetMs(new Date(guess), tz);
+  const again = guess - offsetMs(new Date(t), tz);
+  if (again !== t) t = again;
+  return new Date(t);
+}
+
+/** How far the zone's wall clock is ahead of UTC at an instant. */
+function offsetMs(at: Date, tz: string): number {
+  const p = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(at);
+  const g = (t: string) => Number(p.find((x) => x.type === t)?.value ?? 0);
+  const wall = Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute'), g('second'));
+  return wall - Math.floor(at.getTime() / 1000) * 1000;
+}
