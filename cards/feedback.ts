@@ -1,5 +1,5 @@
-import { CATEGORIES, TIMELINESS } from '../src/domain/problem.js';
-import { type Card, card, datePicker, field, form, hr, input, note, select, text } from './kit.js';
+import { type Card, card, field, form, hr, input, note, text } from './kit.js';
+import { assignFields } from './problem.js';
 
 /** One triage card per anonymous submission: 转为问题 (with a redacted public title) or 不予采纳. */
 export function triageCard(f: { id: number; text: string; receivedOn: string }, unitNames: string[]): Card {
@@ -11,29 +11,7 @@ export function triageCard(f: { id: number; text: string; receivedOn: string }, 
       hr(),
       form(
         `convert_${f.id}`,
-        [
-          input('title', '问题标题', { required: true, maxLength: 200 }),
-          input('public_title', '公开标题（去除可识别信息，用于公开页面）', { maxLength: 200 }),
-          select(
-            'lead_unit',
-            '牵头单位',
-            unitNames.map((n) => ({ label: n, value: n })),
-            { required: true },
-          ),
-          datePicker('deadline', '整改期限', { required: true }),
-          select(
-            'category',
-            '类别',
-            CATEGORIES.map((c) => ({ label: c, value: c })),
-            { required: true },
-          ),
-          select(
-            'timeliness',
-            '时效',
-            TIMELINESS.map((c) => ({ label: c, value: c })),
-            { initial: '长期整改' },
-          ),
-        ],
+        assignFields(unitNames, { publicTitle: true }),
         { action: 'fb.convert', fid: f.id },
         '转为问题',
       ),

@@ -7,8 +7,8 @@ import { createApp } from '../app.js';
 import { type Config, ConfigError, parseConfig } from '../config.js';
 import type { Db } from '../db.js';
 import { createJobQueue, findJob, type JobDeps, runJob } from '../jobs/index.js';
-import { larkFiles } from '../lark/files.js';
 import { type Directory, LarkDirectory, noDirectory } from '../lark/directory.js';
+import { larkFiles } from '../lark/files.js';
 import { LocalMessenger } from '../lark/local-messenger.js';
 import { createLarkClient, LarkMessenger, type Messenger } from '../lark/messenger.js';
 import { createLogger, type Logger } from '../log.js';
@@ -264,7 +264,10 @@ export default {
     const run = async () => {
       for (const name of names) {
         if (!findJob(name)) {
-          iso.log.warn({ action: 'cron', cron: controller.cron, job: name }, 'job not in this build; skipped');
+          iso.log.warn(
+            { action: 'cron', cron: controller.cron, job: name },
+            'job not in this build; skipped',
+          );
           continue;
         }
         await runJob(scope.deps, name, at).catch(() => undefined); // runJob logs its own failure

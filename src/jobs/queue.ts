@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { jobs } from '../../db/schema/index.js';
 import type { Conn, Db, Tx } from '../db.js';
 import type { Logger } from '../log.js';
+import { BackgroundLoop } from './loop.js';
 
 /**
  * The `jobs` table runner: slow work an event or a click queued in its own transaction
@@ -76,10 +77,16 @@ export function backoffMs(attempts: number): number {
 }
 
 export class JobQueue {
-  private running: Promise<QueueResult> | undefined;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly loop = new BackgroundLoop<QueueResult>(
+    () => this.runOnce(),
+    (e) => {
+      this.deps.log.error(
+        { action: 'jobs.run', err: e instanceof Error ? e.message : String(e) },
+        'queue failed',
+      );
+      return { done: 0, retried: 0, failed: 0 };
+    },
+  );
 
   constructor(private readonly deps: QueueDeps) {}
 
@@ -214,46 +221,17 @@ export class JobQueue {
     }
   }
 
-  /** Background loop: wakes on kick() and every few seconds for retries and expired leases. */
+  /** Background loop: wakes on kick() and every few seconds for retries. */
   start(intervalMs = 5000): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      void this.kick();
-      this.timer = setTimeout(tick, intervalMs);
-      this.timer.unref?.();
-    };
-    tick();
+    this.loop.start(intervalMs);
   }
 
-  /** Runs the queue soon; concurrent kicks coalesce into one more run. */
+  /** Runs soon; concurrent kicks coalesce into one more run. */
   kick(): Promise<QueueResult> | undefined {
-    if (this.stopped) return undefined;
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.runOnce()
-      .catch((e) => {
-        this.deps.log.error(
-          { action: 'jobs.run', err: e instanceof Error ? e.message : String(e) },
-          'queue failed',
-        );
-        return { done: 0, retried: 0, failed: 0 };
-      })
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          void this.kick();
-        }
-      });
-    return this.running;
+    return this.loop.kick();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.js';
 import type { Db } from '../db.js';
+import { BackgroundLoop } from '../jobs/loop.js';
 import type { DeliveryOutcome, Messenger, Outgoing } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
 import { RateLimiter } from './rate-limit.js';
@@ -41,10 +42,16 @@ function backoffMs(attempts: number): number {
  */
 export class Dispatcher {
   private readonly limiter: RateLimiter;
-  private running: Promise<DispatchResult> | undefined;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly loop = new BackgroundLoop<DispatchResult>(
+    () => this.runOnce(),
+    (e) => {
+      this.deps.log.error(
+        { action: 'outbox.dispatch', err: e instanceof Error ? e.message : String(e) },
+        'dispatch failed',
+      );
+      return { sent: 0, retried: 0, failed: 0, givenUp: 0, local: 0 };
+    },
+  );
 
   constructor(private readonly deps: DispatcherDeps) {
     this.limiter = deps.limiter ?? new RateLimiter();
@@ -205,45 +212,16 @@ export class Dispatcher {
 
   /** Background loop: wakes on kick() and every few seconds for retries. */
   start(intervalMs = 2000): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.kick();
-      this.timer = setTimeout(tick, intervalMs);
-      this.timer.unref?.();
-    };
-    tick();
+    this.loop.start(intervalMs);
   }
 
-  /** Runs the dispatcher soon; coalesces concurrent kicks. */
+  /** Runs soon; concurrent kicks coalesce into one more run. */
   kick(): Promise<DispatchResult> | undefined {
-    if (this.stopped) return undefined;
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.runOnce()
-      .catch((e) => {
-        this.deps.log.error(
-          { action: 'outbox.dispatch', err: e instanceof Error ? e.message : String(e) },
-          'dispatch failed',
-        );
-        return { sent: 0, retried: 0, failed: 0, givenUp: 0, local: 0 };
-      })
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          void this.kick();
-        }
-      });
-    return this.running;
+    return this.loop.kick();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
 
