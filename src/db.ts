@@ -1,13 +1,19 @@
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import type * as schema from '../db/schema/index.js';
 
-export type Schema = typeof schema;
-
-/** The database as services see it: PostgreSQL via postgres.js or PGlite, never named here. */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/**
+ * The database as services see it: PostgreSQL via postgres.js or PGlite, never named here.
+ * Built without drizzle's relational schema (we use the SQL-like builder only): with a schema,
+ * every transaction and savepoint builds query helpers for all tables, a measured ~25% of the
+ * webhook's CPU (bench/run.ts).
+ */
+export type Db = PgDatabase<PgQueryResultHKT>;
+export type Tx = PgTransaction<
+  PgQueryResultHKT,
+  Record<string, never>,
+  ExtractTablesWithRelations<Record<string, never>>
+>;
 /** Anything that can run queries: the database or an open transaction. */
 export type Conn = Db | Tx;
 

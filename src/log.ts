@@ -16,6 +16,12 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
         remove: true,
       },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // On Workers the bundler picks pino's browser build, which applies `redact` only in object
+      // mode and does not print JSON lines by itself: write each object as one JSON line.
+      browser: {
+        asObject: true,
+        write: (o: object) => console.log(JSON.stringify(o)),
+      },
     },
     destination,
   );

@@ -5,7 +5,7 @@ import type { Directory } from '../lark/directory.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
-import { resolveName, rolesOf } from '../services/people.js';
+import { actorOf } from '../services/people.js';
 import { ANONYMOUS_NAMES, handleAnonymous } from './anonymous.js';
 import { commandNames, findCommand } from './commands/index.js';
 import type { CommandContext, CommandReply } from './context.js';
@@ -34,8 +34,7 @@ export async function handleMessage(
   if (parsed && ANONYMOUS_NAMES.has(parsed.name))
     return handleAnonymous(tx, msg, parsed.raw, now, deps.config.timezone);
   const extra: OutboxMessage[] = [];
-  const name = await resolveName(tx, deps.directory, msg.senderOpenId, { now });
-  const roles = await rolesOf(tx, msg.senderOpenId, deps.config.adminOpenIds);
+  const { name, roles } = await actorOf(tx, deps.directory, msg.senderOpenId, deps.config.adminOpenIds, now);
   const base = {
     tx,
     msg,
@@ -59,9 +58,8 @@ export async function handleMessage(
     } else if (!allowed(spec.who, roles)) {
       reply = { text: `「${spec.usage}」仅限${WHO_LABEL[spec.who]}使用。如需开通，请联系管理员。` };
     } else {
-      reply = await refusable(tx, extra, (sp) =>
-        spec.run({ ...base, tx: sp, args: parsed.rest, rawArgs: parsed.raw }),
-      );
+      const run = (t: Tx) => spec.run({ ...base, tx: t, args: parsed.rest, rawArgs: parsed.raw });
+      reply = await refusable(tx, extra, run, spec.readOnly);
     }
   } else if ((msg.kind === 'image' || msg.kind === 'file') && deps.onAttachment) {
     action = 'attachment';
@@ -82,10 +80,12 @@ async function refusable(
   tx: Tx,
   extra: OutboxMessage[],
   fn: (sp: Tx) => Promise<CommandReply>,
+  readOnly = false,
 ): Promise<CommandReply> {
   const mark = extra.length;
   try {
-    return await tx.transaction(fn);
+    // A command that writes nothing needs no savepoint to roll back to.
+    return await (readOnly ? fn(tx) : tx.transaction(fn));
   } catch (e) {
     if (e instanceof DomainError) {
       extra.length = mark;

@@ -6,7 +6,6 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import * as schema from '../../db/schema/index.js';
 import type { Db } from '../db.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 
@@ -30,7 +29,7 @@ export type DatabaseOptions =
 export async function openDatabase(opts: DatabaseOptions, { migrate = true } = {}): Promise<Database> {
   if ('url' in opts) {
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
+    const db = drizzlePostgres(client, { casing: 'snake_case' }) as unknown as Db;
     if (migrate) {
       // Two instances starting together must not both run the migrations: a session advisory
       // lock on a one-connection client serializes them (the migrator runs its own transaction).
@@ -58,7 +57,7 @@ export async function openDatabase(opts: DatabaseOptions, { migrate = true } = {
   } else {
     pg = await PGlite.create(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   }
-  const db = drizzlePglite(pg, { schema, casing: 'snake_case' }) as unknown as Db;
+  const db = drizzlePglite(pg, { casing: 'snake_case' }) as unknown as Db;
   if (migrate) await migratePglite(drizzlePglite(pg, { casing: 'snake_case' }), { migrationsFolder });
   return {
     db,

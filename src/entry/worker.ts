@@ -2,7 +2,6 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { ExecutionContext } from 'hono';
 import postgres from 'postgres';
-import * as schema from '../../db/schema/index.js';
 import { createApp } from '../app.js';
 import { type Config, ConfigError, parseConfig } from '../config.js';
 import type { Db } from '../db.js';
@@ -169,7 +168,7 @@ function openScope(iso: Isolate, ctx: ExecutionContext): Scope {
   // max 5: Workers allow six simultaneous outgoing connections per invocation; keep one for Lark.
   // fetch_types off: one round trip less per connection, and no array types are used.
   const sql = postgres(config.databaseUrl, { max: 5, fetch_types: false, onnotice: () => {} });
-  const db = drizzle(sql, { schema, casing: 'snake_case' }) as unknown as Db;
+  const db = drizzle(sql, { casing: 'snake_case' }) as unknown as Db;
   const tasks = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     const t = p.catch((e) =>

@@ -1,6 +1,6 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { people, roles } from '../../db/schema/index.js';
-import type { Conn } from '../db.js';
+import { type Conn, rowsOf } from '../db.js';
 import type { Directory } from '../lark/directory.js';
 
 export const ROLES = ['admin', 'staff', 'supervisor'] as const;
@@ -80,4 +80,31 @@ export async function openIdsWithRole(
   const ids = new Set(rows.map((r) => r.openId));
   if (role === 'admin') for (const a of adminOpenIds) ids.add(a);
   return [...ids];
+}
+
+/**
+ * Who sent a message: name (cached, else the contact API) and roles, in one round trip on the
+ * common path — every webhook starts here (bench/run.ts measures it).
+ */
+export async function actorOf(
+  conn: Conn,
+  directory: Directory,
+  openId: string,
+  adminOpenIds: readonly string[],
+  now: Date,
+): Promise<{ name: string; roles: Set<Role> }> {
+  const [row] = rowsOf<{ name: string | null; fetched_at: Date | string | null; roles: Role[] | null }>(
+    await conn.execute(
+      sql`select p.name, p.fetched_at, (select array_agg(r.role) from roles r where r.open_id = ${openId}) as roles
+          from (select 1) one left join people p on p.open_id = ${openId}`,
+    ),
+  );
+  const roles = new Set<Role>(row?.roles ?? []);
+  if (adminOpenIds.includes(openId)) roles.add('admin');
+  const fetched = row?.fetched_at ? new Date(row.fetched_at) : undefined;
+  const name =
+    row?.name && fetched && now.getTime() - fetched.getTime() < FRESH_MS
+      ? row.name
+      : await resolveName(conn, directory, openId, { now });
+  return { name, roles };
 }

@@ -5,6 +5,7 @@ import type { CommandSpec } from '../context.js';
 
 export const auditCommand: CommandSpec = {
   names: ['审计', 'audit'],
+  readOnly: true,
   who: 'staff',
   usage: '/审计',
   summary: '校验审计日志的哈希链是否完整，显示记录数和当前链头哈希。',

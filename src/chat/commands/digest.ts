@@ -5,6 +5,7 @@ import type { CommandSpec } from '../context.js';
 
 export const digestCommand: CommandSpec = {
   names: ['周报', 'digest'],
+  readOnly: true,
   who: 'staff_or_supervisor',
   usage: '/周报',
   summary: '立即查看本周督办周报（图表、各单位办结率、逾期最久的问题）。',

@@ -21,6 +21,7 @@ export const anonymousCommand: CommandSpec = {
 
 export const feedbackLookupCommand: CommandSpec = {
   names: ['反馈查询', 'receipt'],
+  readOnly: true,
   who: 'anyone',
   usage: '/反馈查询 <回执码>',
   summary: '凭回执码查询匿名反馈的办理情况。',

@@ -5,6 +5,7 @@ import { allowed } from '../permissions.js';
 export function helpCommand(all: () => CommandSpec[]): CommandSpec {
   return {
     names: ['帮助', 'help'],
+    readOnly: true,
     who: 'anyone',
     usage: '/帮助',
     summary: '查看您可以使用的命令及示例。',

@@ -11,6 +11,7 @@ const FORM =
 
 export const listCommand: CommandSpec = {
   names: ['清单', 'list'],
+  readOnly: true,
   // Contacts may list their own units' problems too; listProblems decides who sees what.
   who: 'anyone',
   usage: '/清单 [单位] [状态]',

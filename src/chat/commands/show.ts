@@ -6,6 +6,7 @@ import { words } from '../parse.js';
 
 export const showCommand: CommandSpec = {
   names: ['查看', 'show'],
+  readOnly: true,
   who: 'anyone',
   usage: '/查看 <编号>',
   summary: '查看一个问题：办理记录、佐证材料和您可用的操作按钮。',

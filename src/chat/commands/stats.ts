@@ -4,6 +4,7 @@ import type { CommandSpec } from '../context.js';
 
 export const statsCommand: CommandSpec = {
   names: ['统计', 'stats'],
+  readOnly: true,
   who: 'staff_or_supervisor',
   usage: '/统计',
   summary: '按单位、状态、类别统计问题数、未销号、逾期和办结率。',
@@ -14,6 +15,7 @@ export const statsCommand: CommandSpec = {
 
 export const rankCommand: CommandSpec = {
   names: ['排名', 'rank'],
+  readOnly: true,
   who: 'staff_or_supervisor',
   usage: '/排名',
   summary: '承办单位按牵头问题数排名（件数相同名次相同），附办结率和逾期数。',
