@@ -226,8 +226,8 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
 
 // ---------------------------------------------------------------- /统计 and /排名
 
-async function tallies(ctx: ServiceCtx): Promise<{ view: StatsView; units: UnitTally[] }> {
-  const today = todayIn(ctx.now, ctx.config.timezone);
+/** What /统计, /排名 and /评议对象 count: every problem's state, category, lead unit and deadline, and cooperating units. */
+export async function tallyFacts(ctx: Pick<ServiceCtx, 'tx'>) {
   const facts = await ctx.tx
     .select({
       state: problems.state,
@@ -241,13 +241,14 @@ async function tallies(ctx: ServiceCtx): Promise<{ view: StatsView; units: UnitT
     .from(problemCoUnits)
     .innerJoin(problems, eq(problems.id, problemCoUnits.problemId))
     .where(ne(problems.state, 'withdrawn'));
+  return { facts, coUnitIds: co.map((c) => c.unitId) };
+}
+
+async function tallies(ctx: ServiceCtx): Promise<{ view: StatsView; units: UnitTally[] }> {
+  const today = todayIn(ctx.now, ctx.config.timezone);
+  const { facts, coUnitIds } = await tallyFacts(ctx);
   const all = await allUnits(ctx.tx);
-  const t = tally(
-    facts,
-    co.map((c) => c.unitId),
-    all,
-    today,
-  );
+  const t = tally(facts, coUnitIds, all, today);
   return {
     view: {
       ...t,

@@ -1,16 +1,11 @@
-import { eq, ne } from 'drizzle-orm';
-import {
-  evaluatedUnits,
-  groupUnits,
-  problemCoUnits,
-  problems,
-  supervisionGroups,
-} from '../../../db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { evaluatedUnits, groupUnits, supervisionGroups } from '../../../db/schema/index.js';
 import { todayIn } from '../../domain/dates.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import { type Ranked, rankUnits, tally, type UnitTally } from '../../domain/ranking.js';
 import type { ServiceCtx } from '../context.js';
 import { assignUnits, type UnitsAssigned } from '../groups.js';
+import { tallyFacts } from '../queries.js';
 import { allUnits, resolveUnit, type UnitRow } from '../units.js';
 import { auditEval, mustStaff, openEvaluation } from './common.js';
 
@@ -22,25 +17,8 @@ import { auditEval, mustStaff, openEvaluation } from './common.js';
 
 /** The same ranking /排名 shows. */
 export async function unitRanking(ctx: ServiceCtx): Promise<Ranked<UnitTally>[]> {
-  const facts = await ctx.tx
-    .select({
-      state: problems.state,
-      category: problems.category,
-      leadUnitId: problems.leadUnitId,
-      deadline: problems.deadline,
-    })
-    .from(problems);
-  const co = await ctx.tx
-    .select({ unitId: problemCoUnits.unitId })
-    .from(problemCoUnits)
-    .innerJoin(problems, eq(problems.id, problemCoUnits.problemId))
-    .where(ne(problems.state, 'withdrawn'));
-  const t = tally(
-    facts,
-    co.map((c) => c.unitId),
-    await allUnits(ctx.tx),
-    todayIn(ctx.now, ctx.config.timezone),
-  );
+  const { facts, coUnitIds } = await tallyFacts(ctx);
+  const t = tally(facts, coUnitIds, await allUnits(ctx.tx), todayIn(ctx.now, ctx.config.timezone));
   return rankUnits(t.units.filter((u) => u.led > 0));
 }
 
