@@ -244,8 +244,8 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
   const els: Element[] = [];
   if (o.banner) els.push(text(o.banner));
   els.push(
-    md(
-      `**状态**：${STATE_LABEL[p.state]}${p.pending.length ? `（${p.pending.map((r) => (r.kind === 'closure' ? '待销号审核' : r.kind === 'extension' ? '延期申请待审核' : '改派申请待处理')).join('、')}）` : ''}`,
+    text(
+      `状态：${STATE_LABEL[p.state]}${p.pending.length ? `（${p.pending.map((r) => (r.kind === 'closure' ? '待销号审核' : r.kind === 'extension' ? '延期申请待审核' : '改派申请待处理')).join('、')}）` : ''}`,
     ),
     field('牵头单位', `${p.leadUnit.name}${p.underEvaluation ? ' 【评议对象】' : ''}`),
   );
@@ -254,7 +254,8 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
   els.push(field('类别', `${p.category ?? '未分类'} · ${p.timeliness} · 来源：${p.source}`));
   if (p.group) els.push(field('督导组', p.group.name));
   if (p.progressPct !== null) els.push(field('完成比例', `${p.progressPct}%`));
-  els.push(md(`**佐证材料**：${p.evidenceCount} 件`));
+  // Plain text, so the card's JSON holds the exact lines CONTRACT.md names (状态：… / 佐证材料：N 件).
+  els.push(text(`佐证材料：${p.evidenceCount} 件`));
   if (p.description) els.push(hr(), text(p.description));
   for (const r of p.pending) {
     const label =

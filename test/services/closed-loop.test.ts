@@ -40,6 +40,9 @@ describe('交办', () => {
       expect(c.text).toContain('2026年12月31日');
       expect(c.text).toContain('政务服务环境');
       expect(c.text).toContain('状态：已交办');
+      // The exact lines are in the card JSON itself, not only in a rendering of it.
+      expect(JSON.stringify(c.json)).toContain('状态：已交办');
+      expect(JSON.stringify(c.json)).toContain('佐证材料：0 件');
       expect(c.buttons.map((b) => b.label)).toEqual(['签收', '反馈进展', '申请销号', '申请延期', '申请改派']);
     }
     const co = cardOf(h, P.co, code);
