@@ -26,10 +26,42 @@ export type DatabaseOptions =
   | { memory: true; loadDataDir?: Blob | File };
 
 /** Opens PostgreSQL (postgres.js) or PGlite and applies the committed migrations. */
+const PREPARE_MAX_PARAMS = 20;
+
+/**
+ * drizzle runs unnamed queries with prepare:false, and postgres.js then spends two round trips on
+ * every parameterized statement (Parse+Describe, wait, Bind+Execute) and PostgreSQL plans it anew.
+ * Prepared, a statement costs one round trip after its first use on a connection. Only statements
+ * with few parameters are prepared: those come from a fixed set of code paths, while multi-row
+ * inserts and IN lists vary in shape and would pile up on the server.
+ */
+function preparing(sql: postgres.Sql): postgres.Sql {
+  type Fn = (...a: unknown[]) => unknown;
+  return new Proxy(sql, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (prop === 'unsafe') {
+        return (q: string, args?: unknown[], opts?: { prepare?: boolean }) =>
+          target.unsafe(q, args as postgres.ParameterOrJSON<never>[], {
+            ...opts,
+            prepare: opts?.prepare || (args?.length ?? 0) <= PREPARE_MAX_PARAMS,
+          });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        return (...a: unknown[]) => {
+          const fn = a.pop() as (tx: postgres.Sql) => unknown;
+          return (value as Fn).call(target, ...a, (tx: postgres.Sql) => fn(preparing(tx)));
+        };
+      }
+      return typeof value === 'function' ? (value as Fn).bind(target) : value;
+    },
+  });
+}
+
 export async function openDatabase(opts: DatabaseOptions, { migrate = true } = {}): Promise<Database> {
   if ('url' in opts) {
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { casing: 'snake_case' }) as unknown as Db;
+    const db = drizzlePostgres(preparing(client), { casing: 'snake_case' }) as unknown as Db;
     if (migrate) {
       // Two instances starting together must not both run the migrations: a session advisory
       // lock on a one-connection client serializes them (the migrator runs its own transaction).

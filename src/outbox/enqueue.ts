@@ -1,5 +1,5 @@
-import { outbox } from '../../db/schema/index.js';
-import type { Conn } from '../db.js';
+import { sql } from 'drizzle-orm';
+import { type Conn, rowsOf } from '../db.js';
 
 /** A message to Lark, as services describe it. Written in the caller's transaction. */
 export type OutboxMessage = {
@@ -58,6 +58,32 @@ export async function enqueue(conn: Conn, messages: OutboxMessage[]): Promise<st
       return { ...base, kind: 'patch', targetMessageId: m.patch.messageId, rateKey: m.patch.messageId };
     return { ...base, kind: 'card_update', receiveId: m.cardUpdate.token, rateKey: 'card_update' };
   });
-  const inserted = await conn.insert(outbox).values(rows).returning({ id: outbox.id });
+  // One statement of fixed text whatever the number of rows (all rows are one JSON parameter): one
+  // round trip, prepared once per connection, and no query building on the webhook's path.
+  const json = rows.map((r) => ({
+    kind: r.kind,
+    receive_id_type: 'receiveIdType' in r ? r.receiveIdType : null,
+    receive_id: 'receiveId' in r ? r.receiveId : null,
+    target_message_id: 'targetMessageId' in r ? r.targetMessageId : null,
+    rate_key: r.rateKey,
+    msg_type: r.msgType,
+    content: r.content,
+    attachment: r.attachment,
+    attachment_name: r.attachmentName,
+    purpose: r.purpose,
+    problem_id: r.problemId,
+    audience: r.audience,
+    erase_receiver: r.eraseReceiver,
+  }));
+  const inserted = rowsOf<{ id: string }>(
+    await conn.execute(sql`insert into outbox (kind, receive_id_type, receive_id, target_message_id, rate_key, msg_type, content,
+        attachment, attachment_name, purpose, problem_id, audience, erase_receiver)
+      select kind, receive_id_type, receive_id, target_message_id, rate_key, msg_type, content,
+        attachment, attachment_name, purpose, problem_id, audience, erase_receiver
+      from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(kind text, receive_id_type text, receive_id text,
+        target_message_id text, rate_key text, msg_type text, content text, attachment text, attachment_name text,
+        purpose text, problem_id integer, audience text, erase_receiver boolean)
+      returning id`),
+  );
   return inserted.map((r) => r.id);
 }

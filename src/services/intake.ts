@@ -1,6 +1,6 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { outbox, processedEvents } from '../../db/schema/index.js';
-import type { Db, Tx } from '../db.js';
+import { type Db, rowsOf, type Tx } from '../db.js';
 
 /**
  * Exactly-once intake: the event id and everything the event causes commit together.
@@ -14,11 +14,12 @@ export async function processOnce<T>(
   fn: (tx: Tx) => Promise<T>,
 ): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
   return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(processedEvents)
-      .values({ eventId, kind })
-      .onConflictDoNothing()
-      .returning({ eventId: processedEvents.eventId });
+    // Raw and prepared: this runs for every event Lark delivers.
+    const inserted = rowsOf(
+      await tx.execute(
+        sql`insert into processed_events (event_id, kind) values (${eventId}, ${kind}) on conflict do nothing returning event_id`,
+      ),
+    );
     if (inserted.length === 0) return { duplicate: true as const };
     return { duplicate: false as const, value: await fn(tx) };
   });
