@@ -5,7 +5,7 @@ import type { Directory } from '../lark/directory.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
-import { actorOf } from '../services/people.js';
+import { actorOf, type Role } from '../services/people.js';
 import { ANONYMOUS_NAMES, handleAnonymous } from './anonymous.js';
 import { commandNames, findCommand } from './commands/index.js';
 import type { CommandContext, CommandReply } from './context.js';
@@ -28,13 +28,16 @@ export async function handleMessage(
   tx: Tx,
   msg: IncomingMessage,
   now: Date,
+  /** The sender, when the intake already read them (never for anonymous feedback). */
+  known?: { name: string; roles: Set<Role> },
 ): Promise<string> {
   const parsed = msg.kind === 'text' ? parseCommand(msg.text) : undefined;
   // Anonymous feedback leaves before anyone is looked up or anything about the sender is written.
   if (parsed && ANONYMOUS_NAMES.has(parsed.name))
     return handleAnonymous(tx, msg, parsed.raw, now, deps.config.timezone);
   const extra: OutboxMessage[] = [];
-  const { name, roles } = await actorOf(tx, deps.directory, msg.senderOpenId, deps.config.adminOpenIds, now);
+  const { name, roles } =
+    known ?? (await actorOf(tx, deps.directory, msg.senderOpenId, deps.config.adminOpenIds, now));
   const base = {
     tx,
     msg,
@@ -114,4 +117,10 @@ export function toReply(msg: IncomingMessage, reply: CommandReply): OutboxMessag
       audience: reply.audience,
     },
   ];
+}
+
+/** True for /匿名反馈: its sender must not be looked up at all (docs/decisions/0004-anonymity.md). */
+export function isAnonymousMessage(msg: IncomingMessage): boolean {
+  const parsed = msg.kind === 'text' ? parseCommand(msg.text) : undefined;
+  return parsed !== undefined && ANONYMOUS_NAMES.has(parsed.name);
 }

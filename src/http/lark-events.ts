@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
-import { handleMessage } from '../chat/handle-message.js';
+import { handleMessage, isAnonymousMessage } from '../chat/handle-message.js';
+import type { Tx } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { MessageReceive, toIncoming } from '../lark/payloads.js';
 import { processOnce } from '../services/intake.js';
+import { actorOf } from '../services/people.js';
 import type { Env } from './app-env.js';
 import { handleCardAction } from './card-action.js';
 import { openRequest } from './intake.js';
@@ -49,13 +51,18 @@ export function larkEventsRoute(
       }
       const now = deps.clock();
       // The 200 goes out only after the event's effects are committed; a failure is a 500 and Lark retries.
-      const r = await processOnce(deps.db, env.header.event_id, 'message', (tx) =>
-        handleMessage(
-          { config: deps.config, directory: deps.directory, log: deps.log, onAttachment: extra },
-          tx,
-          incoming,
-          now,
-        ),
+      const md = { config: deps.config, directory: deps.directory, log: deps.log, onAttachment: extra };
+      // The sender is read together with the event-id insert — except for anonymous feedback,
+      // whose sender is never looked up.
+      const prefetch = isAnonymousMessage(incoming)
+        ? undefined
+        : (tx: Tx) => actorOf(tx, deps.directory, incoming.senderOpenId, deps.config.adminOpenIds, now);
+      const r = await processOnce(
+        deps.db,
+        env.header.event_id,
+        'message',
+        (tx, known) => handleMessage(md, tx, incoming, now, known),
+        prefetch,
       );
       c.set('action', r.duplicate ? 'duplicate' : r.value);
       if (!r.duplicate) deps.kick();
