@@ -93,6 +93,41 @@ const Stat: FC<{ label: string; value: string | number }> = ({ label, value }) =
   </div>
 );
 
+/** One row of figures: per unit or per category (问题 / 已销号 / 办结率 / 逾期). */
+interface FiguresRow {
+  key: string;
+  name: Child;
+  count: number;
+  closed: number;
+  rate: number | null;
+  overdue: number;
+}
+
+const FiguresTable: FC<{ first: string; rows: FiguresRow[] }> = ({ first, rows }) => (
+  <table>
+    <thead>
+      <tr>
+        <th>{first}</th>
+        <th>问题</th>
+        <th>已销号</th>
+        <th>办结率</th>
+        <th>逾期</th>
+      </tr>
+    </thead>
+    <tbody>
+      {rows.map((r) => (
+        <tr>
+          <td>{r.name}</td>
+          <td>{r.count}</td>
+          <td>{r.closed}</td>
+          <td>{percent(r.rate)}</td>
+          <td>{r.overdue}</td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
+
 const Figures: FC<{ f: CampaignFigures }> = ({ f }) => (
   <section id="figures">
     <h2>总体情况</h2>
@@ -110,31 +145,19 @@ const Figures: FC<{ f: CampaignFigures }> = ({ f }) => (
     <h3 id="units">各承办单位</h3>
     {f.units.length ? (
       <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>单位</th>
-              <th>问题</th>
-              <th>已销号</th>
-              <th>办结率</th>
-              <th>逾期</th>
-            </tr>
-          </thead>
-          <tbody>
-            {f.units.map((u) => (
-              <tr>
-                <td title={u.fullName}>
-                  {u.name}
-                  {u.evaluated ? <span class="star"> ★</span> : null}
-                </td>
-                <td>{u.count}</td>
-                <td>{u.closed}</td>
-                <td>{percent(u.rate)}</td>
-                <td>{u.overdue}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FiguresTable
+          first="单位"
+          rows={f.units.map((u) => ({
+            ...u,
+            key: u.name,
+            name: (
+              <span title={u.fullName}>
+                {u.name}
+                {u.evaluated ? <span class="star"> ★</span> : null}
+              </span>
+            ),
+          }))}
+        />
       </div>
     ) : (
       <p class="note">暂无数据。</p>
@@ -146,28 +169,7 @@ const Figures: FC<{ f: CampaignFigures }> = ({ f }) => (
       <details>
         <summary>按问题类别</summary>
         <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th>类别</th>
-                <th>问题</th>
-                <th>已销号</th>
-                <th>办结率</th>
-                <th>逾期</th>
-              </tr>
-            </thead>
-            <tbody>
-              {f.byCategory.map((c) => (
-                <tr>
-                  <td>{c.name}</td>
-                  <td>{c.count}</td>
-                  <td>{c.closed}</td>
-                  <td>{percent(c.rate)}</td>
-                  <td>{c.overdue}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FiguresTable first="类别" rows={f.byCategory.map((c) => ({ key: c.name, ...c }))} />
         </div>
       </details>
     ) : null}

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, problems, roles, supervisionGroups } from '../../db/schema/index.js';
-import { ask, cardOf, codeIn, EMAIL, P, press, setupCampaign } from '../support/campaign.js';
+import { ask, assignAs, cardOf, EMAIL, P, press, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -35,11 +35,7 @@ const audited = async (action: string) =>
   (await h.database.db.select().from(auditLog).where(eq(auditLog.action, action))).length;
 
 async function assign(args: string): Promise<string> {
-  const r = await ask(h, P.staff, `/交办 ${args}`);
-  const code = codeIn(r.text);
-  expect(code, r.text).not.toBe('');
-  await h.dispatch();
-  return code;
+  return (await assignAs(h, args)).code;
 }
 
 describe('/督导组 setup', () => {

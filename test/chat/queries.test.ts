@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, outbox } from '../../db/schema/index.js';
-import { ask, cardOf, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
+import { ask, assignAs, cardOf, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
 import { ADMIN, type Harness, renderMessage, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -17,10 +17,8 @@ beforeEach(async () => {
 });
 
 async function assign(args: string): Promise<string> {
-  const r = await ask(h, P.staff, `/交办 ${args}`);
-  const code = codeIn(r.text);
-  expect(code, r.text).toMatch(/^DB-2026-\d{3}$/);
-  await h.dispatch();
+  const { code } = await assignAs(h, args);
+  expect(code).toMatch(/^DB-2026-\d{3}$/);
   return code;
 }
 

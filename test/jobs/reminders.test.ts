@@ -4,7 +4,7 @@ import { problems } from '../../db/schema/index.js';
 import { openDatabase } from '../../src/entry/database.js';
 import { createLogger } from '../../src/log.js';
 import { runReminders } from '../../src/services/reminders.js';
-import { ask, cardOf, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
+import { assignAs, cardOf, P, press, read, setupCampaign } from '../support/campaign.js';
 import { onPostgres } from '../support/db.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
@@ -25,10 +25,7 @@ beforeEach(async () => {
 
 async function assignOn(day: string, args: string) {
   now = at(day, '09');
-  const r = await ask(h, P.staff, `/交办 ${args}`);
-  const code = codeIn(r.text);
-  expect(code, r.text).not.toBe('');
-  await h.dispatch();
+  const { code } = await assignAs(h, args);
   h.drain();
   return code;
 }

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, problems } from '../../db/schema/index.js';
 import { verifyAudit } from '../../src/audit/chain.js';
-import { ask, cardOf, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
+import { ask, assignAs, cardOf, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -23,11 +23,9 @@ const stateOf = async (code: string) =>
 async function assign(
   args = '企业开办材料重复提交 单位:市人社局 配合:市民政局 期限:2026-12-31 类别:政务服务环境 时效:立行立改',
 ) {
-  const r = await ask(h, P.staff, `/交办 ${args}`);
-  const code = codeIn(r.text);
-  expect(code, r.text).toMatch(/^DB-2026-\d{3}$/);
-  await h.dispatch();
-  return { code, reply: r };
+  const r = await assignAs(h, args);
+  expect(r.code).toMatch(/^DB-2026-\d{3}$/);
+  return r;
 }
 
 describe('交办', () => {

@@ -8,7 +8,7 @@ import {
   receiveEvidence,
   TOO_LARGE_TEXT,
 } from '../../src/services/evidence.js';
-import { ask, cardOf, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
+import { assignAs, cardOf, P, press, read, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -34,11 +34,7 @@ const evidenceOf = async (code: string) =>
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function assign(title: string) {
-  const r = await ask(h, P.staff, `/交办 ${title} 单位:市人社局 配合:市民政局 期限:2026-12-31`);
-  const code = codeIn(r.text);
-  expect(code, r.text).not.toBe('');
-  await h.dispatch();
-  return code;
+  return (await assignAs(h, `${title} 单位:市人社局 配合:市民政局 期限:2026-12-31`)).code;
 }
 
 let n = 0;

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { problemCoUnits, problems, units } from '../../db/schema/index.js';
 import { STATE_LABEL } from '../../src/domain/problem.js';
-import { ask, cardOf, codeIn, P, press, setupCampaign } from '../support/campaign.js';
+import { ask, assignAs, cardOf, P, press, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -21,11 +21,7 @@ beforeEach(async () => {
 const db = () => h.database.db;
 
 async function assign(args: string) {
-  const r = await ask(h, P.staff, `/交办 ${args}`);
-  const code = codeIn(r.text);
-  expect(code, r.text).not.toBe('');
-  await h.dispatch();
-  return code;
+  return (await assignAs(h, args)).code;
 }
 
 /** Sends /导出, returns the uploaded workbook (read back with exceljs) and its name. */

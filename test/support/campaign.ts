@@ -110,4 +110,13 @@ export async function press(
   return (await h.click(who, { messageId: card.messageId, value: submit.value, formValue })).body;
 }
 
+/** /交办 as staff, then the outbox is dispatched; a reply without a new code fails the test with the bot's answer. */
+export async function assignAs(h: Harness, args: string): Promise<{ code: string; reply: ReadMessage }> {
+  const reply = await ask(h, P.staff, `/交办 ${args}`);
+  const code = codeIn(reply.text);
+  if (!code) throw new Error(`/交办 ${args}: ${reply.text}`);
+  await h.dispatch();
+  return { code, reply };
+}
+
 export const codeIn = (text: string) => /DB-\d{4}-\d{3,}/.exec(text)?.[0] ?? '';
