@@ -19,7 +19,12 @@ const optionalNonEmpty = z
   .optional()
   .transform((s) => (s?.trim() ? s.trim() : undefined));
 
-/** The environment as CONTRACT.md names it. Parsed once, in the entry points. */
+const flag = z
+  .enum(['', '0', '1', 'true', 'false'], { message: 'must be 1 or 0' })
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+/** The environment as the README's configuration table names it. Parsed once, in the entry points. */
 export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: optionalNonEmpty,
@@ -59,6 +64,20 @@ export const EnvSchema = z.object({
   STALE_PROGRESS_WORKDAYS: z.coerce.number().int().min(1).max(100).default(10),
   REQUEST_WAIT_WORKDAYS: z.coerce.number().int().min(0).max(30).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOW_UNSIGNED: flag,
+  LARK_EVENT_MODE: z.enum(['webhook', 'websocket']).default('webhook'),
+  ORG_NAME: z.string().trim().min(1).max(60).default('人大常委会办公室'),
+  ORG_DOC_PREFIX: z.string().trim().min(1).max(30).default('人大督'),
+  SEND_NOTICE_ON_ASSIGN: flag,
+  LARK_TASKS: flag,
+  URGENT_SMS: flag,
+  METRICS_TOKEN: optionalNonEmpty.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  APP_SECRET_KEY: optionalNonEmpty.pipe(
+    z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  ),
+  DEFAULT_CAMPAIGN_NAME: z.string().trim().min(1).max(100).default('默认议题'),
+  ACK_WITHIN_WORKDAYS: z.coerce.number().int().min(0).max(30).default(1),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -95,6 +114,22 @@ export interface Config {
     staleProgress: number;
     requestWait: number;
   };
+  /** Local mode beyond loopback, or on Workers, without signing keys: only when set explicitly. */
+  allowUnsigned: boolean;
+  eventMode: 'webhook' | 'websocket';
+  org: { name: string; docPrefix: string };
+  sendNoticeOnAssign: boolean;
+  larkTasks: boolean;
+  urgentSms: boolean;
+  metricsToken: string | undefined;
+  retentionDays: number;
+  /**
+   * Key for HMACs and keyed hashes (voting codes, anonymous dedup); never stored in the database.
+   * Unset: required with LARK_APP_ID; in local mode the entry point supplies one (src/entry/secret-key.ts).
+   */
+  appSecretKey: string | undefined;
+  defaultCampaignName: string;
+  ackWithinWorkdays: number;
 }
 
 export class ConfigError extends Error {
@@ -150,5 +185,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       staleProgress: e.STALE_PROGRESS_WORKDAYS,
       requestWait: e.REQUEST_WAIT_WORKDAYS,
     },
+    allowUnsigned: e.ALLOW_UNSIGNED,
+    eventMode: e.LARK_EVENT_MODE,
+    org: { name: e.ORG_NAME, docPrefix: e.ORG_DOC_PREFIX },
+    sendNoticeOnAssign: e.SEND_NOTICE_ON_ASSIGN,
+    larkTasks: e.LARK_TASKS,
+    urgentSms: e.URGENT_SMS,
+    metricsToken: e.METRICS_TOKEN,
+    retentionDays: e.RETENTION_DAYS,
+    appSecretKey: e.APP_SECRET_KEY,
+    defaultCampaignName: e.DEFAULT_CAMPAIGN_NAME,
+    ackWithinWorkdays: e.ACK_WITHIN_WORKDAYS,
   };
 }

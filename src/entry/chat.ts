@@ -118,6 +118,8 @@ async function main(): Promise<number> {
     LARK_ENCRYPT_KEY: encryptKey,
     LARK_BASE_URL: fake.url,
     ADMIN_OPEN_IDS: ADMIN.openId,
+    // The session plays Lark itself; its HMAC key lives as long as the session.
+    APP_SECRET_KEY: process.env.APP_SECRET_KEY || randomBytes(32).toString('hex'),
   });
   const log = createLogger(config.logLevel, logStream);
   const service = await buildService({

@@ -3,6 +3,7 @@ import { ConfigError, parseConfig } from '../config.js';
 import { loadDemo } from '../services/demo/load.js';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { openDatabase } from './database.js';
+import { withSecretKey } from './secret-key.js';
 
 /**
  * `npm run demo [-- --force] [--at <ISO-8601>]`: loads the demo data set (DOMAIN.md) into the
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  const config = parseConfig(process.env);
+  const config = withSecretKey(parseConfig(process.env), (m) => console.warn(m));
   let database: Awaited<ReturnType<typeof openDatabase>>;
   try {
     database = await openDatabase(

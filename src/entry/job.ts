@@ -3,6 +3,7 @@ import { findJob, JOBS } from '../jobs/index.js';
 import { createLogger } from '../log.js';
 import { DataDirLockedError, readLock } from './data-dir-lock.js';
 import { openDatabase } from './database.js';
+import { withSecretKey } from './secret-key.js';
 import { buildService } from './service.js';
 
 /** `npm run job -- <name> [--at <ISO-8601>]`: runs one job once and exits. */
@@ -25,7 +26,7 @@ function parseArgs(argv: string[]): { name: string; at: Date } {
 
 async function main() {
   const { name, at } = parseArgs(process.argv.slice(2));
-  const config = parseConfig(process.env);
+  const config = withSecretKey(parseConfig(process.env), (m) => console.warn(m));
   const log = createLogger(config.logLevel);
   if (!config.databaseUrl) {
     // The embedded database belongs to one process: if the service holds it, ask the service.

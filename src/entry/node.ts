@@ -2,13 +2,14 @@ import { ConfigError, parseConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { openDatabase } from './database.js';
+import { withSecretKey } from './secret-key.js';
 import { buildService } from './service.js';
 
 /** Composition root on Node: config, PGlite or postgres.js, node-cron, HTTP server. */
 async function main() {
   let config: ReturnType<typeof parseConfig>;
   try {
-    config = parseConfig(process.env);
+    config = withSecretKey(parseConfig(process.env), (m) => console.warn(m));
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`duban 无法启动：配置有误。\n${e.message}`);

@@ -67,6 +67,7 @@ export async function startHarness(
     LARK_BASE_URL: fake.url,
     ADMIN_OPEN_IDS: ADMIN,
     LOG_LEVEL: 'debug',
+    APP_SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
     ...o.env,
   });
   const service = await buildService({
