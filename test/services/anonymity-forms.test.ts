@@ -199,6 +199,21 @@ describe('sensitive answers go one-to-one', () => {
     },
   );
 
+  it('/导出 asked in a group sends the file to the private chat', async () => {
+    const before = h.fake.sentTo(P.staff).length;
+    const mid = `om_grp_export_${Date.now()}`;
+    await h.say(P.staff, '/导出', { chatId: 'oc_group_big', messageId: mid });
+    await h.dispatch();
+    const inGroup = h.fake.messages.filter((m) => m.replyTo === mid).map(read);
+    expect(inGroup.map((m) => m.text)).toEqual([expect.stringContaining('已私信发送')]);
+    expect(
+      h.fake
+        .sentTo(P.staff)
+        .slice(before)
+        .map((m) => m.msgType),
+    ).toContain('file');
+  });
+
   it('/清单 keeps answering in the group', async () => {
     const mid = `om_grp_list_${Date.now()}`;
     await h.say(P.staff, '/清单', { chatId: 'oc_group_big', messageId: mid });
