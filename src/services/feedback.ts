@@ -53,9 +53,9 @@ export async function submitFeedback(
 }
 
 /**
- * The hourly housekeeping's part. Every row of the last two days is rewritten in one statement, so
- * no row keeps the transaction id (xmin) of the message that brought it: xmin would otherwise tie
- * it to that message's event row and date it among all others. Days that are over get their
+ * The hourly housekeeping's part. Every row of the last two days, and any not yet audited, is
+ * rewritten in one statement, so no row keeps the transaction id (xmin) of the message that
+ * brought it: xmin would otherwise tie it to that message's event row and date it among all others. Days that are over get their
  * `feedback.received` audit rows, in random order, dated by the day only, all in this one batch.
  */
 export async function sealFeedback(db: Db, now: Date, timezone: string): Promise<{ audited: number }> {
@@ -63,7 +63,7 @@ export async function sealFeedback(db: Db, now: Date, timezone: string): Promise
   const yesterday = todayIn(new Date(now.getTime() - 86_400_000), timezone);
   return db.transaction(async (tx) => {
     await tx.execute(
-      sql`update anonymous_feedback set received_on = received_on where received_on >= ${yesterday}`,
+      sql`update anonymous_feedback set received_on = received_on where received_on >= ${yesterday} or not audited`,
     );
     const due = await tx
       .select({ id: anonymousFeedback.id, day: anonymousFeedback.receivedOn })
