@@ -2,27 +2,29 @@ import { type Card, card, field, form, hr, input, note, text } from './kit.js';
 import { assignFields } from './problem.js';
 
 /** One triage card per anonymous submission: 转为问题 (with a redacted public title) or 不予采纳. */
-export function triageCard(f: { id: number; text: string; receivedOn: string }, unitNames: string[]): Card {
+export function triageCard(f: { id: string; text: string; receivedOn: string }, unitNames: string[]): Card {
+  // Ids are random (docs/decisions/0004-anonymity.md): the first 8 characters name it for people.
+  const short = f.id.slice(0, 8);
   return card(
-    `匿名反馈 #${f.id}`,
+    `匿名反馈 #${short}`,
     [
       field('收到日期', f.receivedOn),
       text(f.text),
       hr(),
       form(
-        `convert_${f.id}`,
+        `convert_${short}`,
         assignFields(unitNames, { publicTitle: true }),
         { action: 'fb.convert', fid: f.id },
         '转为问题',
       ),
       form(
-        `dismiss_${f.id}`,
+        `dismiss_${short}`,
         [input('reason', '不予采纳的理由（将告知反馈人）', { required: true, maxLength: 500 })],
         { action: 'fb.dismiss', fid: f.id },
         '不予采纳',
       ),
       note('反馈原文将原样转交承办单位。系统不记录反馈人身份。'),
     ],
-    { color: 'purple', enTitle: `Anonymous feedback #${f.id}` },
+    { color: 'purple', enTitle: `Anonymous feedback #${short}` },
   );
 }

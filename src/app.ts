@@ -7,24 +7,30 @@ import { healthRoute } from './http/health.js';
 import { internalRoute } from './http/internal.js';
 import { larkCardsRoute } from './http/lark-cards.js';
 import { larkEventsRoute } from './http/lark-events.js';
+import { counters } from './log.js';
 
 /** createApp(deps): middleware and route mounting; no runtime or driver is named here. */
 export function createApp(deps: AppDeps) {
   const features = registerFeatures(deps);
   const app = new Hono<Env>();
 
-  // One JSON line per request: id, event id, action, outcome, duration. Never bodies or tokens.
+  // One JSON line per request: id, action, outcome, duration. Never bodies or tokens, and no event
+  // id: it would tell an anonymous message's line from the rest (docs/decisions/0004-anonymity.md).
   app.use('*', async (c, next) => {
     const started = performance.now();
     c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
     await next();
+    // The anonymous web form's POST: counted, never logged (its exact second joins a proxy's IP log).
+    if (c.req.method === 'POST' && c.req.path === '/feedback') {
+      counters.feedbackFormPosts++;
+      return;
+    }
     deps.log.info(
       {
         requestId: c.get('requestId'),
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
-        eventId: c.get('eventId'),
         action: c.get('action'),
         outcome: c.get('outcome') ?? (c.res.status < 400 ? 'ok' : 'error'),
         ms: Math.round((performance.now() - started) * 10) / 10,
@@ -34,10 +40,8 @@ export function createApp(deps: AppDeps) {
   });
 
   app.onError((err, c) => {
-    deps.log.error(
-      { requestId: c.get('requestId'), eventId: c.get('eventId'), err: err.message, stack: err.stack },
-      'unhandled',
-    );
+    // `err` goes through safeError (src/log.ts): SQL state and statement, never query parameters.
+    deps.log.error({ requestId: c.get('requestId'), err }, 'unhandled');
     // A 5xx makes Lark redeliver the event; nothing was committed, so the retry starts clean.
     return c.json({ msg: '服务暂时不可用，请稍后重试', requestId: c.get('requestId') }, 500);
   });

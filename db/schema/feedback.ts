@@ -1,4 +1,4 @@
-import { date, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * 匿名反馈. Anonymity is a property of the whole database (docs/decisions/0004-anonymity.md):
@@ -8,7 +8,8 @@ import { date, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'dr
 export const anonymousFeedback = pgTable(
   'anonymous_feedback',
   {
-    id: serial().primaryKey(),
+    /** Random, not serial: a serial would order submissions among each other and other tables. */
+    id: uuid().primaryKey().defaultRandom(),
     receiptHash: text().notNull(),
     text: text().notNull(),
     receivedOn: date({ mode: 'string' }).notNull(),
@@ -18,6 +19,8 @@ export const anonymousFeedback = pgTable(
     decisionReason: text(),
     decidedBy: text(),
     decidedAt: timestamp({ withTimezone: true }),
+    /** Its day's audit row was appended by the daily batch (src/services/feedback.ts, sealFeedback). */
+    audited: boolean().notNull().default(false),
   },
   (t) => [uniqueIndex('anonymous_feedback_receipt_uq').on(t.receiptHash)],
 );

@@ -3,7 +3,7 @@ import { serviceCtx } from '../services/ctx-from.js';
 import { convertFeedback, dismissFeedback } from '../services/feedback.js';
 import type { ActionHandler } from './context.js';
 
-const Fid = z.object({ fid: z.coerce.number().int().positive() });
+const Fid = z.object({ fid: z.string().uuid() });
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
 export const feedbackActions: Record<string, ActionHandler> = {
@@ -19,13 +19,16 @@ export const feedbackActions: Record<string, ActionHandler> = {
       timeliness: str(f.timeliness) || undefined,
       publicTitle: str(f.public_title) || undefined,
     });
-    const text = `已将匿名反馈 #${fid} 转为问题 ${r.problem.code}，交办${r.leadUnit.name}。${r.warnings.join('')}`;
+    const text = `已将匿名反馈 #${fid.slice(0, 8)} 转为问题 ${r.problem.code}，交办${r.leadUnit.name}。${r.warnings.join('')}`;
     return {
       toast: { type: 'success', content: `已转为 ${r.problem.code}` },
       card: {
         schema: '2.0',
         config: { update_multi: true },
-        header: { template: 'green', title: { tag: 'plain_text', content: `匿名反馈 #${fid} 已转为问题` } },
+        header: {
+          template: 'green',
+          title: { tag: 'plain_text', content: `匿名反馈 #${fid.slice(0, 8)} 已转为问题` },
+        },
         body: { elements: [{ tag: 'div', text: { tag: 'plain_text', content: text } }] },
       },
     };
@@ -39,7 +42,10 @@ export const feedbackActions: Record<string, ActionHandler> = {
       card: {
         schema: '2.0',
         config: { update_multi: true },
-        header: { template: 'grey', title: { tag: 'plain_text', content: `匿名反馈 #${fid} 未予采纳` } },
+        header: {
+          template: 'grey',
+          title: { tag: 'plain_text', content: `匿名反馈 #${fid.slice(0, 8)} 未予采纳` },
+        },
         body: {
           elements: [
             { tag: 'div', text: { tag: 'plain_text', content: `理由：${str(ctx.formValue.reason)}` } },

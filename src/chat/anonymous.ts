@@ -1,51 +1,112 @@
+import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
 import { DomainError } from '../domain/errors.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { sendReceipt, submitFeedback } from '../services/feedback.js';
+import { lookupFeedback, sendReceipt, submitFeedback } from '../services/feedback.js';
+import { distance } from './parse.js';
 
-export const ANONYMOUS_NAMES = new Set(['匿名反馈', 'anonymous']);
+const FEEDBACK_NAMES = ['匿名反馈', 'anonymous'];
+const LOOKUP_NAMES = ['反馈查询', 'receipt'];
+export const ANONYMOUS_NAMES = new Set([...FEEDBACK_NAMES, ...LOOKUP_NAMES]);
+
+export type AnonymousCommand =
+  | { kind: 'feedback' | 'lookup'; body: string }
+  /** Within edit distance 2 of an anonymous command: refused, nothing of it kept. */
+  | { kind: 'near' };
 
 /**
- * /匿名反馈, handled before the sender is looked up: no name lookup, no people row, no roles, no
- * reply to the user's message (a reply row would keep their message id). In a group it is refused
- * and nothing of it is stored. Returns the log action (never the sender or the text).
+ * Recognises the anonymous commands by their prefix, before any tokenising: people type
+ * `/匿名反馈某窗口…`, `／匿名反馈：…`, `/匿名反馈，…` as often as with a space. `isKnown` tells an
+ * ordinary command's first word (those are never near misses).
+ */
+export function anonymousCommand(
+  text: string,
+  isKnown: (name: string) => boolean,
+): AnonymousCommand | undefined {
+  const t = text.replace(/^[\s\u3000]+/, '');
+  if (!/^[/／]/.test(t)) return undefined;
+  const s = t.slice(1);
+  const lower = s.toLowerCase();
+  for (const name of ANONYMOUS_NAMES) {
+    if (!lower.startsWith(name)) continue;
+    const after = s.slice(name.length);
+    // `/anonymousx` is not `/anonymous x`; a Chinese name needs no separator.
+    if (/^[a-z]/.test(name) && /^[a-z0-9_]/i.test(after)) continue;
+    const body = after.replace(/^[\s\u3000:：,，、]+/, '').trim();
+    return { kind: FEEDBACK_NAMES.includes(name) ? 'feedback' : 'lookup', body };
+  }
+  const first = (s.split(/[\s\u3000:：,，]/)[0] ?? '').toLowerCase();
+  if (!first || isKnown(first)) return undefined;
+  for (const name of ANONYMOUS_NAMES) {
+    if (/^[a-z]/.test(name)) {
+      if (first.length >= 5 && distance(first, name) <= 2) return { kind: 'near' };
+      continue;
+    }
+    const chars = [...s];
+    for (let k = name.length - 2; k <= name.length + 2; k++) {
+      if (k < 2 || k > chars.length) continue;
+      if (distance(chars.slice(0, k).join(''), name) <= 2) return { kind: 'near' };
+    }
+  }
+  return undefined;
+}
+
+const NEAR_HINT =
+  '未能识别该命令，本条内容未保存。匿名反馈请发送：/匿名反馈 <内容>；查询办理情况请发送：/反馈查询 <回执码>。';
+const RICH_HINT =
+  '匿名反馈仅接受纯文字消息，图片和富文本不予保存，本条内容未保存。请改用纯文字发送：/匿名反馈 <内容>。';
+const GROUP_HINT = {
+  feedback: '为保护您的身份，匿名反馈只能在与机器人的单聊中发送。本条内容未保存，请私聊机器人重新发送。',
+  lookup: '为保护反馈人身份，回执码只能在与机器人的单聊中查询，也可在网页查询页面查询。本条内容未保存。',
+  near: '为保护您的身份，匿名反馈和回执查询只能在与机器人的单聊中进行。本条内容未保存。',
+};
+
+/**
+ * The anonymous path, taken before the sender is looked up: no name lookup, no people row, no
+ * roles, and every answer goes as a new message whose outbox row is erased once settled (a reply
+ * row would keep the user's message id). In a group it is refused and nothing of it is stored.
+ * See docs/decisions/0004-anonymity.md.
  */
 export async function handleAnonymous(
   tx: Tx,
   msg: IncomingMessage,
-  text: string,
+  cmd: AnonymousCommand,
   now: Date,
-  timezone: string,
-): Promise<string> {
+  config: Config,
+): Promise<void> {
   if (msg.chatType !== 'p2p') {
     await enqueue(tx, [
       {
         msgType: 'text',
-        content: {
-          text: '为保护您的身份，匿名反馈只能在与机器人的单聊中发送。本条内容未保存，请私聊机器人重新发送。',
-        },
+        content: { text: GROUP_HINT[cmd.kind] },
         purpose: 'reply',
         replyTo: { messageId: msg.messageId, chatId: msg.chatId },
       },
     ]);
-    return 'anonymous:refused_in_group';
+    return;
   }
-  try {
-    const { code } = await tx.transaction((sp) => submitFeedback(sp, { text, now, timezone }));
-    await sendReceipt(tx, msg.senderOpenId, code);
-    return 'anonymous:received';
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    await enqueue(tx, [
+  const answer = (text: string, purpose = 'anonymous_receipt') =>
+    enqueue(tx, [
       {
         msgType: 'text',
-        content: { text: `${e.message}格式：/匿名反馈 <内容>` },
-        purpose: 'anonymous_error',
+        content: { text },
+        purpose,
         eraseReceiver: true,
         to: { type: 'open_id', id: msg.senderOpenId },
       },
     ]);
-    return 'anonymous:invalid';
+  if (cmd.kind === 'near') return void (await answer(NEAR_HINT));
+  // A post (rich text, images) is never kept: its images would be downloaded and stored.
+  if (msg.rich || msg.fileKey) return void (await answer(RICH_HINT));
+  try {
+    if (cmd.kind === 'lookup') return void (await answer(await lookupFeedback(tx, cmd.body)));
+    const { code } = await tx.transaction((sp) =>
+      submitFeedback(sp, { text: cmd.body, now, timezone: config.timezone }),
+    );
+    await sendReceipt(tx, msg.senderOpenId, code, config.publicBaseUrl);
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    await answer(cmd.kind === 'lookup' ? e.message : `${e.message}格式：/匿名反馈 <内容>`);
   }
 }

@@ -46,6 +46,8 @@ export interface CommandSpec {
   summary: string;
   /** It writes nothing: runs without a savepoint (two round trips less on the webhook's path). */
   readOnly?: boolean;
+  /** Sensitive: asked in a group, answered in the asker's one-to-one chat (docs/decisions/0004-anonymity.md). */
+  private?: boolean;
   example?: string;
   run(ctx: CommandContext): Promise<CommandReply>;
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { actorOf, type Role } from '../services/people.js';
-import { ANONYMOUS_NAMES, handleAnonymous } from './anonymous.js';
+import { anonymousCommand, handleAnonymous } from './anonymous.js';
 import { commandNames, findCommand } from './commands/index.js';
 import type { CommandContext, CommandReply } from './context.js';
 import { closest, parseCommand } from './parse.js';
@@ -31,10 +31,14 @@ export async function handleMessage(
   /** The sender, when the intake already read them (never for anonymous feedback). */
   known?: { name: string; roles: Set<Role> },
 ): Promise<string> {
+  // Anonymous feedback and its lookup leave before anyone is looked up or anything about the
+  // sender is written; the log action is the same as for any message (docs/decisions/0004-anonymity.md).
+  const anon = anonymousOf(msg);
+  if (anon) {
+    await handleAnonymous(tx, msg, anon, now, deps.config);
+    return 'message';
+  }
   const parsed = msg.kind === 'text' ? parseCommand(msg.text) : undefined;
-  // Anonymous feedback leaves before anyone is looked up or anything about the sender is written.
-  if (parsed && ANONYMOUS_NAMES.has(parsed.name))
-    return handleAnonymous(tx, msg, parsed.raw, now, deps.config.timezone);
   const extra: OutboxMessage[] = [];
   const { name, roles } =
     known ?? (await actorOf(tx, deps.directory, msg.senderOpenId, deps.config.adminOpenIds, now));
@@ -49,14 +53,14 @@ export async function handleMessage(
     send: (m: OutboxMessage) => void extra.push(m),
   };
   let reply: CommandReply;
-  let action = 'message';
+  let personal = false;
   if (parsed) {
     const spec = findCommand(parsed.name);
-    action = `command:${spec?.names[0] ?? 'unknown'}`;
+    personal = spec?.private === true;
     if (!spec) {
       const near = closest(parsed.name, commandNames());
       reply = {
-        text: `未识别的命令「/${parsed.name}」。${near.length ? `您是否要使用：${near.map((n) => `/${n}`).join('、')}？` : ''}发送 /帮助 查看可用命令。`,
+        text: `未识别的命令「/${quote(parsed.name)}」。${near.length ? `您是否要使用：${near.map((n) => `/${n}`).join('、')}？` : ''}发送 /帮助 查看可用命令。`,
       };
     } else if (!allowed(spec.who, roles)) {
       reply = { text: `「${spec.usage}」仅限${WHO_LABEL[spec.who]}使用。如需开通，请联系管理员。` };
@@ -65,14 +69,46 @@ export async function handleMessage(
       reply = await refusable(tx, extra, run, spec.readOnly);
     }
   } else if ((msg.kind === 'image' || msg.kind === 'file') && deps.onAttachment) {
-    action = 'attachment';
     const onAttachment = deps.onAttachment;
     reply = await refusable(tx, extra, (sp) => onAttachment({ ...base, tx: sp }));
   } else {
     reply = { text: HINT };
   }
-  await enqueue(tx, [...toReply(msg, reply), ...extra]);
-  return action;
+  await enqueue(tx, routed(msg, [...toReply(msg, reply), ...extra], personal));
+  // One action for every chat message: the log line must not tell an anonymous one apart.
+  return 'message';
+}
+
+/** An unknown command is quoted to 8 characters at most: it may be someone's text typed without a space. */
+function quote(name: string): string {
+  const c = [...name];
+  return c.length > 8 ? `${c.slice(0, 8).join('')}…` : name;
+}
+
+export const PRIVATE_NOTE = '已私信发送，请在与机器人的单聊中查看。';
+
+/**
+ * Sensitive answers (a spec marked `private`) asked in a group go to the asker's one-to-one chat,
+ * with a short note in the group; everything else replies to the command.
+ */
+function routed(msg: IncomingMessage, out: OutboxMessage[], personal: boolean): OutboxMessage[] {
+  if (msg.chatType === 'p2p' || !personal) return out;
+  const to = { type: 'open_id' as const, id: msg.senderOpenId };
+  let moved = false;
+  const direct = out.map((m): OutboxMessage => {
+    if (!('replyTo' in m) || m.replyTo.messageId !== msg.messageId) return m;
+    moved = true;
+    const { replyTo: _replyTo, ...rest } = m;
+    return { ...rest, to };
+  });
+  if (!moved) return out;
+  const note: OutboxMessage = {
+    msgType: 'text',
+    content: { text: PRIVATE_NOTE },
+    purpose: 'reply',
+    replyTo: { messageId: msg.messageId, chatId: msg.chatId },
+  };
+  return [...direct, note];
 }
 
 /**
@@ -119,8 +155,14 @@ export function toReply(msg: IncomingMessage, reply: CommandReply): OutboxMessag
   ];
 }
 
-/** True for /匿名反馈: its sender must not be looked up at all (docs/decisions/0004-anonymity.md). */
+function anonymousOf(msg: IncomingMessage) {
+  return msg.kind === 'text' ? anonymousCommand(msg.text, (n) => findCommand(n) !== undefined) : undefined;
+}
+
+/**
+ * True for /匿名反馈, /反馈查询 and near misses of them: their sender must not be looked up at all
+ * and their event id is kept only as a keyed hash (docs/decisions/0004-anonymity.md).
+ */
 export function isAnonymousMessage(msg: IncomingMessage): boolean {
-  const parsed = msg.kind === 'text' ? parseCommand(msg.text) : undefined;
-  return parsed !== undefined && ANONYMOUS_NAMES.has(parsed.name);
+  return anonymousOf(msg) !== undefined;
 }

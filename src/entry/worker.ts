@@ -171,12 +171,7 @@ function openScope(iso: Isolate, ctx: ExecutionContext): Scope {
   const db = drizzle(sql, { casing: 'snake_case' }) as unknown as Db;
   const tasks = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
-    const t = p.catch((e) =>
-      log.error(
-        { action: 'outbox.dispatch', err: e instanceof Error ? e.message : String(e) },
-        'dispatch failed',
-      ),
-    );
+    const t = p.catch((e) => log.error({ action: 'outbox.dispatch', err: e }, 'dispatch failed'));
     tasks.add(t);
     void t.finally(() => tasks.delete(t));
     // Keep the invocation alive until the send is done; never a detached promise.

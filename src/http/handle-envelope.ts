@@ -2,7 +2,7 @@ import { handleMessage, isAnonymousMessage } from '../chat/handle-message.js';
 import type { Tx } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { type Envelope, MessageReceive, toIncoming } from '../lark/payloads.js';
-import { processOnce } from '../services/intake.js';
+import { anonymousEventId, processOnce } from '../services/intake.js';
 import { actorOf } from '../services/people.js';
 import { handleCardAction } from './card-action.js';
 
@@ -42,14 +42,18 @@ export async function handleEnvelope(
     }
     const now = deps.clock();
     const md = { config: deps.config, directory: deps.directory, log: deps.log, onAttachment };
-    // The sender is read together with the event-id insert — except for anonymous feedback,
-    // whose sender is never looked up.
-    const prefetch = isAnonymousMessage(incoming)
+    // The sender is read together with the event-id insert — except for anonymous feedback, whose
+    // sender is never looked up and whose event id is kept only as a keyed hash.
+    const anonymous = isAnonymousMessage(incoming);
+    const prefetch = anonymous
       ? undefined
       : (tx: Tx) => actorOf(tx, deps.directory, incoming.senderOpenId, deps.config.adminOpenIds, now);
+    const eventId = anonymous
+      ? anonymousEventId(env.header.event_id, deps.config.appSecretKey)
+      : env.header.event_id;
     const r = await processOnce(
       deps.db,
-      env.header.event_id,
+      eventId,
       'message',
       (tx, known) => handleMessage(md, tx, incoming, now, known),
       prefetch,

@@ -3,6 +3,7 @@ import type { Dispatcher } from '../outbox/dispatcher.js';
 import { runDigest } from '../services/digest.js';
 import { closeDueVotes } from '../services/evaluation/vote.js';
 import { EVIDENCE_JOB, evidenceJob } from '../services/evidence.js';
+import { sealFeedback } from '../services/feedback.js';
 import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake.js';
 import { runReminders } from '../services/reminders.js';
 import { IMPORT_COMMIT_JOB, importCommitJob } from '../services/spreadsheet/import-commit.js';
@@ -71,7 +72,12 @@ export const JOBS: JobSpec[] = [
     cron: () => '17 * * * *',
     async run(deps, at) {
       await purgeProcessedEvents(deps.db, at);
-      return { purged: true, anonymousReceiptsErased: await purgeAnonymousReceipts(deps.db, at) };
+      const sealed = await sealFeedback(deps.db, at, deps.config.timezone);
+      return {
+        purged: true,
+        feedbackAudited: sealed.audited,
+        anonymousReceiptsErased: await purgeAnonymousReceipts(deps.db, at),
+      };
     },
   },
   {
@@ -112,7 +118,7 @@ export async function runJob(deps: JobDeps, name: string, at: Date): Promise<unk
         action: `job:${name}`,
         at: at.toISOString(),
         outcome: 'error',
-        err: e instanceof Error ? e.message : String(e),
+        err: e,
       },
       'job',
     );

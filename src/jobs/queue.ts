@@ -80,10 +80,7 @@ export class JobQueue {
   private readonly loop = new BackgroundLoop<QueueResult>(
     () => this.runOnce(),
     (e) => {
-      this.deps.log.error(
-        { action: 'jobs.run', err: e instanceof Error ? e.message : String(e) },
-        'queue failed',
-      );
+      this.deps.log.error({ action: 'jobs.run', err: e }, 'queue failed');
       return { done: 0, retried: 0, failed: 0 };
     },
   );
@@ -214,7 +211,7 @@ export class JobQueue {
         // In a savepoint: a failing notice must not leave the job claimable forever.
         await tx
           .transaction((sp) => handler.onFailed!(payload, e, sp, now))
-          .catch((n) => log.error({ action: `job.${row.kind}`, jobId: row.id, err: String(n) }, 'onFailed'));
+          .catch((n) => log.error({ action: `job.${row.kind}`, jobId: row.id, err: n }, 'onFailed'));
       });
       line('failed', e);
       return 'failed';

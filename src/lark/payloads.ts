@@ -129,6 +129,8 @@ export interface IncomingMessage {
   /** image_key or file_key for image / file messages (and post images). */
   fileKey?: string;
   fileName?: string;
+  /** Sent as a rich-text post (anonymous feedback refuses those: docs/decisions/0004-anonymity.md). */
+  rich?: boolean;
 }
 
 function textOfPost(
@@ -199,7 +201,7 @@ export function toIncoming(
       if (!p.success) return undefined;
       const byUser = new Map(mentions.map((x) => [x.key, isBot(x) ? '' : `@${x.name}`]));
       const { text, imageKey } = textOfPost(p.data, byUser);
-      return { ...base, kind: 'text', text: replaceMentions(text), fileKey: imageKey };
+      return { ...base, kind: 'text', text: replaceMentions(text), fileKey: imageKey, rich: true };
     }
     case 'image': {
       const i = ImageContent.safeParse(content);

@@ -45,10 +45,7 @@ export class Dispatcher {
   private readonly loop = new BackgroundLoop<DispatchResult>(
     () => this.runOnce(),
     (e) => {
-      this.deps.log.error(
-        { action: 'outbox.dispatch', err: e instanceof Error ? e.message : String(e) },
-        'dispatch failed',
-      );
+      this.deps.log.error({ action: 'outbox.dispatch', err: e }, 'dispatch failed');
       return { sent: 0, retried: 0, failed: 0, givenUp: 0, local: 0 };
     },
   );

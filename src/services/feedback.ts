@@ -1,8 +1,8 @@
 import { createHash, randomInt } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { anonymousFeedback, problems } from '../../db/schema/index.js';
 import { ANONYMOUS_ACTOR, appendAudit } from '../audit/chain.js';
-import type { Conn, Tx } from '../db.js';
+import type { Conn, Db, Tx } from '../db.js';
 import { todayIn } from '../domain/dates.js';
 import { conflict, forbidden, invalid, notFound } from '../domain/errors.js';
 import { STATE_LABEL } from '../domain/problem.js';
@@ -33,40 +33,77 @@ export function receiptHash(code: string): string {
 
 /**
  * Stores an anonymous submission: its text, a hash of the receipt code and the day — nothing
- * about who sent it (docs/decisions/0004-anonymity.md). The audit row's actor is 匿名 and its
- * time is the day, not the instant, so it cannot be lined up with other tables' timestamps.
+ * about who sent it (docs/decisions/0004-anonymity.md). Its audit row is not written here: an
+ * audit row's seq would sit between rows with exact times and date it. sealFeedback appends the
+ * day's rows in one batch once the day is over.
  */
 export async function submitFeedback(
   tx: Tx,
   o: { text: string; now: Date; timezone: string },
-): Promise<{ code: string; id: number }> {
+): Promise<{ code: string; id: string }> {
   const text = o.text.trim();
   if (!text) throw invalid('请填写反馈内容。');
   if ([...text].length > FEEDBACK_MAX) throw invalid(`反馈内容不能超过 ${FEEDBACK_MAX} 个字。`);
   const code = newReceiptCode();
-  const day = todayIn(o.now, o.timezone);
   const [row] = await tx
     .insert(anonymousFeedback)
-    .values({ receiptHash: receiptHash(code), text, receivedOn: day })
+    .values({ receiptHash: receiptHash(code), text, receivedOn: todayIn(o.now, o.timezone) })
     .returning({ id: anonymousFeedback.id });
-  await appendAudit(tx, {
-    at: new Date(`${day}T00:00:00Z`),
-    actorOpenId: null,
-    actorName: ANONYMOUS_ACTOR,
-    action: 'feedback.received',
-    subjectType: 'feedback',
-    subjectId: String(row!.id),
-  });
   return { code, id: row!.id };
 }
 
-/** The receipt goes out as a new message (not a reply: a reply row would name the user's message), receiver erased once settled. */
-export async function sendReceipt(tx: Tx, openId: string, code: string): Promise<void> {
+/**
+ * The hourly housekeeping's part. Every row of the last two days, and any not yet audited, is
+ * rewritten in one statement, so no row keeps the transaction id (xmin) of the message that
+ * brought it: xmin would otherwise tie it to that message's event row and date it among all others. Days that are over get their
+ * `feedback.received` audit rows, in random order, dated by the day only, all in this one batch.
+ */
+export async function sealFeedback(db: Db, now: Date, timezone: string): Promise<{ audited: number }> {
+  const today = todayIn(now, timezone);
+  const yesterday = todayIn(new Date(now.getTime() - 86_400_000), timezone);
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`update anonymous_feedback set received_on = received_on where received_on >= ${yesterday} or not audited`,
+    );
+    const due = await tx
+      .select({ id: anonymousFeedback.id, day: anonymousFeedback.receivedOn })
+      .from(anonymousFeedback)
+      .where(and(eq(anonymousFeedback.audited, false), lt(anonymousFeedback.receivedOn, today)))
+      .orderBy(asc(anonymousFeedback.receivedOn), asc(anonymousFeedback.id));
+    for (const f of due)
+      await appendAudit(tx, {
+        at: new Date(`${f.day}T00:00:00Z`),
+        actorOpenId: null,
+        actorName: ANONYMOUS_ACTOR,
+        action: 'feedback.received',
+        subjectType: 'feedback',
+        subjectId: f.id,
+      });
+    if (due.length)
+      await tx
+        .update(anonymousFeedback)
+        .set({ audited: true })
+        .where(and(eq(anonymousFeedback.audited, false), lt(anonymousFeedback.receivedOn, today)));
+    return { audited: due.length };
+  });
+}
+
+/**
+ * The receipt goes out as a new message (not a reply: a reply row would name the user's message),
+ * receiver erased once settled. The web page comes first: it leaves no trace in any chat.
+ */
+export async function sendReceipt(
+  tx: Tx,
+  openId: string,
+  code: string,
+  publicBaseUrl?: string,
+): Promise<void> {
+  const page = `${publicBaseUrl ?? ''}/feedback`;
   await enqueue(tx, [
     {
       msgType: 'text',
       content: {
-        text: `您的匿名反馈已收到。回执码：${code}\n请妥善保存，可发送 /反馈查询 ${code} 查询办理情况。本系统不记录反馈人身份。`,
+        text: `您的匿名反馈已收到。回执码：${code}\n请妥善保存。可在网页 ${page} 凭回执码查询办理情况（推荐），也可在与机器人的单聊中发送 /反馈查询 ${code}。本系统不记录反馈人身份。`,
       },
       purpose: 'anonymous_receipt',
       eraseReceiver: true,
@@ -104,11 +141,11 @@ export async function pendingFeedback(conn: Conn, limit = 10) {
     .select()
     .from(anonymousFeedback)
     .where(eq(anonymousFeedback.status, 'new'))
-    .orderBy(asc(anonymousFeedback.id))
+    .orderBy(asc(anonymousFeedback.receivedOn), asc(anonymousFeedback.id))
     .limit(limit);
 }
 
-async function lockNew(ctx: ServiceCtx, id: number) {
+async function lockNew(ctx: ServiceCtx, id: string) {
   if (!isStaff(ctx.actor.roles)) throw forbidden('只有工作人员可以处理匿名反馈。');
   const [f] = await ctx.tx.select().from(anonymousFeedback).where(eq(anonymousFeedback.id, id)).for('update');
   if (!f) throw notFound('未找到该条反馈。');
@@ -122,7 +159,7 @@ async function lockNew(ctx: ServiceCtx, id: number) {
  */
 export async function convertFeedback(
   ctx: ServiceCtx,
-  id: number,
+  id: string,
   input: Omit<AssignInput, 'description' | 'source'> & { publicTitle?: string },
 ) {
   const f = await lockNew(ctx, id);
@@ -139,13 +176,13 @@ export async function convertFeedback(
     actorName: ctx.actor.name,
     action: 'feedback.converted',
     subjectType: 'feedback',
-    subjectId: String(id),
+    subjectId: id,
     after: { problem: r.problem.code, publicTitle: publicTitle ?? null },
   });
   return r;
 }
 
-export async function dismissFeedback(ctx: ServiceCtx, id: number, reason: unknown): Promise<void> {
+export async function dismissFeedback(ctx: ServiceCtx, id: string, reason: unknown): Promise<void> {
   const f = await lockNew(ctx, id);
   const why = typeof reason === 'string' ? reason.trim() : '';
   if (!why) throw invalid('请填写不予采纳的理由（将告知反馈人）。');
@@ -164,7 +201,7 @@ export async function dismissFeedback(ctx: ServiceCtx, id: number, reason: unkno
     actorName: ctx.actor.name,
     action: 'feedback.dismissed',
     subjectType: 'feedback',
-    subjectId: String(id),
+    subjectId: id,
     after: { reason: why },
   });
 }

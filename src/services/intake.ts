@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { outbox, processedEvents } from '../../db/schema/index.js';
 import { type Db, rowsOf, type Tx } from '../db.js';
@@ -19,9 +20,11 @@ export async function processOnce<T, P = undefined>(
   prefetch?: (tx: Tx) => Promise<P>,
 ): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
   return db.transaction(async (tx) => {
-    // Raw and prepared: this runs for every event Lark delivers.
+    // Raw and prepared: this runs for every event Lark delivers. The time is kept to the hour for
+    // every event: at its exact instant, an anonymous message would be the one event whose outbox
+    // row (the receipt, deleted once sent) is missing (docs/decisions/0004-anonymity.md).
     const insert = tx.execute(
-      sql`insert into processed_events (event_id, kind) values (${eventId}, ${kind}) on conflict do nothing returning event_id`,
+      sql`insert into processed_events (event_id, kind, received_at) values (${eventId}, ${kind}, date_trunc('hour', now())) on conflict do nothing returning event_id`,
     );
     const pre = prefetch?.(tx);
     const [inserted, prefetched] = await Promise.all([insert.then((r) => rowsOf(r)), pre]);
@@ -47,4 +50,31 @@ export async function purgeAnonymousReceipts(db: Db, now: Date): Promise<number>
     .where(and(eq(outbox.eraseReceiver, true), lt(outbox.createdAt, new Date(now.getTime() - 24 * 3600_000))))
     .returning({ id: outbox.id });
   return gone.length;
+}
+
+/** Only if no key is configured (the entry points always set one): dedup then holds per process. */
+const fallbackKey = randomBytes(32);
+
+/**
+ * The id an anonymous delivery is remembered by: an HMAC of Lark's event id, keyed by
+ * APP_SECRET_KEY, written in the same shape (a letter prefix such as `ev_` kept, then the same
+ * kind of character at each place), so its processed_events row looks like any other and cannot
+ * be matched with Lark's event log (docs/decisions/0004-anonymity.md).
+ */
+export function anonymousEventId(eventId: string, key: string | undefined): string {
+  const prefix = /^[A-Za-z]+_/.exec(eventId)?.[0] ?? '';
+  const rest = eventId.slice(prefix.length);
+  const digest = createHmac('sha256', key ?? fallbackKey)
+    .update(eventId)
+    .digest();
+  const hex = /^[0-9a-f]+$/.test(rest);
+  const pick = (alphabet: string, i: number) => alphabet[digest[i % digest.length]! % alphabet.length]!;
+  const out = [...rest].map((c, i) => {
+    if (hex) return pick('0123456789abcdef', i);
+    if (/[0-9]/.test(c)) return pick('0123456789', i);
+    if (/[a-z]/.test(c)) return pick('abcdefghijklmnopqrstuvwxyz', i);
+    if (/[A-Z]/.test(c)) return pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ', i);
+    return c;
+  });
+  return prefix + out.join('');
 }

@@ -26,6 +26,13 @@ async function kept() {
   return { db: await dumpText(h.database.db), log: h.logText() };
 }
 
+/** /反馈查询 answers as a new message to the asker (never a reply: docs/decisions/0004-anonymity.md). */
+async function lookup(text: string) {
+  await h.say(P.stranger, text);
+  await h.dispatch();
+  return h.fake.sentTo(P.stranger).map(read).at(-1)!;
+}
+
 function receiptOf(to: string) {
   const m = h.fake
     .sentTo(to)
@@ -97,8 +104,8 @@ describe('anonymous feedback in chat', () => {
     await h.say(SENDER, `/匿名反馈 ${TEXT}（第三条）`);
     await h.dispatch();
     const code = receiptOf(SENDER)!;
-    expect((await ask(h, P.stranger, `/反馈查询 ${code}`)).text).toContain('正在研究处理');
-    expect((await ask(h, P.stranger, '/反馈查询 AAAA-BBBB-CCCC')).text).toContain('未找到该回执码');
+    expect((await lookup(`/反馈查询 ${code}`)).text).toContain('正在研究处理');
+    expect((await lookup('/反馈查询 AAAA-BBBB-CCCC')).text).toContain('未找到该回执码');
     const leads = await ask(h, P.staff, '/线索');
     const cards = [
       leads,
@@ -128,7 +135,7 @@ describe('anonymous feedback in chat', () => {
     // The unit receives the text unaltered.
     expect(cardOf(h, P.lead1, problemCode).text).toContain(`${TEXT}（第三条）`);
     expect(cardOf(h, P.lead1, problemCode).text).toContain('来源：线上匿名');
-    expect((await ask(h, P.stranger, `/反馈查询 ${code}`)).text).toContain(`已转为督办问题 ${problemCode}`);
+    expect((await lookup(`/反馈查询 ${code}`)).text).toContain(`已转为督办问题 ${problemCode}`);
     // Only staff may triage.
     const denied = await h.click(P.lead1, {
       messageId: mine.messageId,
@@ -154,9 +161,7 @@ describe('anonymous feedback in chat', () => {
       formValue: { reason: '已转交信访部门处理' },
     });
     expect(r.body.toast?.type).toBe('success');
-    expect((await ask(h, P.stranger, `/反馈查询 ${code}`)).text).toContain(
-      '未予采纳。说明：已转交信访部门处理',
-    );
+    expect((await lookup(`/反馈查询 ${code}`)).text).toContain('未予采纳。说明：已转交信访部门处理');
   });
 });
 

@@ -5,6 +5,7 @@ import type { CommandSpec } from '../context.js';
 
 export const auditCommand: CommandSpec = {
   names: ['审计', 'audit'],
+  private: true,
   readOnly: true,
   who: 'staff',
   usage: '/审计',

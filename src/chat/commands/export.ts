@@ -23,6 +23,7 @@ function sendFile(ctx: CommandContext, purpose: string, file: { name: string; by
 
 export const exportCommand: CommandSpec = {
   names: ['导出', 'export'],
+  private: true,
   who: 'staff',
   usage: '/导出 [单位] [状态]',
   summary: '把问题清单导出为 Excel 文件（第二张表为各单位统计），筛选方式同 /清单。',

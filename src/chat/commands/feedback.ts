@@ -1,12 +1,12 @@
 import { triageCard } from '../../../cards/feedback.js';
 import { invalid } from '../../domain/errors.js';
-import { lookupFeedback, pendingFeedback } from '../../services/feedback.js';
+import { pendingFeedback } from '../../services/feedback.js';
 import { allUnits } from '../../services/units.js';
 import type { CommandSpec } from '../context.js';
 
 /**
- * /匿名反馈 is handled before anyone is looked up (src/chat/anonymous.ts); this entry only lists
- * it in /帮助 and the command table.
+ * /匿名反馈 and /反馈查询 are handled before anyone is looked up (src/chat/anonymous.ts); these
+ * entries only list them in /帮助 and the command table.
  */
 export const anonymousCommand: CommandSpec = {
   names: ['匿名反馈', 'anonymous'],
@@ -24,14 +24,15 @@ export const feedbackLookupCommand: CommandSpec = {
   readOnly: true,
   who: 'anyone',
   usage: '/反馈查询 <回执码>',
-  summary: '凭回执码查询匿名反馈的办理情况。',
-  async run(ctx) {
-    return { text: await lookupFeedback(ctx.tx, ctx.args) };
+  summary: '凭回执码查询匿名反馈的办理情况（仅限与机器人单聊；也可在网页查询）。',
+  async run() {
+    throw invalid('回执码请在与机器人的单聊中查询。');
   },
 };
 
 export const triageCommand: CommandSpec = {
   names: ['线索', 'leads'],
+  private: true,
   who: 'staff',
   usage: '/线索',
   summary: '查看待处理的匿名反馈，转为问题或不予采纳。',
