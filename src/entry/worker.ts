@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '../log.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { RateLimiter } from '../outbox/rate-limit.js';
 import { reportDeliveryFailure } from '../services/delivery-failures.js';
+import { pgOptions } from './pg-types.js';
 
 /**
  * Composition root on Cloudflare Workers: fetch + scheduled (Cron Triggers).
@@ -166,8 +167,7 @@ interface Scope {
 function openScope(iso: Isolate, ctx: ExecutionContext): Scope {
   const { config, log } = iso;
   // max 5: Workers allow six simultaneous outgoing connections per invocation; keep one for Lark.
-  // fetch_types off: one round trip less per connection, and no array types are used.
-  const sql = postgres(config.databaseUrl, { max: 5, fetch_types: false, onnotice: () => {} });
+  const sql = postgres(config.databaseUrl, { ...pgOptions, max: 5 });
   const db = drizzle(sql, { casing: 'snake_case' }) as unknown as Db;
   const tasks = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
