@@ -39,8 +39,11 @@ export interface ScheduledController {
   noRetry(): void;
 }
 
+// No named value exports here: workerd reads every export of the main module as an entrypoint and
+// refuses to start on one that is not a handler ("Incorrect type for map entry").
+
 /** The one Cron Trigger in wrangler.toml: every minute. */
-export const TICK_CRON = '* * * * *';
+const TICK_CRON = '* * * * *';
 /** Run on every tick: queued work (evidence downloads, imports), then what the outbox holds (retries). */
 const EVERY_TICK = ['queue', 'dispatch'];
 
@@ -48,7 +51,7 @@ const EVERY_TICK = ['queue', 'dispatch'];
  * The jobs a tick at `at` runs: the every-tick ones, then each scheduled job of JOBS whose cron
  * (REMINDER_CRON, DIGEST_CRON, …) has an occurrence in APP_TIMEZONE within the minute ending at `at`.
  */
-export function jobsForTick(
+function jobsForTick(
   deps: JobDeps,
   at: Date,
 ): { names: string[]; invalid: { name: string; error: string }[] } {
