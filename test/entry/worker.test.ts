@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkdayCalendar } from '../../src/domain/calendar.js';
 import { pgOptions } from '../../src/entry/pg-types.js';
+import { EVIDENCE_MAX_BYTES, TOO_LARGE_TEXT } from '../../src/services/evidence.js';
 import { assignAs, cardOf, P, press, read, setupCampaign } from '../support/campaign.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';
@@ -186,6 +187,34 @@ describe.skipIf(!onPostgres())('the Worker in workerd', () => {
       select b.sha256, octet_length(b.bytes) as size from evidence e join blobs b on b.sha256 = e.sha256
       join problems p on p.id = e.problem_id where p.code = ${code}`;
     expect(row).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
+  });
+
+  it('refuses evidence above the cap inside workerd, with the usual answer', async () => {
+    const { code } = await assignAs(h, '过大材料 单位:市人社局 期限:20个工作日');
+    const card = cardOf(h, P.lead1, code);
+    fake.addResource(
+      'om_ev_big',
+      'file_v3_ev_big',
+      Buffer.alloc(EVIDENCE_MAX_BYTES + 1, 1),
+      'application/pdf',
+    );
+    fake.addInboundMessage('om_ev_big', `oc_p2p_${P.lead1}`);
+    const res = await post(
+      '/lark/events',
+      fileMessageEvent({
+        token: TOKEN,
+        sender: P.lead1,
+        messageId: 'om_ev_big',
+        kind: 'file',
+        fileKey: 'file_v3_ev_big',
+        fileName: '扫描件.pdf',
+        parentId: card.messageId,
+      }),
+    );
+    expect(res.status).toBe(200);
+    await settled();
+    const replies = fake.messages.filter((m) => m.replyTo === 'om_ev_big').map((m) => read(m).text);
+    expect(replies).toEqual([TOO_LARGE_TEXT]);
   });
 
   it('imports a spreadsheet: preview card, then 确认导入 assigns the rows', async () => {
