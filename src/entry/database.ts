@@ -8,6 +8,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Db } from '../db.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { pgOptions } from './pg-types.js';
 
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
 
@@ -60,12 +61,12 @@ function preparing(sql: postgres.Sql): postgres.Sql {
 
 export async function openDatabase(opts: DatabaseOptions, { migrate = true } = {}): Promise<Database> {
   if ('url' in opts) {
-    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
+    const client = postgres(opts.url, { ...pgOptions, max: opts.max ?? 10 });
     const db = drizzlePostgres(preparing(client), { casing: 'snake_case' }) as unknown as Db;
     if (migrate) {
       // Two instances starting together must not both run the migrations: a session advisory
       // lock on a one-connection client serializes them (the migrator runs its own transaction).
-      const one = postgres(opts.url, { max: 1, onnotice: () => {} });
+      const one = postgres(opts.url, { ...pgOptions, max: 1 });
       try {
         await one`select pg_advisory_lock(727001)`;
         await migratePostgres(drizzlePostgres(one, { casing: 'snake_case' }), { migrationsFolder });

@@ -5,7 +5,8 @@ import postgres from 'postgres';
 import { createApp } from '../app.js';
 import { type Config, ConfigError, parseConfig } from '../config.js';
 import type { Db } from '../db.js';
-import { createJobQueue, findJob, type JobDeps, runJob } from '../jobs/index.js';
+import { createJobQueue, JOBS, type JobDeps, runJob } from '../jobs/index.js';
+import { dueJobs } from '../jobs/schedule.js';
 import { type Directory, LarkDirectory, noDirectory } from '../lark/directory.js';
 import { larkFiles } from '../lark/files.js';
 import { LocalMessenger } from '../lark/local-messenger.js';
@@ -14,6 +15,7 @@ import { createLogger, type Logger } from '../log.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { RateLimiter } from '../outbox/rate-limit.js';
 import { reportDeliveryFailure } from '../services/delivery-failures.js';
+import { pgOptions } from './pg-types.js';
 
 /**
  * Composition root on Cloudflare Workers: fetch + scheduled (Cron Triggers).
@@ -37,21 +39,29 @@ export interface ScheduledController {
   noRetry(): void;
 }
 
+// No named value exports here: workerd reads every export of the main module as an entrypoint and
+// refuses to start on one that is not a handler ("Incorrect type for map entry").
+
+/** The one Cron Trigger in wrangler.toml: every minute. */
+const TICK_CRON = '* * * * *';
+/** Run on every tick: queued work (evidence downloads, imports), then what the outbox holds (retries). */
+const EVERY_TICK = ['queue', 'dispatch'];
+
 /**
- * Cron Triggers fire in UTC; duban's schedules are meant in APP_TIMEZONE = Asia/Shanghai
- * (UTC+8 all year, no DST), so each local time is moved back 8 hours: 09:05 local is 01:05 UTC
- * the same day (the Monday digest stays on Monday), 03:17 local is 19:17 UTC the day before.
- * The keys must match [triggers] crons in wrangler.toml character for character.
+ * The jobs a tick at `at` runs: the every-tick ones, then each scheduled job of JOBS whose cron
+ * (REMINDER_CRON, DIGEST_CRON, …) has an occurrence in APP_TIMEZONE within the minute ending at `at`.
  */
-export const CRON_JOBS: Readonly<Record<string, readonly string[]>> = {
-  // Every minute: queued work (evidence downloads, imports), then what the outbox holds (retries).
-  '* * * * *': ['queue', 'dispatch'],
-  '*/5 * * * *': ['evaluation'], // closes a satisfaction vote whose closing time has passed
-  '5 1 * * *': ['reminders'], // 09:05 Asia/Shanghai, daily
-  '5 1 * * 1': ['digest'], // 09:05 Asia/Shanghai, Monday
-  // Hourly: expired event ids; anonymous receipts lose their receiver within 24 hours at the latest.
-  '17 * * * *': ['housekeeping'],
-};
+function jobsForTick(
+  deps: JobDeps,
+  at: Date,
+): { names: string[]; invalid: { name: string; error: string }[] } {
+  const schedules = JOBS.flatMap((j) => {
+    const cron = j.cron?.(deps);
+    return cron ? [{ name: j.name, cron }] : [];
+  });
+  const { due, invalid } = dueJobs(schedules, new Date(at.getTime() - 60_000), at, deps.config.timezone);
+  return { names: [...EVERY_TICK, ...due], invalid };
+}
 
 /**
  * The SDK's typed methods always send `data: {}`, also with GET (formatPayload). On Node the http
@@ -100,6 +110,13 @@ function isolateFor(env: WorkerEnv): Isolate {
   if (!config.databaseUrl) {
     throw new ConfigError([
       'DATABASE_URL: required on Workers (or a HYPERDRIVE binding); there is no embedded database here',
+    ]);
+  }
+  if (!config.appSecretKey) {
+    // Node keeps a local-mode key in DATA_DIR; a Worker has no disk, and a key per isolate would
+    // change voting codes and anonymous dedup from one request to the next.
+    throw new ConfigError([
+      'APP_SECRET_KEY: required on Workers (npx wrangler secret put APP_SECRET_KEY; e.g. openssl rand -hex 32)',
     ]);
   }
   const log = createLogger(config.logLevel);
@@ -166,8 +183,7 @@ interface Scope {
 function openScope(iso: Isolate, ctx: ExecutionContext): Scope {
   const { config, log } = iso;
   // max 5: Workers allow six simultaneous outgoing connections per invocation; keep one for Lark.
-  // fetch_types off: one round trip less per connection, and no array types are used.
-  const sql = postgres(config.databaseUrl, { max: 5, fetch_types: false, onnotice: () => {} });
+  const sql = postgres(config.databaseUrl, { ...pgOptions, max: 5 });
   const db = drizzle(sql, { casing: 'snake_case' }) as unknown as Db;
   const tasks = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
@@ -244,28 +260,21 @@ export default {
 
   async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const iso = isolateFor(env);
-    const names = CRON_JOBS[controller.cron];
-    if (!names) {
+    if (controller.cron !== TICK_CRON) {
       iso.log.error(
         { action: 'cron', cron: controller.cron },
-        'no job for this cron trigger; check wrangler.toml against CRON_JOBS',
+        'unexpected cron trigger; wrangler.toml should have only "* * * * *"',
       );
       return;
     }
     const scope = openScope(iso, ctx);
-    // The trigger's own time, not "now": a late start still acts for the slot it was meant for.
+    // The trigger's own time, not "now": a late start still acts for the minute it was meant for.
     const at = new Date(controller.scheduledTime);
+    const { names, invalid } = jobsForTick(scope.deps, at);
+    for (const { name, error } of invalid)
+      iso.log.error({ action: 'cron', job: name, err: error }, 'schedule does not parse; job skipped');
     const run = async () => {
-      for (const name of names) {
-        if (!findJob(name)) {
-          iso.log.warn(
-            { action: 'cron', cron: controller.cron, job: name },
-            'job not in this build; skipped',
-          );
-          continue;
-        }
-        await runJob(scope.deps, name, at).catch(() => undefined); // runJob logs its own failure
-      }
+      for (const name of names) await runJob(scope.deps, name, at).catch(() => undefined); // runJob logs
     };
     ctx.waitUntil(run().finally(() => scope.close()));
   },

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type * as lark from '@larksuiteoapi/node-sdk';
 
 /**
@@ -6,7 +5,7 @@ import type * as lark from '@larksuiteoapi/node-sdk';
  * message, uploading an image the bot owns. Absent in local mode.
  */
 
-/** axios (under the SDK) has no timeout of its own: a stalled download must not hold the job's lease. */
+/** axios (under the SDK) has no timeout by default: a stalled download must not hold the job's lease. */
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 export interface ResourceRef {
@@ -23,48 +22,40 @@ export interface LarkFiles {
   uploadImage?(bytes: Buffer): Promise<string>;
 }
 
-const timeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} timed out`)), ms);
-    p.then(resolve, reject).finally(() => clearTimeout(t));
-  });
+/** The SDK's axios rejects a body above maxContentLength with this message, on every adapter. */
+const TOO_LARGE = /maxContentLength size of \d+ exceeded/;
 
-/** Reads a stream into memory, giving up (and closing it) as soon as it passes the cap. */
-async function readCapped(stream: Readable, max: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of stream) {
-    const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
-    n += b.length;
-    if (n > max) return undefined; // leaving for-await destroys the stream
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** LarkFiles over the SDK client (the stream can be consumed once; axios has no timeout of its own). */
-export function larkFiles(client: lark.Client): LarkFiles {
+/**
+ * LarkFiles over the SDK client. Downloads go through `client.request` with an arraybuffer
+ * response instead of the SDK's stream helper: the helper needs Node streams, which the fetch
+ * adapter axios uses on Workers does not give (docs/decisions/0012-workers.md). axios itself
+ * enforces the cap while reading (a declared length above it stops before the body) on both its
+ * http and fetch adapters; the signal bounds the whole download, as axios's `timeout` alone only
+ * bounds an idle socket on Node.
+ */
+export function larkFiles(client: lark.Client, timeoutMs = DOWNLOAD_TIMEOUT_MS): LarkFiles {
   return {
     async download(ref, maxBytes) {
-      const res = await timeout(
-        client.im.messageResource.get({
-          path: { message_id: ref.messageId, file_key: ref.fileKey },
+      let res: { data: ArrayBuffer; headers?: Record<string, unknown> };
+      try {
+        res = (await client.request({
+          method: 'GET',
+          url: `/open-apis/im/v1/messages/${encodeURIComponent(ref.messageId)}/resources/${encodeURIComponent(ref.fileKey)}`,
           params: { type: ref.type },
-        }),
-        DOWNLOAD_TIMEOUT_MS,
-        'download',
-      );
-      const headers = (res.headers ?? {}) as Record<string, unknown>;
-      const stream = res.getReadableStream();
-      if (Number(headers['content-length']) > maxBytes) {
-        stream.destroy();
-        return { ok: false, tooLarge: true };
+          responseType: 'arraybuffer',
+          maxContentLength: maxBytes,
+          timeout: timeoutMs,
+          signal: AbortSignal.timeout(timeoutMs),
+          // Read by the SDK's response interceptor: return {data, headers} instead of the body alone.
+          $return_headers: true,
+        } as Parameters<lark.Client['request']>[0])) as typeof res;
+      } catch (e) {
+        if (e instanceof Error && TOO_LARGE.test(e.message)) return { ok: false, tooLarge: true };
+        throw e;
       }
-      const bytes = await timeout(readCapped(stream, maxBytes), DOWNLOAD_TIMEOUT_MS, 'download').finally(() =>
-        stream.destroy(),
-      );
-      if (!bytes) return { ok: false, tooLarge: true };
-      const type = String(headers['content-type'] ?? '')
+      const bytes = Buffer.from(res.data);
+      if (bytes.length > maxBytes) return { ok: false, tooLarge: true };
+      const type = String(res.headers?.['content-type'] ?? '')
         .split(';')[0]!
         .trim()
         .toLowerCase();

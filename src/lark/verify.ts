@@ -1,5 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { AESCipher } from '@larksuiteoapi/node-sdk';
+import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 
 /** Lark refuses nothing older, but a replayed request should not live forever: CONTRACT.md's 12-hour window. */
 export const MAX_SKEW_SECONDS = 12 * 3600;
@@ -49,10 +48,17 @@ export function checkSignature(
   return undefined;
 }
 
-/** Decrypts Lark's {"encrypt": …} body with the SDK's cipher (AES-256-CBC, key sha256(encryptKey), IV first 16 bytes). */
+/**
+ * Decrypts Lark's {"encrypt": …} body like the SDK's AESCipher (AES-256-CBC, key sha256(encryptKey),
+ * IV first 16 bytes), but decodes UTF-8 once over all the bytes: the SDK decodes update() and final()
+ * separately, and workerd's node:crypto then splits a Chinese character at a chunk boundary into U+FFFD.
+ */
 export function decrypt(encrypt: string, encryptKey: string): string | undefined {
   try {
-    const plain = new AESCipher(encryptKey).decrypt(encrypt);
+    const buf = Buffer.from(encrypt, 'base64');
+    const key = createHash('sha256').update(encryptKey).digest();
+    const decipher = createDecipheriv('aes-256-cbc', key, buf.subarray(0, 16));
+    const plain = Buffer.concat([decipher.update(buf.subarray(16)), decipher.final()]).toString('utf8');
     return typeof plain === 'string' && plain.length > 0 ? plain : undefined;
   } catch {
     return undefined;
