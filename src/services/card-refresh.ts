@@ -161,7 +161,7 @@ async function sweep(
     const card =
       c.purpose === 'show'
         ? await showCardFor(ctx, row, who)
-        : await cardForPerson(ctx, view, row, who, { deciders });
+        : await cardForPerson(ctx, view, row, who, { relation: rel });
     if (card) fresh.push({ copy: c, content: card });
   }
   await rewrite(ctx.tx, fresh, row.id);

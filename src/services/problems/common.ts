@@ -10,7 +10,7 @@ import {
 import { appendAudit } from '../../audit/chain.js';
 import { capabilities } from '../../domain/capabilities.js';
 import type { RequestKind } from '../../domain/deciders.js';
-import type { ProblemView } from '../../domain/problem-view.js';
+import type { ProblemView, Relation } from '../../domain/problem-view.js';
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
 import { rolesOf } from '../people.js';
@@ -65,11 +65,13 @@ export async function cardForPerson(
   view: ProblemView,
   row: ProblemRow,
   openId: string,
-  o: { banner?: string; form?: ProblemForm; asCo?: boolean; deciders?: Deciders } = {},
+  o: { banner?: string; form?: ProblemForm; asCo?: boolean; deciders?: Deciders; relation?: Relation } = {},
 ) {
-  const r = await relationOf(ctx.tx, openId, await rolesOf(ctx.tx, openId, ctx.config.adminOpenIds), row, {
-    deciders: o.deciders ?? (await decidersOf(ctx.tx, row, ctx.config.adminOpenIds)),
-  });
+  const r =
+    o.relation ??
+    (await relationOf(ctx.tx, openId, await rolesOf(ctx.tx, openId, ctx.config.adminOpenIds), row, {
+      deciders: o.deciders ?? (await decidersOf(ctx.tx, row, ctx.config.adminOpenIds)),
+    }));
   const caps = capabilities(view, r);
   const unitNames = o.form === 'decideDispute' ? (await allUnits(ctx.tx)).map((u) => u.name) : undefined;
   return problemCard(view, {
