@@ -356,3 +356,8 @@ export function assignFormCard(unitNames: string[], today: string): Card {
     { color: 'blue', enTitle: 'Assign a problem' },
   );
 }
+
+/** What a copy becomes once its holder no longer handles the problem: the code, nothing more. */
+export function revokedCard(code: string): Card {
+  return card(code, [text('此问题已不由您处理。')], { color: 'grey', enTitle: code });
+}

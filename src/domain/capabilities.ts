@@ -4,8 +4,8 @@ import type { Capability, ProblemView, Relation } from './problem-view.js';
 /**
  * The rules of who may do what (CONTRACT.md, issue "Authority"): lead-unit contacts acknowledge,
  * report, request close-out, extension and reassignment; cooperating units report their part;
- * the problem's supervisors decide close-out and extensions; staff assign, decide disputes,
- * edit and withdraw. Every service checks these again; buttons only mirror them.
+ * staff assign, edit and withdraw. Who decides a request is eligibleDeciders (domain/deciders.ts),
+ * carried in r.decides. Every service checks these again; buttons only mirror them.
  */
 export function capabilities(p: ProblemView, r: Relation): Set<Capability> {
   const caps = new Set<Capability>();
@@ -22,12 +22,12 @@ export function capabilities(p: ProblemView, r: Relation): Set<Capability> {
   }
   // Cooperating units report their part whenever the problem is open.
   if (r.co && (allows('progress', p.state) || beforeAck)) caps.add('progress');
-  if (r.supervisor) {
-    if (p.state === 'closure_requested') caps.add('decideClosure');
-    if (pending('extension')) caps.add('decideExtension');
-  }
+  const decides = r.decides ?? new Set();
+  if (p.state === 'closure_requested' && pending('closure') && decides.has('closure'))
+    caps.add('decideClosure');
+  if (pending('extension') && decides.has('extension')) caps.add('decideExtension');
+  if (pending('dispute') && decides.has('dispute')) caps.add('decideDispute');
   if (r.staff) {
-    if (pending('dispute')) caps.add('decideDispute');
     if (allows('withdraw', p.state)) caps.add('withdraw');
     if (p.state !== 'withdrawn') caps.add('edit');
   }

@@ -1,3 +1,4 @@
+import type { RequestKind } from './deciders.js';
 import type { ProblemState } from './problem.js';
 
 /** A problem as cards and lists show it: plain data, computed by services, rendered by cards/. */
@@ -73,4 +74,6 @@ export interface Relation {
   co: boolean;
   supervisor: boolean;
   staff: boolean;
+  /** The pending requests this viewer may decide (domain/deciders.ts); none when absent. */
+  decides?: ReadonlySet<RequestKind>;
 }

@@ -1,4 +1,5 @@
 import type { WorkdayCalendar } from './calendar.js';
+import type { RequestKind } from './deciders.js';
 
 /** What a reminder is about; one key per (problem, kind, day, person) makes it once a day. */
 export type ReminderKind =
@@ -12,7 +13,8 @@ export type ReminderKind =
   | 'extension_waiting'
   | 'dispute_waiting';
 
-export type Audience = 'lead_contacts' | 'supervisors' | 'admins' | 'staff';
+/** `deciders`: whoever may decide the waiting request (eligibleDeciders in deciders.ts). */
+export type Audience = 'lead_contacts' | 'supervisors' | 'admins' | 'staff' | 'deciders';
 
 export interface ReminderThresholds {
   dueSoon: number;
@@ -29,7 +31,7 @@ export interface ProblemSnapshot {
   /** Days in APP_TIMEZONE. */
   assignedDay: string;
   lastActivityDay: string;
-  pending: { kind: string; day: string }[];
+  pending: { kind: string; day: string; requestedBy?: string }[];
 }
 
 export interface ReminderItem {
@@ -37,7 +39,15 @@ export interface ReminderItem {
   audience: Audience;
   /** Workdays late, waiting or silent, as the kind counts them. */
   workdays: number;
+  /** For a waiting request: its kind and who made it (never among those chased). */
+  request?: { kind: RequestKind; requestedBy: string | null };
 }
+
+const WAITING: Record<string, ReminderKind | undefined> = {
+  closure: 'closure_waiting',
+  extension: 'extension_waiting',
+  dispute: 'dispute_waiting',
+};
 
 /**
  * The escalation ladder (reminders issue): not acknowledged after a workday; due within N workdays
@@ -55,11 +65,9 @@ export function remindersFor(
   for (const r of p.pending) {
     const waited = cal.workdaysAfter(r.day, today);
     if (waited < t.requestWait) continue;
-    if (r.kind === 'closure')
-      out.push({ kind: 'closure_waiting', audience: 'supervisors', workdays: waited });
-    if (r.kind === 'extension')
-      out.push({ kind: 'extension_waiting', audience: 'supervisors', workdays: waited });
-    if (r.kind === 'dispute') out.push({ kind: 'dispute_waiting', audience: 'staff', workdays: waited });
+    const request = { kind: r.kind as RequestKind, requestedBy: r.requestedBy ?? null };
+    const kind = WAITING[r.kind];
+    if (kind) out.push({ kind, audience: 'deciders', workdays: waited, request });
   }
   // While the unit's own request waits, the unit is not chased: the deciders are.
   if (waitingRequest) return out;

@@ -3,6 +3,7 @@ import { problemCoUnits, problems, unitContacts, units } from '../../db/schema/i
 import { appendAudit } from '../audit/chain.js';
 import { forbidden, invalid } from '../domain/errors.js';
 import { OPEN_STATES } from '../domain/problem.js';
+import { revokeLostCopies } from './card-refresh.js';
 import type { ServiceCtx } from './context.js';
 import { isStaff } from './people.js';
 import { sendCards } from './problems/common.js';
@@ -109,6 +110,8 @@ export async function removeContact(
     subjectId: String(unit.id),
     before: { contact: person.name, openId: person.openId },
   });
+  // Their cards of this unit's problems now say so, instead of staying live (0009).
+  await revokeLostCopies(ctx, [person.openId]);
   return unit;
 }
 

@@ -12,9 +12,10 @@ import { closest } from '../chat/parse.js';
 import type { Conn } from '../db.js';
 import { forbidden, invalid, notFound } from '../domain/errors.js';
 import { OPEN_STATES } from '../domain/problem.js';
+import { revokeLostCopies } from './card-refresh.js';
 import type { ServiceCtx } from './context.js';
 import { isStaff, namesOf } from './people.js';
-import { refreshCopies, sendCards, supervisorsOf } from './problems/common.js';
+import { decidersFor, refreshCopies, sendCards } from './problems/common.js';
 import type { ProblemRow } from './problems/load.js';
 import { allUnits, resolveUnit, type UnitRow } from './units.js';
 
@@ -127,6 +128,7 @@ export async function removeMember(
   await audit(ctx, 'group.member_removed', group, {
     before: { group: group.name, member: person.name, openId: person.openId },
   });
+  await revokeLostCopies(ctx, [person.openId]);
   return group;
 }
 
@@ -197,28 +199,26 @@ export async function assignUnits(
  */
 async function handOver(ctx: ServiceCtx, group: GroupRow, moved: ProblemRow[]) {
   if (!moved.length) return;
-  const waiting = new Set(
-    (
-      await ctx.tx
-        .select({ id: problemRequests.problemId })
-        .from(problemRequests)
-        .where(
-          and(
-            inArray(
-              problemRequests.problemId,
-              moved.map((p) => p.id),
-            ),
-            eq(problemRequests.status, 'pending'),
-            inArray(problemRequests.kind, ['closure', 'extension']),
-          ),
-        )
-    ).map((r) => r.id),
-  );
-  const sups = await supervisorsOf(ctx, { groupId: group.id });
+  const rows = await ctx.tx
+    .select({ id: problemRequests.problemId, kind: problemRequests.kind })
+    .from(problemRequests)
+    .where(
+      and(
+        inArray(
+          problemRequests.problemId,
+          moved.map((p) => p.id),
+        ),
+        eq(problemRequests.status, 'pending'),
+        inArray(problemRequests.kind, ['closure', 'extension']),
+      ),
+    );
   for (const p of moved) {
     await refreshCopies(ctx, p);
-    if (waiting.has(p.id) && sups.length)
-      await sendCards(ctx, p, sups, 'group_handover', {
+    const deciders = new Set<string>();
+    for (const r of rows.filter((x) => x.id === p.id))
+      for (const id of await decidersFor(ctx, p, r.kind as 'closure' | 'extension')) deciders.add(id);
+    if (deciders.size)
+      await sendCards(ctx, p, [...deciders], 'group_handover', {
         banner: `${p.code} 已改由${group.name}负责，有待审核的申请，请处理。`,
       });
   }

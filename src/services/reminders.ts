@@ -11,6 +11,7 @@ import {
 import type { Config } from '../config.js';
 import { type Db, rowsOf } from '../db.js';
 import { todayIn } from '../domain/dates.js';
+import { type DeciderPool, eligibleDeciders } from '../domain/deciders.js';
 import { OPEN_STATES } from '../domain/problem.js';
 import { type ReminderItem, remindersFor } from '../domain/reminders.js';
 import type { Logger } from '../log.js';
@@ -73,14 +74,15 @@ export async function runReminders(
         problemId: problemRequests.problemId,
         kind: problemRequests.kind,
         at: problemRequests.requestedAt,
+        requestedBy: problemRequests.requestedBy,
       })
       .from(problemRequests)
       .where(eq(problemRequests.status, 'pending'));
-    const pendingBy = new Map<number, { kind: string; day: string }[]>();
+    const pendingBy = new Map<number, { kind: string; day: string; requestedBy: string }[]>();
     for (const r of pending)
       pendingBy.set(r.problemId, [
         ...(pendingBy.get(r.problemId) ?? []),
-        { kind: r.kind, day: todayIn(r.at, tz) },
+        { kind: r.kind, day: todayIn(r.at, tz), requestedBy: r.requestedBy },
       ]);
     const contacts = new Map<number, string[]>();
     for (const c of await tx.select().from(unitContacts))
@@ -135,7 +137,16 @@ export async function runReminders(
         if (item.audience === 'lead_contacts') to = contacts.get(p.leadUnitId) ?? [];
         else if (item.audience === 'admins') to = admins;
         else if (item.audience === 'staff') to = staff;
-        else if (item.kind === 'overdue_escalated' && p.groupId !== null && chats.get(p.groupId)) {
+        else if (item.audience === 'deciders' && item.request) {
+          // The same rule as the decision buttons: never the requester or the lead unit's contacts.
+          const pool: DeciderPool = {
+            groupSupervisors: p.groupId === null ? null : (members.get(p.groupId) ?? []),
+            staff,
+            admins,
+            leadContacts: contacts.get(p.leadUnitId) ?? [],
+          };
+          to = eligibleDeciders(item.request.kind, pool, item.request.requestedBy);
+        } else if (item.kind === 'overdue_escalated' && p.groupId !== null && chats.get(p.groupId)) {
           to = [chats.get(p.groupId)!];
           toChat = true;
         } else to = p.groupId === null ? [...supervisorSet] : (members.get(p.groupId) ?? []);

@@ -76,6 +76,10 @@ describe('npm run chat, driven through stdin', () => {
         '/我是 王敏',
         '/单位 添加 市人社局',
         '/联络员 添加 市人社局 zhangwei@example.com',
+        // 李强 decides for his group (problems outside any group go to staff).
+        '/督导组 添加 第一督导组',
+        '/督导组 成员 第一督导组 添加 liqiang@example.com',
+        '/督导组 单位 第一督导组 市人社局',
         '/交办 企业社保补贴兑现慢 单位:市人社局 期限:10个工作日 类别:政策兑现',
         ':as 张伟',
         '1', // 签收

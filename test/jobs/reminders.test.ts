@@ -117,14 +117,15 @@ describe('reminders', () => {
     h.drain();
     const day1 = await remind('2026-11-06');
     expect(day1.to(P.lead1).some((m) => m.text.includes(code))).toBe(false);
-    expect(day1.to(P.sup).some((m) => m.text.includes(code))).toBe(false);
+    expect(day1.to(P.staff).some((m) => m.text.includes(code))).toBe(false);
     const day2 = await remind('2026-11-09');
+    // Outside any supervision group, staff decide (docs/decisions/0009-separation-of-duties.md).
     expect(day2.to(P.lead1).some((m) => m.text.includes(code))).toBe(false);
-    expect(day2.to(P.sup).find((m) => m.text.includes(code))!.text).toContain('延期申请待审核 2 个工作日');
+    expect(day2.to(P.staff).find((m) => m.text.includes(code))!.text).toContain('延期申请待审核 2 个工作日');
     // Old cards stop working after 14 days: the reminder's 查看 opens a fresh card to decide on.
-    const fresh = await press(h, P.sup, day2.to(P.sup).find((m) => m.text.includes(code))!, '查看');
-    const freshCard = read({ ...day2.to(P.sup)[0]!, content: JSON.stringify(fresh.card!.data) });
-    expect((await press(h, P.sup, freshCard, '同意延期')).toast?.type).toBe('success');
+    const fresh = await press(h, P.staff, day2.to(P.staff).find((m) => m.text.includes(code))!, '查看');
+    const freshCard = read({ ...day2.to(P.staff)[0]!, content: JSON.stringify(fresh.card!.data) });
+    expect((await press(h, P.staff, freshCard, '同意延期')).toast?.type).toBe('success');
     await h.dispatch();
     h.drain();
     const after = await remind('2026-11-10');

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, problems } from '../../db/schema/index.js';
 import { verifyAudit } from '../../src/audit/chain.js';
-import { ask, assignAs, cardOf, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
+import { ask, assignAs, cardOf, codeIn, EMAIL, P, press, read, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -245,6 +245,13 @@ describe('签收 and 反馈进展', () => {
 });
 
 describe('延期, 改派, 修改, 撤销', () => {
+  // The supervisor decides for their group; problems outside any group go to staff
+  // (docs/decisions/0009-separation-of-duties.md).
+  beforeAll(async () => {
+    await ask(h, P.staff, '/督导组 添加 第一督导组');
+    await ask(h, P.staff, `/督导组 成员 第一督导组 添加 ${EMAIL(P.sup)}`);
+    await ask(h, P.staff, '/督导组 单位 第一督导组 市人社局');
+  });
   it('an extension request reaches the supervisor; approval moves the deadline and tells the unit', async () => {
     const { code } = await assign();
     const r = await press(h, P.lead1, cardOf(h, P.lead1, code), '申请延期', {

@@ -1,11 +1,10 @@
-import { and, desc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm';
-import { evaluatedUnits, evaluations, outbox, roles, units } from '../../../db/schema/index.js';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { evaluatedUnits, evaluations, roles, units } from '../../../db/schema/index.js';
 import { appendAudit } from '../../audit/chain.js';
 import type { Config } from '../../config.js';
 import type { Conn, Tx } from '../../db.js';
 import { forbidden } from '../../domain/errors.js';
 import type { TallyResult } from '../../domain/tally.js';
-import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import { isStaff, type Role } from '../people.js';
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
@@ -108,55 +107,8 @@ export async function staffAndSupervisors(conn: Conn, config: Config): Promise<s
   return [...new Set([...rows.map((r) => r.openId), ...config.adminOpenIds])];
 }
 
-const FOURTEEN_DAYS = 14 * 86_400_000;
-
-/**
- * Rewrites every copy of a card sent under `purpose` (ballots of a vote, a unit's 回头看 card):
- * still-pending rows in place, sent ones younger than 14 days by a patch (Lark's limit).
- */
-export async function refreshCards(
-  tx: Tx,
-  purpose: string,
-  content: unknown,
-  now: Date,
-  exceptMessageId?: string,
-): Promise<void> {
-  const copies = await tx
-    .select()
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.purpose, purpose),
-        eq(outbox.msgType, 'interactive'),
-        or(
-          eq(outbox.status, 'pending'),
-          and(
-            inArray(outbox.status, ['sent', 'local']),
-            isNotNull(outbox.sentMessageId),
-            gte(outbox.sentAt, new Date(now.getTime() - FOURTEEN_DAYS)),
-          ),
-        ),
-      ),
-    );
-  const patches: OutboxMessage[] = [];
-  for (const c of copies) {
-    if (exceptMessageId && c.sentMessageId === exceptMessageId) continue;
-    if (c.status === 'pending' && c.attempts === 0) {
-      await tx
-        .update(outbox)
-        .set({ content: JSON.stringify(content) })
-        .where(eq(outbox.id, c.id));
-    } else if (c.sentMessageId) {
-      patches.push({
-        msgType: 'interactive',
-        content,
-        purpose: 'card_patch',
-        patch: { messageId: c.sentMessageId },
-      });
-    }
-  }
-  await enqueue(tx, patches);
-}
+/** Card copies are kept true by one module for problems and evaluations alike. */
+export { refreshCards } from '../card-refresh.js';
 
 /** "2026-11-27 17:00" (or a date alone: 23:59 that day) in APP_TIMEZONE → the instant. */
 export function parseLocalDateTime(s: string, tz: string): Date | undefined {

@@ -1,8 +1,6 @@
-import { and, eq, gte, inArray, isNotNull, or } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { type ProblemForm, problemCard } from '../../../cards/problem.js';
 import {
-  groupMembers,
-  outbox,
   problemCoUnits,
   problemEvents,
   roles,
@@ -11,12 +9,13 @@ import {
 } from '../../../db/schema/index.js';
 import { appendAudit } from '../../audit/chain.js';
 import { capabilities } from '../../domain/capabilities.js';
-import type { ProblemView } from '../../domain/problem-view.js';
+import type { RequestKind } from '../../domain/deciders.js';
+import type { ProblemView, Relation } from '../../domain/problem-view.js';
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
-import { namesOf, rolesOf } from '../people.js';
-import { showProblem } from '../queries.js';
+import { rolesOf } from '../people.js';
 import { allUnits } from '../units.js';
+import { type Deciders, decidersOf } from './deciders.js';
 import { loadView, type ProblemRow, relationOf, type ViewClock } from './load.js';
 
 export const clockOf = (ctx: ServiceCtx): ViewClock => ({
@@ -66,9 +65,13 @@ export async function cardForPerson(
   view: ProblemView,
   row: ProblemRow,
   openId: string,
-  o: { banner?: string; form?: ProblemForm; asCo?: boolean } = {},
+  o: { banner?: string; form?: ProblemForm; asCo?: boolean; deciders?: Deciders; relation?: Relation } = {},
 ) {
-  const r = await relationOf(ctx.tx, openId, await rolesOf(ctx.tx, openId, ctx.config.adminOpenIds), row);
+  const r =
+    o.relation ??
+    (await relationOf(ctx.tx, openId, await rolesOf(ctx.tx, openId, ctx.config.adminOpenIds), row, {
+      deciders: o.deciders ?? (await decidersOf(ctx.tx, row, ctx.config.adminOpenIds)),
+    }));
   const caps = capabilities(view, r);
   const unitNames = o.form === 'decideDispute' ? (await allUnits(ctx.tx)).map((u) => u.name) : undefined;
   return problemCard(view, {
@@ -90,9 +93,10 @@ export async function sendCards(
   o: { banner?: string; asCo?: boolean } = {},
 ): Promise<void> {
   const view = await loadView(ctx.tx, row, clockOf(ctx));
+  const deciders = await decidersOf(ctx.tx, row, ctx.config.adminOpenIds);
   const msgs: OutboxMessage[] = [];
   for (const id of [...new Set(openIds)]) {
-    const c = await cardForPerson(ctx, view, row, id, o);
+    const c = await cardForPerson(ctx, view, row, id, { ...o, deciders });
     msgs.push({
       msgType: 'interactive',
       content: c,
@@ -124,75 +128,8 @@ export async function sendText(
   );
 }
 
-const FOURTEEN_DAYS = 14 * 86_400_000;
-
-/** A /查看 copy rebuilt for its audience: the full card with history, evidence and 未送达 lines. */
-async function showCardFor(ctx: ServiceCtx, row: ProblemRow, openId: string) {
-  const roles = await rolesOf(ctx.tx, openId, ctx.config.adminOpenIds);
-  const name = (await namesOf(ctx.tx, [openId])).get(openId) ?? openId;
-  try {
-    return (await showProblem({ ...ctx, actor: { openId, name, roles } }, row.code)).card;
-  } catch {
-    // The viewer lost the right to see it (e.g. reassigned away): their copy is left as it was.
-    return undefined;
-  }
-}
-
-/**
- * Keeps every copy of the problem's card true: sent cards younger than 14 days are patched
- * (rebuilt for their audience); cards still waiting in the outbox are rewritten in place.
- * Older cards cannot be patched (Lark's limit); /查看 and reminders carry fresh buttons.
- */
-export async function refreshCopies(
-  ctx: ServiceCtx,
-  row: ProblemRow,
-  exceptMessageId?: string,
-): Promise<void> {
-  const copies = await ctx.tx
-    .select()
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.problemId, row.id),
-        eq(outbox.msgType, 'interactive'),
-        isNotNull(outbox.audience),
-        inArray(outbox.kind, ['send', 'reply']),
-        or(
-          eq(outbox.status, 'pending'),
-          and(
-            inArray(outbox.status, ['sent', 'local']),
-            gte(outbox.sentAt, new Date(ctx.now.getTime() - FOURTEEN_DAYS)),
-          ),
-        ),
-      ),
-    );
-  if (!copies.length) return;
-  const view = await loadView(ctx.tx, row, clockOf(ctx));
-  const patches: OutboxMessage[] = [];
-  for (const c of copies) {
-    if (exceptMessageId && c.sentMessageId === exceptMessageId) continue;
-    const fresh =
-      c.purpose === 'show'
-        ? await showCardFor(ctx, row, c.audience!)
-        : await cardForPerson(ctx, view, row, c.audience!);
-    if (!fresh) continue;
-    if (c.status === 'pending' && c.attempts === 0) {
-      await ctx.tx
-        .update(outbox)
-        .set({ content: JSON.stringify(fresh) })
-        .where(eq(outbox.id, c.id));
-    } else if (c.sentMessageId) {
-      patches.push({
-        msgType: 'interactive',
-        content: fresh,
-        purpose: 'card_patch',
-        problemId: row.id,
-        patch: { messageId: c.sentMessageId },
-      });
-    }
-  }
-  await enqueue(ctx.tx, patches);
-}
+/** Card copies are kept true by one module (card-refresh.ts); re-exported for the problem services. */
+export { refreshCopies } from '../card-refresh.js';
 
 export async function contactsOf(ctx: ServiceCtx, unitIds: number[]): Promise<string[]> {
   if (!unitIds.length) return [];
@@ -212,19 +149,9 @@ export async function coUnitIds(ctx: ServiceCtx, problemId: number): Promise<num
   ).map((r) => r.unitId);
 }
 
-/** The supervisors who decide for a problem: its group's members, or every supervisor when it has none. */
-export async function supervisorsOf(ctx: ServiceCtx, row: { groupId: number | null }): Promise<string[]> {
-  const sup = (
-    await ctx.tx.select({ openId: roles.openId }).from(roles).where(eq(roles.role, 'supervisor'))
-  ).map((r) => r.openId);
-  if (row.groupId === null) return sup;
-  const members = (
-    await ctx.tx
-      .select({ openId: groupMembers.openId })
-      .from(groupMembers)
-      .where(eq(groupMembers.groupId, row.groupId))
-  ).map((r) => r.openId);
-  return members.filter((m) => sup.includes(m));
+/** Who may decide the problem's pending request of a kind (domain/deciders.ts): review cards go to them. */
+export async function decidersFor(ctx: ServiceCtx, row: ProblemRow, kind: RequestKind): Promise<string[]> {
+  return [...((await decidersOf(ctx.tx, row, ctx.config.adminOpenIds, [kind])).get(kind)?.deciders ?? [])];
 }
 
 export async function groupChatOf(ctx: ServiceCtx, groupId: number | null): Promise<string | null> {

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { problemCoUnits, problemRequests, problems } from '../../../db/schema/index.js';
 import { formatDateCn } from '../../domain/dates.js';
+import type { RequestKind } from '../../domain/deciders.js';
 import { conflict, forbidden, invalid } from '../../domain/errors.js';
 import { allows, CATEGORIES, DESCRIPTION_MAX, STATE_LABEL, TITLE_MAX } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
@@ -8,6 +9,7 @@ import { isStaff } from '../people.js';
 import { resolveUnit } from '../units.js';
 import { resolveDeadline } from './assign.js';
 import { announceToUnit, contactsOf, coUnitIds, record, refreshCopies, sendCards } from './common.js';
+import { decidersOf } from './deciders.js';
 import { groupOfUnit, lockProblem, type ProblemRow, relationOf } from './load.js';
 import type { ChangeResult } from './unit-side.js';
 
@@ -18,9 +20,26 @@ function reasonOf(v: unknown, label: string): string {
   return s;
 }
 
-async function mustSupervise(ctx: ServiceCtx, p: ProblemRow, what: string) {
-  const r = await relationOf(ctx.tx, ctx.actor.openId, ctx.actor.roles, p);
-  if (!r.supervisor) throw forbidden(`只有负责 ${p.code} 的督导组成员可以${what}。`);
+const KIND_LABEL: Record<RequestKind, string> = { closure: '销号', extension: '延期', dispute: '改派' };
+
+/**
+ * The operator may decide the pending request (domain/deciders.ts), judged from the database on
+ * every click: never the requester, never the lead unit's contacts (docs/decisions/0009-separation-of-duties.md).
+ */
+async function mustDecide(ctx: ServiceCtx, p: ProblemRow, kind: RequestKind, what: string) {
+  const d = (await decidersOf(ctx.tx, p, ctx.config.adminOpenIds, [kind])).get(kind);
+  if (!d) throw conflict(`${p.code} 没有待处理的${KIND_LABEL[kind]}申请（可能已由他人处理）。`);
+  const me = ctx.actor.openId;
+  if (d.deciders.has(me)) return;
+  if (d.requestedBy === me)
+    throw forbidden(`${p.code} 的${KIND_LABEL[kind]}申请由您提交，须由他人审核，您不能${what}。`);
+  if ((await contactsOf(ctx, [p.leadUnitId])).includes(me))
+    throw forbidden(`您是 ${p.code} 牵头单位的联络员，不能${what}本单位的申请。`);
+  throw forbidden(
+    kind !== 'dispute' && p.groupId !== null
+      ? `只有负责 ${p.code} 的督导组成员可以${what}。`
+      : `只有工作人员可以${what}。`,
+  );
 }
 
 function mustStaff(ctx: ServiceCtx, what: string) {
@@ -62,11 +81,11 @@ export async function decideClosure(
   clickedMessageId?: string,
 ): Promise<ChangeResult> {
   const p = await lockProblem(ctx.tx, problemId);
-  await mustSupervise(ctx, p, approve ? '同意销号' : '退回整改');
   if (!allows(approve ? 'approveClosure' : 'returnClosure', p.state))
     throw conflict(
       `${p.code} 当前状态为「${STATE_LABEL[p.state as keyof typeof STATE_LABEL]}」，没有待审核的销号申请（可能已由他人处理）。`,
     );
+  await mustDecide(ctx, p, 'closure', approve ? '同意销号' : '退回整改');
   const why = approve
     ? typeof reason === 'string' && reason.trim()
       ? reason.trim()
@@ -109,7 +128,7 @@ export async function decideExtension(
   clickedMessageId?: string,
 ): Promise<ChangeResult> {
   const p = await lockProblem(ctx.tx, problemId);
-  await mustSupervise(ctx, p, approve ? '同意延期' : '驳回延期');
+  await mustDecide(ctx, p, 'extension', approve ? '同意延期' : '驳回延期');
   const why = approve ? null : reasonOf(reason, '驳回理由');
   const req = await settle(ctx, p, 'extension', approve ? 'approved' : 'rejected', why);
   let updated = p;
@@ -148,8 +167,8 @@ export async function decideDispute(
   input: { accept: boolean; newLeadUnit?: unknown; reason: unknown },
   clickedMessageId?: string,
 ): Promise<ChangeResult> {
-  mustStaff(ctx, '处理改派申请');
   const p = await lockProblem(ctx.tx, problemId);
+  await mustDecide(ctx, p, 'dispute', '处理改派申请');
   const why = reasonOf(input.reason, '处理意见');
   if (!input.accept) {
     await settle(ctx, p, 'dispute', 'rejected', why);

@@ -25,6 +25,7 @@ import type {
   Relation,
 } from '../../domain/problem-view.js';
 import { isStaff, namesOf, type Role } from '../people.js';
+import { type Deciders, decidedBy, decidersOf } from './deciders.js';
 
 export type ProblemRow = typeof problems.$inferSelect;
 
@@ -203,14 +204,16 @@ export async function memberGroupIds(conn: Conn, openId: string): Promise<number
 }
 
 /**
- * How a person relates to a problem. A supervisor decides for the problem's group; when the
- * problem has no group, every supervisor does (issue: "all supervisors when it has none").
+ * How a person relates to a problem. A supervisor sees the problems of their groups, and every
+ * supervisor sees those outside any group; who decides a pending request is `decides`
+ * (domain/deciders.ts), from `deciders` when the caller computed them for many people.
  */
 export async function relationOf(
   conn: Conn,
   openId: string,
   roles: Set<Role>,
   p: { leadUnitId: number; id: number; groupId: number | null },
+  o: { deciders?: Deciders; adminOpenIds?: readonly string[] } = {},
 ): Promise<Relation> {
   const mine = await contactUnitIds(conn, openId);
   const co = mine.length
@@ -225,7 +228,18 @@ export async function relationOf(
   if (roles.has('supervisor')) {
     supervisor = p.groupId === null ? true : (await memberGroupIds(conn, openId)).includes(p.groupId);
   }
-  return { lead: mine.includes(p.leadUnitId), co, supervisor, staff: isStaff(roles) };
+  // Without the configured admins at hand, the person's own admin role stands in for them:
+  // enough to decide whether this person may decide.
+  const deciders =
+    o.deciders ??
+    (await decidersOf(conn, p, [...(o.adminOpenIds ?? []), ...(roles.has('admin') ? [openId] : [])]));
+  return {
+    lead: mine.includes(p.leadUnitId),
+    co,
+    supervisor,
+    staff: isStaff(roles),
+    decides: decidedBy(deciders, openId),
+  };
 }
 
 /** The supervision group following a unit, if any. */

@@ -5,7 +5,7 @@ import { conflict, forbidden, invalid } from '../../domain/errors.js';
 import { allows, STATE_LABEL, TEXT_MAX } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
 import { resolveDeadline } from './assign.js';
-import { coUnitIds, record, refreshCopies, sendCards, staffOpenIds, supervisorsOf } from './common.js';
+import { coUnitIds, decidersFor, record, refreshCopies, sendCards } from './common.js';
 import { contactUnitIds, lockProblem, type ProblemRow, relationOf } from './load.js';
 
 export interface ChangeResult {
@@ -179,8 +179,8 @@ export async function requestClosure(
     before: { state: p.state },
     after: { state: 'closure_requested' },
   });
-  const sups = await supervisorsOf(ctx, updated!);
-  await sendCards(ctx, updated!, sups.length ? sups : await staffOpenIds(ctx), 'closure_review', {
+  // Review cards go to the eligible deciders only (never the requester or their unit).
+  await sendCards(ctx, updated!, await decidersFor(ctx, updated!, 'closure'), 'closure_review', {
     banner: `${updated!.code} 申请销号，请审核整改情况和佐证材料。`,
   });
   await refreshCopies(ctx, updated!, clickedMessageId);
@@ -202,8 +202,7 @@ export async function requestExtension(
   if (date <= p.deadline) throw invalid(`新的期限须晚于现有期限 ${formatDateCn(p.deadline)}。`);
   await openRequest(ctx, p, 'extension', reason, unitId, date);
   await record(ctx, p, 'extension_requested', { text: reason, unitId, data: { newDeadline: date } });
-  const sups = await supervisorsOf(ctx, p);
-  await sendCards(ctx, p, sups.length ? sups : await staffOpenIds(ctx), 'extension_review', {
+  await sendCards(ctx, p, await decidersFor(ctx, p, 'extension'), 'extension_review', {
     banner: `${p.code} 申请延期至${formatDateCn(date)}，请审核。`,
   });
   await refreshCopies(ctx, p, clickedMessageId);
@@ -226,7 +225,7 @@ export async function requestDispute(
   const text = needText(reason, '申请改派理由', 2000);
   await openRequest(ctx, p, 'dispute', text, unitId);
   await record(ctx, p, 'dispute_requested', { text, unitId });
-  await sendCards(ctx, p, await staffOpenIds(ctx), 'dispute_review', {
+  await sendCards(ctx, p, await decidersFor(ctx, p, 'dispute'), 'dispute_review', {
     banner: `${p.code} 的牵头单位申请改派，请处理。`,
   });
   await refreshCopies(ctx, p, clickedMessageId);

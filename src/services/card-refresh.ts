@@ -1,0 +1,213 @@
+import { and, desc, eq, gte, inArray, isNotNull, ne, or, type SQL } from 'drizzle-orm';
+import { revokedCard } from '../../cards/problem.js';
+import { outbox } from '../../db/schema/index.js';
+import type { Tx } from '../db.js';
+import { canSee } from '../domain/capabilities.js';
+import type { ProblemView, Relation } from '../domain/problem-view.js';
+import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import type { ServiceCtx } from './context.js';
+import { namesOf, rolesOf } from './people.js';
+import { cardForPerson, clockOf } from './problems/common.js';
+import { decidersOf } from './problems/deciders.js';
+import { findProblem, loadView, type ProblemRow, relationOf } from './problems/load.js';
+import { showProblem } from './queries.js';
+
+/**
+ * The one place copies of sent cards are kept true (docs/decisions/0009-separation-of-duties.md):
+ * a copy still waiting in the outbox is rewritten in place, a sent one is patched while Lark
+ * allows (14 days). Problem cards are rebuilt per holder, and only for holders who may still see
+ * the problem; the others get a short notice once and are then left alone.
+ */
+const PATCH_WINDOW_MS = 14 * 86_400_000;
+
+const COPY = {
+  id: outbox.id,
+  status: outbox.status,
+  attempts: outbox.attempts,
+  sentMessageId: outbox.sentMessageId,
+  audience: outbox.audience,
+  purpose: outbox.purpose,
+  problemId: outbox.problemId,
+};
+interface Copy {
+  id: string;
+  status: string;
+  attempts: number;
+  sentMessageId: string | null;
+  audience: string | null;
+  purpose: string | null;
+  problemId: number | null;
+}
+
+/** Interactive copies that can still change, newest first. */
+async function liveCopies(tx: Tx, where: SQL | undefined, now: Date): Promise<Copy[]> {
+  return tx
+    .select(COPY)
+    .from(outbox)
+    .where(
+      and(
+        where,
+        eq(outbox.msgType, 'interactive'),
+        or(
+          eq(outbox.status, 'pending'),
+          and(
+            inArray(outbox.status, ['sent', 'local']),
+            isNotNull(outbox.sentMessageId),
+            gte(outbox.sentAt, new Date(now.getTime() - PATCH_WINDOW_MS)),
+          ),
+        ),
+      ),
+    )
+    .orderBy(desc(outbox.createdAt));
+}
+
+/** New content for each copy: in place while never tried, one patch once sent. Returns the ids written. */
+async function rewrite(tx: Tx, items: { copy: Copy; content: unknown }[], problemId?: number) {
+  const patches: OutboxMessage[] = [];
+  const written: string[] = [];
+  for (const { copy: c, content } of items) {
+    if (c.status === 'pending' && c.attempts === 0) {
+      await tx
+        .update(outbox)
+        .set({ content: JSON.stringify(content) })
+        .where(eq(outbox.id, c.id));
+      written.push(c.id);
+    } else if (c.sentMessageId) {
+      patches.push({
+        msgType: 'interactive',
+        content,
+        purpose: 'card_patch',
+        problemId,
+        patch: { messageId: c.sentMessageId },
+      });
+      written.push(c.id);
+    }
+  }
+  await enqueue(tx, patches);
+  return written;
+}
+
+/** Every copy of a card sent under `purpose` (ballots of a vote, a unit's 回头看 card) gets `content`. */
+export async function refreshCards(
+  tx: Tx,
+  purpose: string,
+  content: unknown,
+  now: Date,
+  exceptMessageId?: string,
+): Promise<void> {
+  const copies = await liveCopies(tx, eq(outbox.purpose, purpose), now);
+  const items = copies.filter((c) => !exceptMessageId || c.sentMessageId !== exceptMessageId);
+  await rewrite(
+    tx,
+    items.map((copy) => ({ copy, content })),
+  );
+}
+
+/** A /查看 copy rebuilt for its holder: the full card with history, evidence and 未送达 lines. */
+async function showCardFor(ctx: ServiceCtx, row: ProblemRow, openId: string) {
+  const roles = await rolesOf(ctx.tx, openId, ctx.config.adminOpenIds);
+  const name = (await namesOf(ctx.tx, [openId])).get(openId) ?? openId;
+  try {
+    return (await showProblem({ ...ctx, actor: { openId, name, roles } }, row.code)).card;
+  } catch {
+    return undefined;
+  }
+}
+
+const problemCopies = (problemId: number, audiences?: string[]) =>
+  and(
+    eq(outbox.problemId, problemId),
+    audiences ? inArray(outbox.audience, audiences) : isNotNull(outbox.audience),
+    inArray(outbox.kind, ['send', 'reply']),
+  );
+
+/**
+ * Walks a problem's copies (newest first): a holder who can no longer see the problem gets the
+ * notice once; with `rebuild`, the others get their card rebuilt. Only the newest /查看 copy of
+ * each holder is live; older ones are left as they are.
+ */
+async function sweep(
+  ctx: ServiceCtx,
+  row: ProblemRow,
+  copies: Copy[],
+  o: { rebuild: boolean; exceptMessageId?: string },
+): Promise<void> {
+  if (!copies.length) return;
+  const deciders = await decidersOf(ctx.tx, row, ctx.config.adminOpenIds);
+  const relations = new Map<string, Relation>();
+  const shown = new Set<string>();
+  const fresh: { copy: Copy; content: unknown }[] = [];
+  const gone: { copy: Copy; content: unknown }[] = [];
+  let view: ProblemView | undefined;
+  for (const c of copies) {
+    const who = c.audience!;
+    if (c.purpose === 'show') {
+      if (shown.has(who)) continue;
+      shown.add(who);
+    }
+    if (o.exceptMessageId && c.sentMessageId === o.exceptMessageId) continue;
+    let rel = relations.get(who);
+    if (!rel) {
+      const roles = await rolesOf(ctx.tx, who, ctx.config.adminOpenIds);
+      rel = await relationOf(ctx.tx, who, roles, row, { deciders });
+      relations.set(who, rel);
+    }
+    if (!canSee(rel)) {
+      gone.push({ copy: c, content: revokedCard(row.code) });
+      continue;
+    }
+    if (!o.rebuild) continue;
+    view ??= await loadView(ctx.tx, row, clockOf(ctx));
+    const card =
+      c.purpose === 'show'
+        ? await showCardFor(ctx, row, who)
+        : await cardForPerson(ctx, view, row, who, { relation: rel });
+    if (card) fresh.push({ copy: c, content: card });
+  }
+  await rewrite(ctx.tx, fresh, row.id);
+  const written = await rewrite(ctx.tx, gone, row.id);
+  const holders = [...new Set(gone.map((g) => g.copy.audience!))];
+  if (!holders.length) return;
+  // Never again: the notified copies and every settled copy of these holders lose their holder,
+  // so no later refresh rebuilds them. A copy still being retried keeps it: once sent, the next
+  // refresh gives it the notice.
+  await ctx.tx
+    .update(outbox)
+    .set({ audience: null })
+    .where(
+      and(
+        problemCopies(row.id, holders),
+        written.length
+          ? or(inArray(outbox.id, written), ne(outbox.status, 'pending'))
+          : ne(outbox.status, 'pending'),
+      ),
+    );
+}
+
+/** Keeps every live copy of the problem's card true for its holder, or tells them it is no longer theirs. */
+export async function refreshCopies(
+  ctx: ServiceCtx,
+  row: ProblemRow,
+  exceptMessageId?: string,
+): Promise<void> {
+  const copies = await liveCopies(ctx.tx, problemCopies(row.id), ctx.now);
+  await sweep(ctx, row, copies, { rebuild: true, exceptMessageId });
+}
+
+/** After people lose access (contact removed, left a group): their copies that no longer apply get the notice. */
+export async function revokeLostCopies(ctx: ServiceCtx, openIds: string[]): Promise<void> {
+  if (!openIds.length) return;
+  const copies = await liveCopies(
+    ctx.tx,
+    and(
+      isNotNull(outbox.problemId),
+      inArray(outbox.audience, openIds),
+      inArray(outbox.kind, ['send', 'reply']),
+    ),
+    ctx.now,
+  );
+  const byProblem = new Map<number, Copy[]>();
+  for (const c of copies) byProblem.set(c.problemId!, [...(byProblem.get(c.problemId!) ?? []), c]);
+  for (const [problemId, list] of byProblem)
+    await sweep(ctx, await findProblem(ctx.tx, problemId), list, { rebuild: false });
+}
