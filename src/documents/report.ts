@@ -37,7 +37,7 @@ export async function reportDocument(v: ReportView): Promise<Buffer> {
       `现将${v.period}${scope}问题整改情况通报如下。截至${formatDateCn(v.date)}，共交办问题 ${f.total} 个，已办结销号 ${f.closed} 个，办结率 ${pct(f.closedRate)}；未办结 ${f.open} 个，其中逾期 ${f.overdue} 个。`,
     ),
     heading1('一、各单位考核得分'),
-    table(['名次', '单位', '问题数', '办结率', '得分'], ranking, [10, 42, 14, 16, 18]),
+    table(['名次', '单位', '问题数', '办结率', '得分'], ranking, [10, 42, 14, 16, 18], [1]),
     para('注：无问题的单位不参与排名，以“—”表示。', { indent: false }),
     ...chartBlock(v.chart),
     heading1('二、逾期未办结问题'),
@@ -51,7 +51,8 @@ export async function reportDocument(v: ReportView): Promise<Buffer> {
             formatDateCn(o.deadline),
             String(o.overdueWorkdays),
           ]),
-          [18, 34, 20, 16, 12],
+          [19, 27, 20, 22, 12],
+          [1],
         )
       : none('逾期问题'),
     heading1('三、退回整改和群众不满意问题'),
@@ -59,7 +60,8 @@ export async function reportDocument(v: ReportView): Promise<Buffer> {
       ? table(
           ['问题编号', '问题名称', '牵头单位', '退回理由'],
           v.returned.map((r) => [r.code, r.title, r.unit, r.reason]),
-          [18, 32, 20, 30],
+          [19, 29, 22, 30],
+          [1, 3],
         )
       : none('退回整改问题'),
     blank(),
@@ -67,7 +69,8 @@ export async function reportDocument(v: ReportView): Promise<Buffer> {
       ? table(
           ['问题编号', '问题名称', '牵头单位', '回访意见'],
           v.unsatisfied.map((r) => [r.code, r.title, r.unit, r.comment]),
-          [18, 32, 20, 30],
+          [19, 29, 22, 30],
+          [1, 3],
         )
       : none('回访不满意问题'),
     heading1('四、“回头看”进展'),

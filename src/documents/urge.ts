@@ -21,7 +21,7 @@ export async function urgeDocument(v: UrgeView): Promise<Buffer> {
       `经核查，截至${formatDateCn(v.date)}，你单位牵头办理的以下 ${v.problems.length} 个问题已超过整改期限，尚未办结销号。现予催办。`,
     ),
     heading1('一、逾期问题'),
-    table(['序号', '问题编号', '问题名称', '整改期限', '逾期工作日'], rows, [8, 20, 42, 18, 12]),
+    table(['序号', '问题编号', '问题名称', '整改期限', '逾期工作日'], rows, [8, 21, 37, 22, 12], [2]),
     blank(),
     heading1('二、办理要求'),
     para('1.请收到本通知后 3 个工作日内反馈整改进展，说明逾期原因和下一步措施。'),
