@@ -1,6 +1,7 @@
 export * from './audit.js';
 export * from './calendar.js';
 export * from './deliveries.js';
+export * from './documents.js';
 export * from './evaluation.js';
 export * from './feedback.js';
 export * from './intake.js';
@@ -8,4 +9,3 @@ export * from './outbox.js';
 export * from './people.js';
 export * from './problems.js';
 export * from './units.js';
-export * from './documents.js';
