@@ -73,6 +73,7 @@ const KIND_LABEL: Record<string, string> = {
   reinspection_confirmed: '回头看',
   contact_added: '联络员变更',
   undelivered: '未送达',
+  document: '制发公文',
 };
 
 export function deadlineText(p: ProblemView): string {

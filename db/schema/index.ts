@@ -1,6 +1,7 @@
 export * from './audit.js';
 export * from './calendar.js';
 export * from './deliveries.js';
+export * from './documents.js';
 export * from './evaluation.js';
 export * from './feedback.js';
 export * from './intake.js';

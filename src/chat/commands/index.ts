@@ -9,6 +9,7 @@ import { anonymousCommand, feedbackLookupCommand, triageCommand } from './feedba
 import { groupCommand } from './group.js';
 import { helpCommand } from './help.js';
 import { listCommand } from './list.js';
+import { noticeCommand } from './notice.js';
 import { publishCommand } from './publish.js';
 import { roleCommand } from './role.js';
 import { showCommand } from './show.js';
@@ -35,6 +36,7 @@ COMMANDS.push(calendarCommand);
 COMMANDS.push(exportCommand, importTemplateCommand);
 COMMANDS.push(evaluatedUnitsCommand, pollCommand, voteCommand, reinspectCommand);
 COMMANDS.push(publishCommand);
+COMMANDS.push(noticeCommand);
 
 const byName = new Map<string, CommandSpec>();
 for (const c of COMMANDS) for (const n of c.names) byName.set(n.toLowerCase(), c);
