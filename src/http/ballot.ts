@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { formatInstantCn } from '../domain/dates.js';
 import { DomainError, httpStatusOf } from '../domain/errors.js';
 import { CHOICE_LABEL, CHOICES } from '../domain/tally.js';
+import { cleanDeep } from '../domain/text.js';
 import { castCodeBallot, checkCode } from '../services/evaluation/ballot.js';
 import { openEvaluation } from '../services/evaluation/common.js';
 
@@ -135,7 +136,7 @@ export function ballotRoute(deps: AppDeps) {
 
   app.post('/', async (c) => {
     secure(c);
-    const body = await c.req.parseBody();
+    const body = cleanDeep(await c.req.parseBody());
     const code = str(body.code).trim();
     const form: Record<string, unknown> = Object.fromEntries(
       Object.entries(body).filter(([k]) => /^u_\d+$/.test(k)),

@@ -1,5 +1,5 @@
 import type { ActionContext, ActionResult } from '../actions/context.js';
-import { ACTIONS } from '../actions/index.js';
+import { actionFor } from '../actions/index.js';
 import type { AppDeps } from '../deps.js';
 import { DomainError, isValidationError } from '../domain/errors.js';
 import { CardAction, type Envelope } from '../lark/payloads.js';
@@ -41,7 +41,7 @@ export async function handleCardAction(
     return { status: 400, body: { msg: 'bad card action payload' }, action: 'card:invalid' };
   const a = parsed.data;
   const name = typeof a.action.value.action === 'string' ? a.action.value.action : '';
-  const handler = ACTIONS[name];
+  const handler = actionFor(name);
   const action = `card:${name || 'unknown'}`;
   if (!handler)
     return {

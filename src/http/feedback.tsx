@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
 import type { AppDeps } from '../deps.js';
 import { DomainError } from '../domain/errors.js';
+import { cleanDeep } from '../domain/text.js';
 import { FEEDBACK_MAX, lookupFeedback, submitFeedback } from '../services/feedback.js';
 
 /**
@@ -98,7 +99,7 @@ export function feedbackRoute(deps: AppDeps) {
   const noStore = { 'cache-control': 'no-store' };
   app.get('/', (c) => c.html(<Form token={guard.issue(deps.clock().getTime())} />, 200, noStore));
   app.post('/', async (c) => {
-    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const body = cleanDeep(await c.req.parseBody().catch(() => ({}) as Record<string, unknown>));
     const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
     if (field('action') === 'lookup') {
       let message: string;
