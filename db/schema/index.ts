@@ -8,3 +8,4 @@ export * from './outbox.js';
 export * from './people.js';
 export * from './problems.js';
 export * from './units.js';
+export * from './guards.js';
