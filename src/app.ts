@@ -8,6 +8,7 @@ import { healthRoute } from './http/health.js';
 import { internalRoute } from './http/internal.js';
 import { larkCardsRoute } from './http/lark-cards.js';
 import { larkEventsRoute } from './http/lark-events.js';
+import { HTML_ROUTES, securityHeaders } from './http/security-headers.js';
 
 /** createApp(deps): middleware and route mounting; no runtime or driver is named here. */
 export function createApp(deps: AppDeps) {
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
   // 413 before an oversize body is read (src/http/body-limits.ts).
   app.use('/lark/*', larkBodyLimit());
   for (const p of ['/feedback', '/feedback/*', '/ballot', '/ballot/*']) app.use(p, formBodyLimit());
+  for (const p of HTML_ROUTES) app.use(p, securityHeaders(deps.config.publicBaseUrl));
   app.route('/healthz', healthRoute(deps));
   app.route('/lark/events', larkEventsRoute(deps, features.onAttachment));
   app.route('/lark/cards', larkCardsRoute(deps));
