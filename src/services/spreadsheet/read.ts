@@ -12,6 +12,7 @@ import {
   UNIT_COLUMNS,
   type UnitField,
 } from './columns.js';
+import { assertUnzippedSize } from './unzip-guard.js';
 
 /**
  * Reads an .xlsx workbook into plain rows of text: the problem sheet and the optional units sheet,
@@ -105,6 +106,7 @@ function readRows<K extends string>(
 }
 
 export async function readWorkbook(bytes: Uint8Array): Promise<WorkbookContent> {
+  assertUnzippedSize(bytes);
   const wb = new ExcelJS.Workbook();
   try {
     // A copy: exceljs wants an ArrayBuffer of exactly the file (a Node Buffer may be a pool slice).
