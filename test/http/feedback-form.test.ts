@@ -76,15 +76,13 @@ describe('the queue of unread submissions', () => {
           .from(anonymousFeedback)
           .where(sql`status = 'new'`)
       )[0]!.n;
-    await database.db
-      .insert(anonymousFeedback)
-      .values(
-        Array.from({ length: Number(missing) }, (_, i) => ({
-          receiptHash: `h${i}`,
-          text: '填充',
-          receivedOn: '2026-12-10',
-        })),
-      );
+    await database.db.insert(anonymousFeedback).values(
+      Array.from({ length: Number(missing) }, (_, i) => ({
+        receiptHash: `h${i}`,
+        text: '填充',
+        receivedOn: '2026-12-10',
+      })),
+    );
     now = new Date(now.getTime() + 120_000);
     const t = await tokenFrom(a);
     now = new Date(now.getTime() + 5_000);
