@@ -8,6 +8,7 @@ import {
   card,
   datePicker,
   type Element,
+  escapeMd,
   field,
   form,
   type HeaderColor,
@@ -267,7 +268,7 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
           : '改派申请';
     els.push(
       hr(),
-      md(`**${label}**（${r.requestedByName}${r.unitName ? `，${r.unitName}` : ''}）`),
+      md(`**${label}**（${escapeMd(r.requestedByName)}${r.unitName ? `，${escapeMd(r.unitName)}` : ''}）`),
       text(r.text),
     );
   }

@@ -3,10 +3,12 @@ import { Hono } from 'hono';
 import type { AppDeps } from './deps.js';
 import { registerFeatures } from './features.js';
 import type { Env } from './http/app-env.js';
+import { formBodyLimit, larkBodyLimit } from './http/body-limits.js';
 import { healthRoute } from './http/health.js';
 import { internalRoute } from './http/internal.js';
 import { larkCardsRoute } from './http/lark-cards.js';
 import { larkEventsRoute } from './http/lark-events.js';
+import { HTML_ROUTES, securityHeaders } from './http/security-headers.js';
 import { counters } from './log.js';
 
 /** createApp(deps): middleware and route mounting; no runtime or driver is named here. */
@@ -46,6 +48,10 @@ export function createApp(deps: AppDeps) {
     return c.json({ msg: '服务暂时不可用，请稍后重试', requestId: c.get('requestId') }, 500);
   });
 
+  // 413 before an oversize body is read (src/http/body-limits.ts).
+  app.use('/lark/*', larkBodyLimit());
+  for (const p of ['/feedback', '/feedback/*', '/ballot', '/ballot/*']) app.use(p, formBodyLimit());
+  for (const p of HTML_ROUTES) app.use(p, securityHeaders(deps.config.publicBaseUrl));
   app.route('/healthz', healthRoute(deps));
   app.route('/lark/events', larkEventsRoute(deps, features.onAttachment));
   app.route('/lark/cards', larkCardsRoute(deps));

@@ -4,6 +4,7 @@ export * from './deliveries.js';
 export * from './documents.js';
 export * from './evaluation.js';
 export * from './feedback.js';
+export * from './guards.js';
 export * from './intake.js';
 export * from './outbox.js';
 export * from './people.js';

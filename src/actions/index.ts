@@ -7,17 +7,24 @@ import { importActions } from './import.js';
 import { listActions } from './list.js';
 import { problemActions } from './problem.js';
 
-/** Card actions by the `action` key of a button's callback value. Each handler re-checks authority. */
-export const ACTIONS: Record<string, ActionHandler> = {
-  ...problemActions,
-  ...listActions,
-  ...evidenceActions,
-  ...calendarActions,
-  ...feedbackActions,
-  ...evaluationActions,
-  ...importActions,
-};
+/**
+ * Card actions by the `action` key of a button's callback value. Each handler re-checks authority.
+ * A Map, not an object: the name comes from the click, and "constructor" or "__proto__" must find nothing.
+ */
+export const ACTIONS = new Map<string, ActionHandler>(
+  Object.entries({
+    ...problemActions,
+    ...listActions,
+    ...evidenceActions,
+    ...calendarActions,
+    ...feedbackActions,
+    ...evaluationActions,
+    ...importActions,
+  }),
+);
 
 export function registerActions(map: Record<string, ActionHandler>): void {
-  Object.assign(ACTIONS, map);
+  for (const [k, v] of Object.entries(map)) ACTIONS.set(k, v);
 }
+
+export const actionFor = (name: string): ActionHandler | undefined => ACTIONS.get(name);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -57,7 +57,9 @@ export interface DataDirLock {
 }
 
 export function acquireDataDirLock(dir: string): DataDirLock {
-  mkdirSync(dir, { recursive: true });
+  // The database files and the lock's secret are the service's alone, whatever the umask.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   const path = lockPath(dir);
   const info: LockInfo = {
     pid: process.pid,
@@ -66,7 +68,8 @@ export function acquireDataDirLock(dir: string): DataDirLock {
   };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx'); // exclusive create: atomic across processes
+      const fd = openSync(path, 'wx', 0o600); // exclusive create: atomic across processes
+      chmodSync(path, 0o600);
       writeSync(fd, JSON.stringify(info));
       closeSync(fd);
       let released = false;

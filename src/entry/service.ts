@@ -122,6 +122,11 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     });
+    // Explicit, not Node's defaults: a slow or silent client is cut off, not held for minutes.
+    const http = server as import('node:http').Server;
+    http.headersTimeout = 10_000;
+    http.requestTimeout = 30_000;
+    http.keepAliveTimeout = 5_000;
     const addr = server.address() as AddressInfo;
     url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${addr.port}`;
   }

@@ -5,7 +5,9 @@ import type { AppDeps } from '../deps.js';
 import { formatInstantCn } from '../domain/dates.js';
 import { DomainError, httpStatusOf } from '../domain/errors.js';
 import { CHOICE_LABEL, CHOICES } from '../domain/tally.js';
+import { cleanDeep } from '../domain/text.js';
 import { castCodeBallot, checkCode } from '../services/evaluation/ballot.js';
+import { countWrongGuess, guessingAllowed } from '../services/evaluation/codes.js';
 import { openEvaluation } from '../services/evaluation/common.js';
 
 /**
@@ -64,8 +66,8 @@ function codeForm(error?: string, open = true): Html {
 ${open ? '' : html`<p>目前没有进行中的满意度测评。</p>`}
 <form method="post" action="">
 <input type="hidden" name="step" value="code">
-<p><label for="code">请输入工作人员发给您的投票码（8 位，字母不分大小写）：</label></p>
-<input type="text" id="code" name="code" required autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12" placeholder="如 ABCD-EFGH">
+<p><label for="code">请输入工作人员发给您的投票码（10 位，字母不分大小写）：</label></p>
+<input type="text" id="code" name="code" required autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="16" placeholder="如 ABCDE-FGHJK">
 <button type="submit">下一步</button>
 </form>
 </div>`,
@@ -135,30 +137,38 @@ export function ballotRoute(deps: AppDeps) {
 
   app.post('/', async (c) => {
     secure(c);
-    const body = await c.req.parseBody();
+    const body = cleanDeep(await c.req.parseBody());
     const code = str(body.code).trim();
     const form: Record<string, unknown> = Object.fromEntries(
       Object.entries(body).filter(([k]) => /^u_\d+$/.test(k)),
     );
     const now = deps.clock();
+    const key = deps.config.appSecretKey;
+    // Guessing is bounded app-wide: once the window's wrong codes are used up, every check waits.
+    if (!(await guessingAllowed(deps.db, now)))
+      return c.html(codeForm('尝试次数过多，请 10 分钟后再试。'), 429);
+    const refuse = async (e: DomainError) => {
+      if (e.code === 'not_found') await countWrongGuess(deps.db, now);
+      return c.html(codeForm(e.message), httpStatusOf(e));
+    };
     if (str(body.step) !== 'vote') {
       try {
-        const { evaluation, units } = await checkCode(deps.db, code, now, tz);
+        const { evaluation, units } = await checkCode(deps.db, code, now, tz, key);
         return c.html(
           ballotForm({ code, name: evaluation.name, closesAt: evaluation.closesAt, timezone: tz, units }),
         );
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
-        return c.html(codeForm(e.message), httpStatusOf(e));
+        return refuse(e);
       }
     }
     try {
-      await deps.db.transaction((tx) => castCodeBallot(tx, { code, form, now, timezone: tz }));
+      await deps.db.transaction((tx) => castCodeBallot(tx, { code, form, now, timezone: tz, key }));
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       if (e.code === 'invalid') {
         // An incomplete ballot: show it again with what was chosen, if the code still works.
-        const again = await checkCode(deps.db, code, now, tz).catch(() => undefined);
+        const again = await checkCode(deps.db, code, now, tz, key).catch(() => undefined);
         if (again)
           return c.html(
             ballotForm({
@@ -173,7 +183,7 @@ export function ballotRoute(deps: AppDeps) {
             400,
           );
       }
-      return c.html(codeForm(e.message), httpStatusOf(e));
+      return refuse(e);
     }
     return c.html(done());
   });

@@ -1,5 +1,5 @@
 import type { ActionContext, ActionResult } from '../actions/context.js';
-import { ACTIONS } from '../actions/index.js';
+import { actionFor } from '../actions/index.js';
 import type { AppDeps } from '../deps.js';
 import { DomainError, isValidationError } from '../domain/errors.js';
 import { CardAction, type Envelope } from '../lark/payloads.js';
@@ -23,6 +23,11 @@ function toastOf(r: ActionResult): CardResponse {
   };
 }
 
+/** A verified callback the domain refused: only its id is recorded, in its own statement. */
+async function recordRefused(deps: AppDeps, eventId: string): Promise<void> {
+  await processOnce(deps.db, eventId, 'card:refused', async () => undefined);
+}
+
 const errorToast = (content: string, en: string): CardResponse => ({
   toast: { type: 'error', content, i18n: { zh_cn: content, en_us: en } },
 });
@@ -30,7 +35,8 @@ const errorToast = (content: string, en: string): CardResponse => ({
 /**
  * Decides a card click in the request (Lark never redelivers callbacks and the clicker waits):
  * one transaction for the event id, the change, the audit row and the outbox rows. A refused
- * action answers 200 with an error toast and leaves nothing behind, not even the event id.
+ * action answers 200 with an error toast and changes nothing; its event id alone is kept (after
+ * the rollback), so a replay of the same callback within Lark's 12 h is answered as a duplicate.
  */
 export async function handleCardAction(
   deps: AppDeps,
@@ -41,14 +47,16 @@ export async function handleCardAction(
     return { status: 400, body: { msg: 'bad card action payload' }, action: 'card:invalid' };
   const a = parsed.data;
   const name = typeof a.action.value.action === 'string' ? a.action.value.action : '';
-  const handler = ACTIONS[name];
+  const handler = actionFor(name);
   const action = `card:${name || 'unknown'}`;
-  if (!handler)
+  if (!handler) {
+    await recordRefused(deps, env.header.event_id);
     return {
       status: 200,
       body: errorToast('此按钮已失效，请发送 /帮助 查看可用命令。', 'This button is no longer valid.'),
       action,
     };
+  }
   const now = deps.clock();
   try {
     const outcome = await processOnce(deps.db, env.header.event_id, 'card', async (tx) => {
@@ -87,6 +95,7 @@ export async function handleCardAction(
     deps.kick();
     return { status: 200, body: toastOf(outcome.value), action };
   } catch (e) {
+    if (e instanceof DomainError || isValidationError(e)) await recordRefused(deps, env.header.event_id);
     if (e instanceof DomainError)
       return { status: 200, body: errorToast(e.message, 'Not allowed'), action: `${action}:refused` };
     // A button value or form field of the wrong shape: refused like any bad input, nothing changed.

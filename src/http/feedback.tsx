@@ -1,50 +1,20 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
 import type { AppDeps } from '../deps.js';
 import { DomainError } from '../domain/errors.js';
+import { cleanDeep } from '../domain/text.js';
 import { FEEDBACK_MAX, lookupFeedback, submitFeedback } from '../services/feedback.js';
+import { BUSY, FormGuard } from './form-guard.js';
 
 /**
  * GET/POST /feedback: the anonymous web form and receipt lookup. Floods and spam are held off
- * without knowing who anyone is: a signed single-use form token (issued ≥ 3 s and ≤ 2 h before
- * submitting), a honeypot field, and an app-wide cap per minute kept in memory. No IP address,
- * user agent or cookie is read, stored or logged.
+ * without knowing who anyone is: a signed single-use form token and an app-wide cap per minute,
+ * both shared by every instance through the database (form-guard.ts), and a honeypot field.
+ * No IP address, user agent or cookie is read, stored or logged.
  */
-const MIN_AGE_MS = 3000;
-const MAX_AGE_MS = 2 * 3600_000;
-const PER_MINUTE = 30;
 
-class FormGuard {
-  private readonly secret = randomBytes(32);
-  private readonly used = new Map<string, number>();
-  private window: number[] = [];
-
-  issue(now: number): string {
-    const body = `${now}.${randomBytes(9).toString('base64url')}`;
-    return `${body}.${createHmac('sha256', this.secret).update(body).digest('base64url')}`;
-  }
-
-  /** Checks and consumes a token; returns a reason when refused. */
-  accept(token: string, now: number): string | undefined {
-    const [ts, nonce, mac] = token.split('.');
-    if (!ts || !nonce || !mac) return '表单已失效，请刷新页面后重新填写。';
-    const expected = createHmac('sha256', this.secret).update(`${ts}.${nonce}`).digest();
-    const got = Buffer.from(mac, 'base64url');
-    if (got.length !== expected.length || !timingSafeEqual(got, expected))
-      return '表单已失效，请刷新页面后重新填写。';
-    const age = now - Number(ts);
-    if (age < MIN_AGE_MS) return '提交过快，请稍候再提交。';
-    if (age > MAX_AGE_MS) return '表单已过期，请刷新页面后重新填写。';
-    if (this.used.has(nonce)) return '该表单已提交过，请勿重复提交。';
-    this.window = this.window.filter((t) => t > now - 60_000);
-    if (this.window.length >= PER_MINUTE) return '当前提交人数较多，请一分钟后再试。';
-    this.window.push(now);
-    this.used.set(nonce, now);
-    for (const [k, t] of this.used) if (t < now - MAX_AGE_MS) this.used.delete(k);
-    return undefined;
-  }
-}
+/** A refused form token: thrown inside the transaction so nothing it counted is kept. */
+class Refused extends Error {}
 
 const Page: FC<{ title: string; children?: Child }> = ({ title, children }) => (
   <html lang="zh-CN">
@@ -94,11 +64,11 @@ const Form: FC<{ token: string; error?: string; text?: string }> = ({ token, err
 
 export function feedbackRoute(deps: AppDeps) {
   const app = new Hono();
-  const guard = new FormGuard();
+  const guard = new FormGuard(deps.config.appSecretKey);
   const noStore = { 'cache-control': 'no-store' };
   app.get('/', (c) => c.html(<Form token={guard.issue(deps.clock().getTime())} />, 200, noStore));
   app.post('/', async (c) => {
-    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const body = cleanDeep(await c.req.parseBody().catch(() => ({}) as Record<string, unknown>));
     const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
     if (field('action') === 'lookup') {
       let message: string;
@@ -129,17 +99,12 @@ export function feedbackRoute(deps: AppDeps) {
         400,
         noStore,
       );
-    const refused = guard.accept(field('token'), deps.clock().getTime());
-    if (refused)
-      return c.html(
-        <Form token={guard.issue(deps.clock().getTime())} error={refused} text={text} />,
-        refused.includes('较多') ? 429 : 400,
-        noStore,
-      );
     try {
-      const { code } = await deps.db.transaction((tx) =>
-        submitFeedback(tx, { text, now: deps.clock(), timezone: deps.config.timezone }),
-      );
+      const { code } = await deps.db.transaction(async (tx) => {
+        const refused = await guard.accept(tx, field('token'), deps.clock());
+        if (refused) throw new Refused(refused);
+        return submitFeedback(tx, { text, now: deps.clock(), timezone: deps.config.timezone });
+      });
       return c.html(
         <Page title="提交成功">
           <h1>提交成功</h1>
@@ -156,10 +121,12 @@ export function feedbackRoute(deps: AppDeps) {
         noStore,
       );
     } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
+      if (!(e instanceof DomainError) && !(e instanceof Refused)) throw e;
+      // Too many at once (the minute's cap, or a full queue) is 429; the text is kept for the retry.
+      const busy = e instanceof Refused ? e.message === BUSY : e.code === 'conflict';
       return c.html(
         <Form token={guard.issue(deps.clock().getTime())} error={e.message} text={text} />,
-        400,
+        busy ? 429 : 400,
         noStore,
       );
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanDeep } from '../domain/text.js';
 
 /** Lark payload shapes (LARK.md §1, §4). Parsed, never cast; unknown fields pass through untouched. */
 
@@ -21,7 +22,8 @@ export const Header = z.object({
 export const Envelope = z.object({
   schema: z.literal('2.0'),
   header: Header,
-  event: z.record(z.string(), z.unknown()),
+  // Every string from Lark (card values, form values, names) is cleaned once, here (src/domain/text.ts).
+  event: z.record(z.string(), z.unknown()).transform(cleanDeep),
 });
 export type Envelope = z.infer<typeof Envelope>;
 
@@ -187,7 +189,7 @@ export function toIncoming(
   };
   let content: unknown;
   try {
-    content = JSON.parse(m.message.content);
+    content = cleanDeep(JSON.parse(m.message.content));
   } catch {
     return undefined;
   }

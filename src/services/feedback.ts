@@ -12,6 +12,8 @@ import { isStaff } from './people.js';
 import { type AssignInput, assignProblem } from './problems/assign.js';
 
 export const FEEDBACK_MAX = 5000;
+/** Unread submissions at most: a flood cannot grow staff's queue without bound. */
+export const FEEDBACK_PENDING_MAX = 2000;
 /** No 0/O, 1/I/L: codes are read off a phone screen and typed back. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -44,6 +46,11 @@ export async function submitFeedback(
   const text = o.text.trim();
   if (!text) throw invalid('请填写反馈内容。');
   if ([...text].length > FEEDBACK_MAX) throw invalid(`反馈内容不能超过 ${FEEDBACK_MAX} 个字。`);
+  const [{ n } = { n: 0 }] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(anonymousFeedback)
+    .where(eq(anonymousFeedback.status, 'new'));
+  if (n >= FEEDBACK_PENDING_MAX) throw conflict('待处理的反馈较多，暂不能受理新的反馈，请过几天再提交。');
   const code = newReceiptCode();
   const [row] = await tx
     .insert(anonymousFeedback)

@@ -53,7 +53,7 @@ describe('/ballot', () => {
   it('staff get codes once a vote is open', async () => {
     await ask(h, P.staff, '/测评 开始');
     const r = await ask(h, P.staff, '/测评 投票码 群众 4');
-    codes = r.text.match(/[A-Z2-9]{4}-[A-Z2-9]{4}/g) ?? [];
+    codes = r.text.match(/[A-Z2-9]{5}-[A-Z2-9]{5}/g) ?? [];
     expect(codes).toHaveLength(4);
     expect(r.text).toContain('群众代表，4 个');
     expect((await get()).text).not.toContain('目前没有进行中的满意度测评');
@@ -62,7 +62,7 @@ describe('/ballot', () => {
   });
 
   it('refuses an unknown code with the reason, changing nothing', async () => {
-    const r = await post({ step: 'code', code: 'ZZZZ-ZZZZ' });
+    const r = await post({ step: 'code', code: 'ZZZZZ-ZZZZZ' });
     expect(r.status).toBe(404);
     expect(r.text).toContain('投票码无效');
     expect((await post({ step: 'code', code: 'hello' })).status).toBe(404);

@@ -141,7 +141,7 @@ describe('the vote', () => {
   it('issues one-time codes to staff; only their hashes are kept and the reply leaves no row behind', async () => {
     for (const cat of ['人大代表', '群众代表', '企业家代表']) {
       const r = await ask(h, P.staff, `/测评 投票码 ${cat} 1`);
-      codes[cat] = r.text.match(/[A-Z2-9]{4}-[A-Z2-9]{4}/g) ?? [];
+      codes[cat] = r.text.match(/[A-Z2-9]{5}-[A-Z2-9]{5}/g) ?? [];
       expect(codes[cat], r.text).toHaveLength(1);
     }
     const stored = await h.database.db.select().from(votingCodes);

@@ -5,15 +5,18 @@ import { resolvePerson } from '../../services/person-ref.js';
 import type { CommandSpec } from '../context.js';
 import { words } from '../parse.js';
 
-const ROLE_NAMES: Record<string, 'staff' | 'supervisor' | 'admin'> = {
-  督导: 'supervisor',
-  督导组成员: 'supervisor',
-  supervisor: 'supervisor',
-  工作人员: 'staff',
-  staff: 'staff',
-  管理员: 'admin',
-  admin: 'admin',
-};
+// A Map: the word is the user's, and "constructor" must name no role.
+const ROLE_NAMES = new Map<string, 'staff' | 'supervisor' | 'admin'>(
+  Object.entries({
+    督导: 'supervisor',
+    督导组成员: 'supervisor',
+    supervisor: 'supervisor',
+    工作人员: 'staff',
+    staff: 'staff',
+    管理员: 'admin',
+    admin: 'admin',
+  }),
+);
 const LABEL = { staff: '工作人员', supervisor: '督导组成员', admin: '管理员' };
 
 export const roleCommand: CommandSpec = {
@@ -24,7 +27,7 @@ export const roleCommand: CommandSpec = {
   example: '/角色 工作人员 zhangsan@example.gov.cn',
   async run(ctx) {
     const [roleWord, ...rest] = words(ctx.args);
-    const role = roleWord ? (ROLE_NAMES[roleWord.toLowerCase()] ?? ROLE_NAMES[roleWord]) : undefined;
+    const role = roleWord ? (ROLE_NAMES.get(roleWord.toLowerCase()) ?? ROLE_NAMES.get(roleWord)) : undefined;
     if (!role || !rest.length)
       throw invalid('格式：/角色 <督导|工作人员|管理员> <人>，人员可用 @、邮箱或手机号。');
     if (!ctx.actor.roles.has('admin')) throw forbidden('只有管理员可以授予角色。');

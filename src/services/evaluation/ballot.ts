@@ -147,14 +147,15 @@ export async function checkCode(
   raw: string,
   now: Date,
   timezone: string,
+  key: string | undefined,
 ): Promise<{ evaluation: EvaluationRow; units: { id: number; name: string }[] }> {
   const n = normalizeCode(raw);
-  if (!n) throw notFound('投票码无效，请核对后重新输入（8 位字母和数字）。');
+  if (!n) throw notFound('投票码无效，请核对后重新输入（10 位字母和数字）。');
   const [code] = await conn
     .select()
     .from(votingCodes)
-    .where(eq(votingCodes.codeHash, codeHash(n)));
-  if (!code) throw notFound('投票码无效，请核对后重新输入（8 位字母和数字）。');
+    .where(eq(votingCodes.codeHash, codeHash(n, key)));
+  if (!code) throw notFound('投票码无效，请核对后重新输入（10 位字母和数字）。');
   if (code.used) throw conflict('该投票码已经使用过，每个投票码只能投票一次。');
   const [row] = await conn.select().from(evaluations).where(eq(evaluations.id, code.evaluationId));
   const e = mustBeOpen(row, now, timezone);
@@ -164,13 +165,13 @@ export async function checkCode(
 /** A ballot on the web page with a one-time code; `used` is set in the voting transaction. */
 export async function castCodeBallot(
   tx: Tx,
-  o: { code: string; form: Record<string, unknown>; now: Date; timezone: string },
+  o: { code: string; form: Record<string, unknown>; now: Date; timezone: string; key: string | undefined },
 ): Promise<EvaluationRow> {
   const n = normalizeCode(o.code);
-  if (!n) throw notFound('投票码无效，请核对后重新输入（8 位字母和数字）。');
-  const h = codeHash(n);
+  if (!n) throw notFound('投票码无效，请核对后重新输入（10 位字母和数字）。');
+  const h = codeHash(n, o.key);
   const [code] = await tx.select().from(votingCodes).where(eq(votingCodes.codeHash, h)).for('update');
-  if (!code) throw notFound('投票码无效，请核对后重新输入（8 位字母和数字）。');
+  if (!code) throw notFound('投票码无效，请核对后重新输入（10 位字母和数字）。');
   if (code.used) throw conflict('该投票码已经使用过，每个投票码只能投票一次，本次提交未计入。');
   const e = await lockOpenVote(tx, code.evaluationId, o.now, o.timezone);
   const choices = parseBallot(e, await unitsOfEvaluation(tx, e), o.form);

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { invalid } from '../../domain/errors.js';
+import { cleanText } from '../../domain/text.js';
 import {
   EXAMPLE_MARK,
   GUIDE_SHEET,
@@ -11,6 +12,7 @@ import {
   UNIT_COLUMNS,
   type UnitField,
 } from './columns.js';
+import { assertUnzippedSize } from './unzip-guard.js';
 
 /**
  * Reads an .xlsx workbook into plain rows of text: the problem sheet and the optional units sheet,
@@ -49,15 +51,11 @@ function fromSerial(n: number): string | undefined {
  */
 export function cellText(v: ExcelJS.CellValue, asDate = false): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'string') return cleanText(v).trim();
   if (typeof v === 'number') return (asDate ? fromSerial(v) : undefined) ?? String(v);
   if (typeof v === 'boolean') return v ? '是' : '否';
   if (v instanceof Date) return ymd(new Date(Math.floor((v.getTime() + 1000) / 86_400_000) * 86_400_000));
-  if ('richText' in v)
-    return v.richText
-      .map((r) => r.text)
-      .join('')
-      .trim();
+  if ('richText' in v) return cleanText(v.richText.map((r) => r.text).join('')).trim();
   if ('hyperlink' in v) return cellText(v.text as ExcelJS.CellValue, asDate);
   if ('formula' in v || 'sharedFormula' in v) return cellText(v.result ?? null, asDate);
   return '';
@@ -108,6 +106,7 @@ function readRows<K extends string>(
 }
 
 export async function readWorkbook(bytes: Uint8Array): Promise<WorkbookContent> {
+  assertUnzippedSize(bytes);
   const wb = new ExcelJS.Workbook();
   try {
     // A copy: exceljs wants an ArrayBuffer of exactly the file (a Node Buffer may be a pool slice).

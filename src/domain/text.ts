@@ -1,0 +1,33 @@
+/**
+ * Inbound text is cleaned once, where it enters (Lark payloads, web forms, spreadsheet cells):
+ * PostgreSQL refuses NUL in text and lone surrogates in UTF-8, and a refused insert would be a 500
+ * that Lark redelivers for hours. Tab and newline are kept; other C0 controls are dropped; a lone
+ * surrogate becomes U+FFFD.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000B-\u001F]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function cleanText(s: string): string {
+  return s.replace(CONTROLS, '').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** Every string in a parsed JSON value (keys included), cleaned; other values as they are. */
+export function cleanDeep<T>(v: T): T {
+  if (typeof v === 'string') return cleanText(v) as T;
+  if (Array.isArray(v)) return v.map(cleanDeep) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      // A "__proto__" key is kept as an own property, never as the object's prototype.
+      Object.defineProperty(out, cleanText(k), {
+        value: cleanDeep(x),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out as T;
+  }
+  return v;
+}
