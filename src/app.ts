@@ -7,6 +7,7 @@ import { healthRoute } from './http/health.js';
 import { internalRoute } from './http/internal.js';
 import { larkCardsRoute } from './http/lark-cards.js';
 import { larkEventsRoute } from './http/lark-events.js';
+import { countWebhookIntake, metricsRoute } from './http/metrics.js';
 
 /** createApp(deps): middleware and route mounting; no runtime or driver is named here. */
 export function createApp(deps: AppDeps) {
@@ -43,6 +44,8 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/healthz', healthRoute(deps));
+  app.use('/lark/*', countWebhookIntake(deps));
+  app.route('/metrics', metricsRoute(deps));
   app.route('/lark/events', larkEventsRoute(deps, features.onAttachment));
   app.route('/lark/cards', larkCardsRoute(deps));
   app.route('/internal', internalRoute(deps));
