@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import Long from 'long';
 import protobuf from 'protobufjs';
 import { type WebSocket, WebSocketServer } from 'ws';
 
@@ -24,7 +25,23 @@ message Frame {
   optional bytes payload = 8;
   optional string LogIDNew = 9;
 }`;
-const Frame = protobuf.parse(SCHEMA, { keepCase: true }).root.lookupType('pbbp2.Frame');
+/**
+ * protobufjs needs `long` (its own dependency) to resolve uint64 fields, while the SDK sets
+ * `util.Long = undefined` on the shared instance so that it reads plain numbers. Resolve and
+ * compile our schema with Long present, then leave the setting as we found it.
+ */
+function compileFrame(): protobuf.Type {
+  const before = protobuf.util.Long;
+  protobuf.util.Long = Long;
+  try {
+    const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
+    root.resolveAll();
+    return root.lookupType('pbbp2.Frame').setup();
+  } finally {
+    protobuf.util.Long = before;
+  }
+}
+const Frame = compileFrame();
 
 const SERVICE_ID = 7;
 
@@ -64,15 +81,18 @@ export interface FakeLarkWs {
   /** Endpoint requests so far, and how many were refused. */
   endpointCalls: { at: number; code: number }[];
   pings: number;
+  /** Connections accepted so far (a reconnect adds one). */
+  accepted: number;
   connections(): number;
   waitForConnection(timeoutMs?: number): Promise<void>;
   /**
    * Push one envelope as a data frame (`type` header event or card) and resolve with the client's
-   * ack. `fragments` splits the payload over several frames, as Lark does for large ones.
+   * ack. `fragments` splits the payload over several frames, as Lark does for large ones;
+   * `raw` sends those bytes as the payload instead of the envelope.
    */
   push(
     envelope: unknown,
-    o?: { type?: string; messageId?: string; fragments?: number; timeoutMs?: number },
+    o?: { type?: string; messageId?: string; fragments?: number; timeoutMs?: number; raw?: Uint8Array },
   ): Promise<Ack>;
   /** Send bytes as they are (malformed frames). */
   sendRaw(bytes: Uint8Array): void;
@@ -109,6 +129,7 @@ export async function startFakeLarkWs(o: {
     url,
     endpointCalls: [],
     pings: 0,
+    accepted: 0,
     endpoint(body) {
       const now = Date.now();
       let code = 0;
@@ -145,7 +166,7 @@ export async function startFakeLarkWs(o: {
     },
     push(envelope, p = {}) {
       const messageId = p.messageId ?? `msg_${++seq}_${randomBytes(4).toString('hex')}`;
-      const bytes = Buffer.from(JSON.stringify(envelope));
+      const bytes = Buffer.from(p.raw ?? JSON.stringify(envelope));
       const n = Math.max(1, p.fragments ?? 1);
       const size = Math.ceil(bytes.length / n);
       const acked = new Promise<Ack>((resolve, reject) => {
@@ -217,6 +238,7 @@ export async function startFakeLarkWs(o: {
   };
 
   wss.on('connection', (s) => {
+    api.accepted++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => sockets.delete(s));
