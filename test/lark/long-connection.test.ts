@@ -145,6 +145,7 @@ describe('long connection (LARK_EVENT_MODE=websocket)', () => {
     expect((await fake.ws.push(big)).code).toBe(200);
     fake.ws.sendFrame({ method: FrameMethod.control, headers: [{ key: 'type', value: 'pong' }] });
     const text = h.logText();
+    expect(text).toContain('failed to handle inbound frame'); // the SDK's own line, in our log
     expect(text).toContain('unknown frame type');
     expect(text).toContain('payload is not JSON');
     expect(text).toContain('refused:bad_envelope');
