@@ -8,6 +8,7 @@ import { healthRoute } from './http/health.js';
 import { internalRoute } from './http/internal.js';
 import { larkCardsRoute } from './http/lark-cards.js';
 import { larkEventsRoute } from './http/lark-events.js';
+import { countWebhookIntake, metricsRoute } from './http/metrics.js';
 import { HTML_ROUTES, securityHeaders } from './http/security-headers.js';
 import { counters } from './log.js';
 
@@ -53,6 +54,8 @@ export function createApp(deps: AppDeps) {
   for (const p of ['/feedback', '/feedback/*', '/ballot', '/ballot/*']) app.use(p, formBodyLimit());
   for (const p of HTML_ROUTES) app.use(p, securityHeaders(deps.config.publicBaseUrl));
   app.route('/healthz', healthRoute(deps));
+  app.use('/lark/*', countWebhookIntake(deps));
+  app.route('/metrics', metricsRoute(deps));
   app.route('/lark/events', larkEventsRoute(deps, features.onAttachment));
   app.route('/lark/cards', larkCardsRoute(deps));
   app.route('/internal', internalRoute(deps));

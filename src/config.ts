@@ -139,6 +139,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Lark's app id shape, as the SDK's WSClient checks it before connecting. */
+export const LARK_APP_ID_SHAPE = /^cli_[0-9a-fA-F]{16}$/;
+
 /** Pure: environment in, config out, or a ConfigError naming every wrong variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -162,6 +165,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         baseUrl: e.LARK_BASE_URL.replace(/\/+$/, ''),
       };
     }
+  }
+  if (e.LARK_EVENT_MODE === 'websocket') {
+    // The long connection logs in as the app; the SDK silently does nothing for a malformed id.
+    if (!e.LARK_APP_ID) problems.push('LARK_APP_ID: required when LARK_EVENT_MODE=websocket');
+    else if (!LARK_APP_ID_SHAPE.test(e.LARK_APP_ID))
+      problems.push('LARK_APP_ID: must be cli_ followed by 16 hex digits (see the developer console)');
   }
   if (problems.length) throw new ConfigError(problems);
   return {

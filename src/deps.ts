@@ -21,4 +21,6 @@ export interface AppDeps {
   runJob?: (name: string, at: Date) => Promise<unknown>;
   /** Secret guarding /internal routes; set only where a local job runner may call in. */
   localSecret?: string;
+  /** The long connection's state (LARK_EVENT_MODE=websocket), for /healthz and /metrics. */
+  larkConnection?: () => { state: string; since: string } | undefined;
 }

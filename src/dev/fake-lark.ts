@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FakeLarkWs, startFakeLarkWs } from './fake-lark-ws.js';
 
 /** Error codes the fake answers with. All non-token errors come as HTTP 400 + {code,msg}, like Lark. */
 export const LarkCodes = {
@@ -91,6 +92,8 @@ export interface FakeLark {
   urgents: { messageId: string; userIds: string[] }[];
   chats: { chatId: string; name: string; members: string[] }[];
   users: Map<string, FakeUser>;
+  /** The long connection (POST /callback/ws/endpoint and its WebSocket server). */
+  ws: FakeLarkWs;
   addUser(u: Partial<FakeUser> & { open_id: string; name: string }): FakeUser;
   addResource(messageId: string, fileKey: string, bytes: Buffer, contentType: string): void;
   /** Tell the fake which chat a user-sent message lives in, so replies to it get that chatId (default 'oc_unknown'). */
@@ -189,6 +192,7 @@ export async function startFakeLark(
   const inbound = new Map<string, string>();
   const failures: { match: string | RegExp; res: FakeResponse; left: number }[] = [];
   let seq = 0;
+  const ws = await startFakeLarkWs({ appId, appSecret });
 
   const fake = {
     url: '',
@@ -204,6 +208,7 @@ export async function startFakeLark(
     urgents: [] as FakeLark['urgents'],
     chats: [] as FakeLark['chats'],
     users: new Map<string, FakeUser>(),
+    ws,
   };
 
   const findUser = (type: string, id: string): FakeUser | undefined => {
@@ -502,6 +507,7 @@ export async function startFakeLark(
       f.left--;
       return { status: f.res.status, body: f.res.body, headers: f.res.headers };
     }
+    if (method === 'POST' && path === '/callback/ws/endpoint') return ws.endpoint(ctx.json);
     if (!path.startsWith('/open-apis/')) return fail(404, 'not found', 404);
     const sub = path.slice('/open-apis'.length);
     if (method === 'POST' && sub === '/auth/v3/tenant_access_token/internal') return tokenEndpoint(ctx);
@@ -634,6 +640,7 @@ export async function startFakeLark(
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        void ws.close();
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections(); // axios keeps sockets alive; do not wait for them
       }),

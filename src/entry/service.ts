@@ -5,12 +5,18 @@ import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import { registerFeatures } from '../features.js';
 import { createJobQueue, type JobDeps, runJob } from '../jobs/index.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { type Directory, LarkDirectory, noDirectory } from '../lark/directory.js';
 import { larkFiles } from '../lark/files.js';
 import { LocalMessenger } from '../lark/local-messenger.js';
+import {
+  type LongConnection,
+  type LongConnectionOptions,
+  startLongConnection,
+} from '../lark/long-connection.js';
 import { createLarkClient, LarkMessenger, type Messenger } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
@@ -31,6 +37,8 @@ export interface ServiceOptions {
   localSecret?: string;
   larkCache?: lark.Cache;
   limiter?: RateLimiter;
+  /** LARK_EVENT_MODE=websocket: timings of the long connection (tests scale them down). */
+  longConnection?: LongConnectionOptions;
 }
 
 export interface Service {
@@ -41,6 +49,8 @@ export interface Service {
   queue: JobQueue;
   url: string | undefined;
   client: lark.Client | undefined;
+  /** The long connection, when LARK_EVENT_MODE=websocket. */
+  link: LongConnection | undefined;
   stop(): Promise<void>;
 }
 
@@ -79,6 +89,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   const clock = o.clock ?? (() => new Date());
   let dispatcher!: Dispatcher;
   let queue!: JobQueue;
+  let link: LongConnection | undefined;
   const deps: JobDeps = {
     db,
     config,
@@ -102,6 +113,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     get queue() {
       return queue;
     },
+    larkConnection: () => link?.status(),
   } as JobDeps;
   dispatcher = new Dispatcher({
     db,
@@ -135,6 +147,10 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     queue.start();
   }
   const scheduler = o.schedule !== false ? startScheduler(deps) : undefined;
+  if (config.eventMode === 'websocket' && config.lark) {
+    const onAttachment = registerFeatures(deps as AppDeps).onAttachment;
+    link = startLongConnection(deps as AppDeps, config.lark, onAttachment, o.longConnection);
+  }
   return {
     app,
     deps,
@@ -142,7 +158,9 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     queue,
     url,
     client,
+    link,
     async stop() {
+      await link?.stop();
       scheduler?.stop();
       await queue.stop();
       await dispatcher.stop();

@@ -4,6 +4,10 @@ import type { AppDeps } from '../deps.js';
 
 export function healthRoute(deps: AppDeps) {
   const app = new Hono();
-  app.get('/', async (c) => ((await ping(deps.db)) ? c.json({ ok: true }) : c.json({ ok: false }, 503)));
+  app.get('/', async (c) => {
+    const lark = deps.larkConnection?.();
+    const extra = lark ? { lark } : {};
+    return (await ping(deps.db)) ? c.json({ ok: true, ...extra }) : c.json({ ok: false, ...extra }, 503);
+  });
   return app;
 }

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { parseConfig } from '../../src/config.js';
 import { buildService, type Service } from '../../src/entry/service.js';
+import type { LongConnectionOptions } from '../../src/lark/long-connection.js';
 import { createLogger } from '../../src/log.js';
 import { RateLimiter } from '../../src/outbox/rate-limit.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -45,7 +46,14 @@ export interface Harness {
 }
 
 export async function startHarness(
-  o: { env?: Record<string, string>; clock?: () => Date; database?: TestDatabase; fake?: FakeLark } = {},
+  o: {
+    env?: Record<string, string>;
+    clock?: () => Date;
+    database?: TestDatabase;
+    fake?: FakeLark;
+    /** With env LARK_EVENT_MODE=websocket (and a fake whose app id has Lark's shape). */
+    longConnection?: LongConnectionOptions;
+  } = {},
 ): Promise<Harness> {
   const fake = o.fake ?? (await startFakeLark({ appId: 'cli_test', appSecret: 'secret_test' }));
   fake.addUser({ open_id: ADMIN, name: '管理员甲' });
@@ -80,6 +88,7 @@ export async function startHarness(
     larkCache: new lark.DefaultCache(),
     // Tests measure behaviour, not pacing: a generous limiter keeps them fast.
     limiter: new RateLimiter({ perKeyPerSecond: 1000, perSecond: 1000, perMinute: 100_000 }),
+    longConnection: o.longConnection,
   });
   const url = service.url!;
   let seen = 0;
