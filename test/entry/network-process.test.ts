@@ -14,7 +14,12 @@ const dirs: string[] = [];
 const children: ChildProcess[] = [];
 const fakes: FakeLark[] = [];
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of children) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.kill('SIGKILL');
+    await gone;
+  }
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   for (const f of fakes) await f.close();
 });
@@ -42,7 +47,8 @@ async function start(env: Record<string, string>) {
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no start line:\n${out}`)), 40_000);
+    // PGlite's first start (create + migrate) takes long on a loaded machine.
+    const t = setTimeout(() => reject(new Error(`no start line:\n${out}`)), 100_000);
     child.stdout!.on('data', () => {
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
       if (m) {
@@ -56,11 +62,11 @@ async function start(env: Record<string, string>) {
 }
 
 describe('fail closed', () => {
-  it('local mode on a public HOST without signing keys refuses to start', () => {
+  it('local mode on a public HOST without signing keys refuses to start', { timeout: 120_000 }, () => {
     const r = spawnSync(tsx, ['src/entry/node.ts'], {
       env: { ...cleanEnv(), HOST: '0.0.0.0', PORT: '0', DATA_DIR: tmp() },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 100_000,
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('LARK_ENCRYPT_KEY');
@@ -72,7 +78,7 @@ describe('fail closed', () => {
     expect(svc.out()).toContain('ALLOW_UNSIGNED=1');
     svc.child.kill('SIGTERM');
     await new Promise((r) => svc.child.once('exit', r));
-  }, 60_000);
+  }, 150_000);
 });
 
 describe('a Lark that never answers', () => {
@@ -111,5 +117,5 @@ describe('a Lark that never answers', () => {
     const ms = Date.now() - t0;
     expect(ms).toBeLessThan(10_000);
     expect(code).not.toBeNull();
-  }, 90_000);
+  }, 180_000);
 });
