@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outbox, people, roles } from '../../db/schema/index.js';
+import { DirectoryUnavailable, LarkDirectory } from '../../src/lark/directory.js';
+import { createLarkClient, LarkMessenger } from '../../src/lark/messenger.js';
 import { onPostgres } from '../support/db.js';
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';
 import { ADMIN, type Harness, renderMessage, startHarness } from '../support/harness.js';
@@ -112,6 +114,37 @@ describe('a Lark that stops answering', () => {
       .join('\n');
     expect(text).toContain('通讯录');
     expect(await h.database.db.select().from(roles).where(eq(roles.openId, 'ou_li'))).toEqual([]);
+  }, 20_000);
+});
+
+describe('every call to Lark has a deadline', () => {
+  it('a send to a Lark that never answers is aborted and counted as retryable', async () => {
+    const f = await newFake();
+    f.hang('/open-apis/im/');
+    const client = createLarkClient({
+      appId: f.appId,
+      appSecret: f.appSecret,
+      baseUrl: f.url,
+      timeoutMs: 300,
+    });
+    const t0 = Date.now();
+    const out = await new LarkMessenger(client).deliver({
+      id: '00000000-0000-4000-8000-000000000001',
+      kind: 'send',
+      receiveIdType: 'open_id',
+      receiveId: 'ou_x',
+      targetMessageId: null,
+      msgType: 'text',
+      content: JSON.stringify({ text: '您好' }),
+      attachment: null,
+      attachmentName: null,
+      eraseReceiver: false,
+    });
+    expect(out).toMatchObject({ ok: false, retry: true });
+    expect(Date.now() - t0).toBeLessThan(DEADLINE);
+    // The contact API too: "could not ask" is not "not found".
+    f.hang('/open-apis/contact/');
+    await expect(new LarkDirectory(client).get('ou_x')).rejects.toBeInstanceOf(DirectoryUnavailable);
   }, 20_000);
 });
 
