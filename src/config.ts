@@ -142,8 +142,37 @@ export class ConfigError extends Error {
 /** Lark's app id shape, as the SDK's WSClient checks it before connecting. */
 export const LARK_APP_ID_SHAPE = /^cli_[0-9a-fA-F]{16}$/;
 
+/** Where the service runs: Workers are always reachable from the internet. */
+export type Runtime = 'node' | 'workers';
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * Fail closed (docs/decisions/0006-network.md): a service others can reach must check Lark's
+ * signature, or anyone could post an event in an admin's name. Local mode beyond loopback, or
+ * on Workers, without LARK_VERIFICATION_TOKEN and LARK_ENCRYPT_KEY is refused unless
+ * ALLOW_UNSIGNED=1; then the returned warning is to be logged on every start.
+ */
+export function checkSigning(config: Config, runtime: Runtime = 'node'): string | undefined {
+  if (config.verificationToken && config.encryptKey) return undefined;
+  const exposed = runtime === 'workers' || !isLoopback(config.host);
+  if (!exposed) return undefined;
+  const where = runtime === 'workers' ? 'on Workers' : `on HOST=${config.host}`;
+  if (!config.allowUnsigned)
+    throw new ConfigError([
+      `LARK_VERIFICATION_TOKEN, LARK_ENCRYPT_KEY: required ${where}, where anyone can post events; ` +
+        'set both, listen on 127.0.0.1, or set ALLOW_UNSIGNED=1 to accept unsigned events knowingly',
+    ]);
+  return `ALLOW_UNSIGNED=1: accepting unsigned events ${where}; anyone who can reach the service can act as any user`;
+}
+
 /** Pure: environment in, config out, or a ConfigError naming every wrong variable. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  /** Given, the set-up is also checked for signing keys (checkSigning). */
+  runtime?: Runtime,
+): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
@@ -173,7 +202,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       problems.push('LARK_APP_ID: must be cli_ followed by 16 hex digits (see the developer console)');
   }
   if (problems.length) throw new ConfigError(problems);
-  return {
+  const config: Config = {
     port: e.PORT,
     host: e.HOST ?? (lark ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: e.DATABASE_URL,
@@ -206,4 +235,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultCampaignName: e.DEFAULT_CAMPAIGN_NAME,
     ackWithinWorkdays: e.ACK_WITHIN_WORKDAYS,
   };
+  if (runtime) checkSigning(config, runtime);
+  return config;
 }

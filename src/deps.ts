@@ -19,6 +19,8 @@ export interface AppDeps {
   files?: LarkFiles;
   /** Runs a named job in this process (PGlite: `npm run job` acts through the running service). */
   runJob?: (name: string, at: Date) => Promise<unknown>;
+  /** How long an intake waits on the contact API before answering with cached names (src/services/lookups.ts). */
+  lookupBudgetMs?: number;
   /** Secret guarding /internal routes; set only where a local job runner may call in. */
   localSecret?: string;
   /** The long connection's state (LARK_EVENT_MODE=websocket), for /healthz and /metrics. */

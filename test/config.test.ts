@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { ConfigError, checkSigning, parseConfig } from '../src/config.js';
 
 describe('parseConfig', () => {
   it('defaults to local mode on 127.0.0.1:8787 with PGlite in ./data', () => {
@@ -50,5 +50,42 @@ describe('parseConfig', () => {
 
   it('splits ADMIN_OPEN_IDS', () => {
     expect(parseConfig({ ADMIN_OPEN_IDS: 'ou_a, ou_b,,' }).adminOpenIds).toEqual(['ou_a', 'ou_b']);
+  });
+});
+
+describe('fail closed: unsigned events only on loopback unless ALLOW_UNSIGNED=1', () => {
+  const keys = { LARK_VERIFICATION_TOKEN: 'vt', LARK_ENCRYPT_KEY: 'ek' };
+
+  it('local mode on loopback needs no keys', () => {
+    expect(checkSigning(parseConfig({}))).toBeUndefined();
+    expect(checkSigning(parseConfig({ HOST: '127.0.0.2' }))).toBeUndefined();
+    expect(checkSigning(parseConfig({ HOST: '::1' }))).toBeUndefined();
+    expect(() => parseConfig({ HOST: 'localhost' }, 'node')).not.toThrow();
+  });
+
+  it('refuses a non-loopback HOST or Workers without the keys, naming them and the way out', () => {
+    for (const [env, runtime] of [
+      [{ HOST: '0.0.0.0' }, 'node'],
+      [{ HOST: '10.0.0.5', LARK_VERIFICATION_TOKEN: 'vt' }, 'node'],
+      [{}, 'workers'],
+    ] as const) {
+      try {
+        parseConfig(env, runtime);
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        expect((e as ConfigError).message).toContain('LARK_ENCRYPT_KEY');
+        expect((e as ConfigError).message).toContain('ALLOW_UNSIGNED=1');
+      }
+      expect(() => checkSigning(parseConfig(env), runtime)).toThrow(ConfigError);
+    }
+  });
+
+  it('with the keys, or with ALLOW_UNSIGNED=1 (and a warning), it starts', () => {
+    expect(checkSigning(parseConfig({ HOST: '0.0.0.0', ...keys }))).toBeUndefined();
+    expect(checkSigning(parseConfig(keys), 'workers')).toBeUndefined();
+    const warning = checkSigning(parseConfig({ HOST: '0.0.0.0', ALLOW_UNSIGNED: '1' }));
+    expect(warning).toContain('ALLOW_UNSIGNED');
+    expect(checkSigning(parseConfig({ ALLOW_UNSIGNED: '1' }), 'workers')).toContain('Workers');
   });
 });

@@ -99,6 +99,8 @@ export interface FakeLark {
   /** Tell the fake which chat a user-sent message lives in, so replies to it get that chatId (default 'oc_unknown'). */
   addInboundMessage(messageId: string, chatId: string): void;
   failNext(match: string | RegExp, res: FakeResponse, times?: number): void;
+  /** Requests whose "METHOD /path" matches are accepted and never answered (a Lark that stops answering). */
+  hang(match: string | RegExp, times?: number): void;
   expireMessage(messageId: string): void;
   rejectReceiver(receiveId: string, code: number): void;
   sentTo(receiveId: string): FakeMessage[];
@@ -191,6 +193,7 @@ export async function startFakeLark(
   const resources = new Map<string, { bytes: Buffer; contentType: string }>();
   const inbound = new Map<string, string>();
   const failures: { match: string | RegExp; res: FakeResponse; left: number }[] = [];
+  const hangs: { match: string | RegExp; left: number }[] = [];
   let seq = 0;
   const ws = await startFakeLarkWs({ appId, appSecret });
 
@@ -568,6 +571,14 @@ export async function startFakeLark(
         typeof body === 'object' && body !== null && !Array.isArray(body)
           ? (body as Record<string, unknown>)
           : {};
+      const key = `${method} ${u.pathname}`;
+      const h = hangs.find(
+        (x) => x.left > 0 && (typeof x.match === 'string' ? key.includes(x.match) : x.match.test(key)),
+      );
+      if (h) {
+        h.left--;
+        return; // the socket stays open until the client gives up or close() destroys it
+      }
       let out: Reply;
       try {
         out = handle(method, u.pathname, {
@@ -616,6 +627,9 @@ export async function startFakeLark(
     failNext(match: string | RegExp, res: FakeResponse, times = 1) {
       failures.push({ match, res, left: times });
     },
+    hang(match: string | RegExp, times = Number.POSITIVE_INFINITY) {
+      hangs.push({ match, left: times });
+    },
     expireMessage(messageId: string) {
       expired.add(messageId);
     },
@@ -637,6 +651,7 @@ export async function startFakeLark(
       for (const m of [byId, current, byUuid, rejected, resources, inbound]) m.clear();
       expired.clear();
       failures.length = 0;
+      hangs.length = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

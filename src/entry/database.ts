@@ -22,12 +22,24 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { url: string; max?: number }
+  | { url: string; max?: number; timeouts?: Partial<PgTimeouts> }
   | { dataDir: string }
   | { memory: true; loadDataDir?: Blob | File };
 
-/** Opens PostgreSQL (postgres.js) or PGlite and applies the committed migrations. */
 const PREPARE_MAX_PARAMS = 20;
+
+/**
+ * Bounds on PostgreSQL (docs/decisions/0006-network.md): a server that does not accept within
+ * connectS is treated as down (postgres.js's default is 30 s); a statement or an idle
+ * transaction that outlives its bound is ended by the server, so a stuck request cannot hold a
+ * pool connection for good. The migrator's own connection keeps the server defaults.
+ */
+export interface PgTimeouts {
+  connectS: number;
+  statementMs: number;
+  idleInTransactionMs: number;
+}
+export const PG_TIMEOUTS: PgTimeouts = { connectS: 3, statementMs: 15_000, idleInTransactionMs: 15_000 };
 
 /**
  * drizzle runs unnamed queries with prepare:false, and postgres.js then spends two round trips on
@@ -59,14 +71,24 @@ function preparing(sql: postgres.Sql): postgres.Sql {
   });
 }
 
+/** Opens PostgreSQL (postgres.js) or PGlite and applies the committed migrations. */
 export async function openDatabase(opts: DatabaseOptions, { migrate = true } = {}): Promise<Database> {
   if ('url' in opts) {
-    const client = postgres(opts.url, { ...pgOptions, max: opts.max ?? 10 });
+    const t = { ...PG_TIMEOUTS, ...opts.timeouts };
+    const client = postgres(opts.url, {
+      ...pgOptions,
+      max: opts.max ?? 10,
+      connect_timeout: t.connectS,
+      connection: {
+        statement_timeout: t.statementMs,
+        idle_in_transaction_session_timeout: t.idleInTransactionMs,
+      },
+    });
     const db = drizzlePostgres(preparing(client), { casing: 'snake_case' }) as unknown as Db;
     if (migrate) {
       // Two instances starting together must not both run the migrations: a session advisory
       // lock on a one-connection client serializes them (the migrator runs its own transaction).
-      const one = postgres(opts.url, { ...pgOptions, max: 1 });
+      const one = postgres(opts.url, { ...pgOptions, max: 1, connect_timeout: t.connectS });
       try {
         await one`select pg_advisory_lock(727001)`;
         await migratePostgres(drizzlePostgres(one, { casing: 'snake_case' }), { migrationsFolder });
@@ -75,7 +97,7 @@ export async function openDatabase(opts: DatabaseOptions, { migrate = true } = {
         await one.end({ timeout: 5 });
       }
     }
-    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return { db, kind: 'postgres', close: () => client.end({ timeout: 2 }) };
   }
   let lock: DataDirLock | undefined;
   let pg: PGlite;

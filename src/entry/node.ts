@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../config.js';
+import { ConfigError, checkSigning, parseConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { openDatabase } from './database.js';
@@ -8,8 +8,10 @@ import { buildService } from './service.js';
 /** Composition root on Node: config, PGlite or postgres.js, node-cron, HTTP server. */
 async function main() {
   let config: ReturnType<typeof parseConfig>;
+  let unsignedWarning: string | undefined;
   try {
     config = withSecretKey(parseConfig(process.env), (m) => console.warn(m));
+    unsignedWarning = checkSigning(config, 'node');
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`duban 无法启动：配置有误。\n${e.message}`);
@@ -18,6 +20,7 @@ async function main() {
     throw e;
   }
   const log = createLogger(config.logLevel);
+  if (unsignedWarning) log.warn({ action: 'start.unsigned' }, unsignedWarning);
   let database: Awaited<ReturnType<typeof openDatabase>>;
   try {
     database = await openDatabase(
@@ -49,11 +52,17 @@ async function main() {
       ? 'duban started'
       : 'duban started in local mode: nothing leaves this machine; outgoing messages are shown here',
   );
+  // SIGTERM ends within 10 s (docs/decisions/0006-network.md): service.stop() bounds each part,
+  // and a last timer makes sure a part that ignores its bound cannot keep the process alive.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ action: 'stop', signal }, 'stopping');
+    setTimeout(() => {
+      log.error({ action: 'stop', signal }, 'shutdown overran its deadline; exiting');
+      process.exit(1);
+    }, 9_500).unref();
     await service.stop();
     await database.close();
     process.exit(0);

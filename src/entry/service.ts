@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type * as lark from '@larksuiteoapi/node-sdk';
@@ -39,6 +40,14 @@ export interface ServiceOptions {
   limiter?: RateLimiter;
   /** LARK_EVENT_MODE=websocket: timings of the long connection (tests scale them down). */
   longConnection?: LongConnectionOptions;
+  /** Deadline of every call to Lark (default 10 s); tests scale it down. */
+  larkTimeoutMs?: number;
+  /** How long an intake waits on the contact API (default 1 s, src/services/lookups.ts). */
+  lookupBudgetMs?: number;
+  /** stop() gives up waiting after this long (default 7 s; SIGTERM must end within 10 s). */
+  stopDeadlineMs?: number;
+  /** First retry of the bot-info call at start (default 1 s, doubling up to 5 min). */
+  botInfoRetryMs?: number;
 }
 
 export interface Service {
@@ -71,6 +80,41 @@ async function fetchBotOpenId(client: lark.Client, log: Logger): Promise<string 
   }
 }
 
+/**
+ * Asks for the bot's open_id in the background, retrying with backoff, so start-up never waits
+ * on Lark. Until it is known, toIncoming takes a group message's first mention as the bot's.
+ */
+function learnBotOpenId(client: lark.Client, log: Logger, firstRetryMs: number, set: (id: string) => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const attempt = async (waitMs: number) => {
+    const id = await fetchBotOpenId(client, log);
+    if (stopped) return;
+    if (id) return set(id);
+    timer = setTimeout(() => void attempt(Math.min(waitMs * 2, 300_000)), waitMs);
+    timer.unref?.();
+  };
+  void attempt(firstRetryMs);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+/** Resolves when `p` settles or after `ms`, whichever is first: shutdown must not hang on one part. */
+async function bounded(p: Promise<unknown>, ms: number, what: string, log: Logger): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((r) => {
+    timer = setTimeout(() => r('late'), Math.max(0, ms));
+  });
+  const r = await Promise.race([p.then(() => 'done' as const), late]).catch((e: unknown) => {
+    log.warn({ action: 'stop', part: what, err: e instanceof Error ? e.message : String(e) }, 'stop failed');
+    return 'done' as const;
+  });
+  clearTimeout(timer);
+  if (r === 'late') log.warn({ action: 'stop', part: what }, 'gave up waiting at shutdown');
+}
+
 /** Wires the whole service around an open database: the one composition used by start, tests, chat and bench. */
 export async function buildService(o: ServiceOptions): Promise<Service> {
   const { config, db, log } = o;
@@ -78,11 +122,14 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   let messenger: Messenger;
   let directory: Directory = noDirectory;
   let botOpenId: string | undefined;
+  let stopLearning = () => {};
   if (config.lark) {
-    client = createLarkClient({ ...config.lark, cache: o.larkCache, log });
+    client = createLarkClient({ ...config.lark, cache: o.larkCache, log, timeoutMs: o.larkTimeoutMs });
     messenger = new LarkMessenger(client);
     directory = new LarkDirectory(client);
-    botOpenId = await fetchBotOpenId(client, log);
+    stopLearning = learnBotOpenId(client, log, o.botInfoRetryMs ?? 1_000, (id) => {
+      botOpenId = id;
+    });
   } else {
     messenger = new LocalMessenger(log);
   }
@@ -106,6 +153,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     },
     files: client ? larkFiles(client) : undefined,
     localSecret: o.localSecret,
+    lookupBudgetMs: o.lookupBudgetMs,
     runJob: (name, at) => runJob(deps, name, at),
     get dispatcher() {
       return dispatcher;
@@ -159,12 +207,25 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     url,
     client,
     link,
+    /**
+     * Intake first (no new requests; those in flight finish and commit), then the loops (the
+     * dispatcher releases what it claimed), each bounded so the whole fits the deadline.
+     */
     async stop() {
-      await link?.stop();
+      const deadline = Date.now() + (o.stopDeadlineMs ?? 7_000);
+      const left = (share: number) => (deadline - Date.now()) * share;
+      stopLearning();
+      // The long connection is intake too: no new events once stopping.
+      if (link) await bounded(link.stop(), left(0.3), 'link', log);
       scheduler?.stop();
-      await queue.stop();
-      await dispatcher.stop();
-      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      if (server) {
+        const s = server as Server;
+        const closed = new Promise<void>((r) => s.close(() => r()));
+        s.closeIdleConnections();
+        await bounded(closed, left(0.5), 'http', log);
+        s.closeAllConnections();
+      }
+      await bounded(Promise.all([queue.stop(), dispatcher.stop()]), left(1), 'loops', log);
     },
   };
 }

@@ -5,6 +5,7 @@ import { DomainError, isValidationError } from '../domain/errors.js';
 import { CardAction, type Envelope } from '../lark/payloads.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { processOnce } from '../services/intake.js';
+import { prepareDirectory, withLookups } from '../services/lookups.js';
 import { resolveName, rolesOf } from '../services/people.js';
 
 export interface CardResponse {
@@ -58,33 +59,37 @@ export async function handleCardAction(
     };
   }
   const now = deps.clock();
+  // The operator (and anyone a handler names) is looked up with no transaction open.
+  const directory = prepareDirectory(deps);
   try {
-    const outcome = await processOnce(deps.db, env.header.event_id, 'card', async (tx) => {
-      const extra: OutboxMessage[] = [];
-      const openId = a.operator.open_id;
-      const ctx: ActionContext = {
-        tx,
-        actor: {
-          openId,
-          name: await resolveName(tx, deps.directory, openId, { now }),
-          roles: await rolesOf(tx, openId, deps.config.adminOpenIds),
-        },
-        value: a.action.value,
-        formValue: a.action.form_value ?? {},
-        option: a.action.option,
-        messageId: a.context.open_message_id,
-        chatId: a.context.open_chat_id,
-        token: a.token,
-        now,
-        config: deps.config,
-        directory: deps.directory,
-        log: deps.log,
-        send: (m) => void extra.push(m),
-      };
-      const result = await handler(ctx);
-      await enqueue(tx, extra);
-      return result;
-    });
+    const once = () =>
+      processOnce(deps.db, env.header.event_id, 'card', async (tx) => {
+        const extra: OutboxMessage[] = [];
+        const openId = a.operator.open_id;
+        const ctx: ActionContext = {
+          tx,
+          actor: {
+            openId,
+            name: await resolveName(tx, directory, openId, { now }),
+            roles: await rolesOf(tx, openId, deps.config.adminOpenIds),
+          },
+          value: a.action.value,
+          formValue: a.action.form_value ?? {},
+          option: a.action.option,
+          messageId: a.context.open_message_id,
+          chatId: a.context.open_chat_id,
+          token: a.token,
+          now,
+          config: deps.config,
+          directory,
+          log: deps.log,
+          send: (m) => void extra.push(m),
+        };
+        const result = await handler(ctx);
+        await enqueue(tx, extra);
+        return result;
+      });
+    const outcome = await withLookups(directory, once);
     if (outcome.duplicate) {
       return {
         status: 200,

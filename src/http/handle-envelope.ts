@@ -1,8 +1,10 @@
 import { handleMessage, isAnonymousMessage } from '../chat/handle-message.js';
 import type { Tx } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import { noDirectory } from '../lark/directory.js';
 import { type Envelope, MessageReceive, toIncoming } from '../lark/payloads.js';
 import { anonymousEventId, processOnce } from '../services/intake.js';
+import { NeedsLookup, prepareDirectory, withLookups } from '../services/lookups.js';
 import { actorOf } from '../services/people.js';
 import { handleCardAction } from './card-action.js';
 
@@ -41,23 +43,34 @@ export async function handleEnvelope(
       return { status: 200, body: {}, action: 'ignored' };
     }
     const now = deps.clock();
-    const md = { config: deps.config, directory: deps.directory, log: deps.log, onAttachment };
-    // The sender is read together with the event-id insert — except for anonymous feedback, whose
-    // sender is never looked up and whose event id is kept only as a keyed hash.
+    // Anonymous feedback gets no directory at all: its sender is never looked up, nothing is queued.
     const anonymous = isAnonymousMessage(incoming);
-    const prefetch = anonymous
-      ? undefined
-      : (tx: Tx) => actorOf(tx, deps.directory, incoming.senderOpenId, deps.config.adminOpenIds, now);
+    const directory = anonymous ? undefined : prepareDirectory(deps);
+    const md = { config: deps.config, directory: directory ?? noDirectory, log: deps.log, onAttachment };
+    // The sender is read together with the event-id insert; one not in the cache is looked up
+    // with no transaction open (withLookups), then the event runs again.
+    const prefetch = directory
+      ? (tx: Tx) =>
+          actorOf(tx, directory, incoming.senderOpenId, deps.config.adminOpenIds, now).catch((e: unknown) =>
+            e instanceof NeedsLookup ? e : Promise.reject(e),
+          )
+      : undefined;
+    // Anonymous deliveries are deduplicated under a keyed hash of the event id (docs/decisions/0004-anonymity.md).
     const eventId = anonymous
       ? anonymousEventId(env.header.event_id, deps.config.appSecretKey)
       : env.header.event_id;
-    const r = await processOnce(
-      deps.db,
-      eventId,
-      'message',
-      (tx, known) => handleMessage(md, tx, incoming, now, known),
-      prefetch,
-    );
+    const once = () =>
+      processOnce(
+        deps.db,
+        eventId,
+        'message',
+        (tx, known) => {
+          if (known instanceof NeedsLookup) throw known;
+          return handleMessage(md, tx, incoming, now, known);
+        },
+        prefetch,
+      );
+    const r = directory ? await withLookups(directory, once) : await once();
     if (!r.duplicate) deps.kick();
     return { status: 200, body: {}, action: r.duplicate ? 'duplicate' : r.value };
   }

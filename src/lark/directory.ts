@@ -23,6 +23,25 @@ export const noDirectory: Directory = {
   findByMobile: async () => undefined,
 };
 
+/**
+ * The contact API could not be asked (timeout, connection refused, 5xx, 429): unlike "not
+ * found", the answer is unknown. Callers fall back to a cached or mentioned name, or refuse
+ * with a clear reply (docs/decisions/0006-network.md).
+ */
+export class DirectoryUnavailable extends Error {
+  constructor(cause?: unknown) {
+    super(`contact directory unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'DirectoryUnavailable';
+  }
+}
+
+/** A refusal (4xx with a code) means "not found or not visible"; anything else is not an answer. */
+function failure(e: unknown): undefined {
+  const status = (e as { response?: { status?: number } })?.response?.status;
+  if (status !== undefined && status < 500 && status !== 429) return undefined;
+  throw new DirectoryUnavailable(e);
+}
+
 export class LarkDirectory implements Directory {
   constructor(private readonly client: lark.Client) {}
 
@@ -42,8 +61,8 @@ export class LarkDirectory implements Directory {
         email: u.email ?? undefined,
         mobile: u.mobile ?? undefined,
       };
-    } catch {
-      return undefined;
+    } catch (e) {
+      return failure(e);
     }
   }
 
@@ -51,8 +70,8 @@ export class LarkDirectory implements Directory {
     try {
       const r = await this.client.contact.user.batchGetId({ params: { user_id_type: 'open_id' }, data });
       return r?.data?.user_list?.find((u) => u.user_id)?.user_id ?? undefined;
-    } catch {
-      return undefined;
+    } catch (e) {
+      return failure(e);
     }
   }
 

@@ -106,14 +106,42 @@ function sdkLogger(log?: { debug: (o: object, m: string) => void }) {
   return { error: out, warn: out, info: out, debug: out, trace: out };
 }
 
+/** Lark's calls answer in well under a second; one that takes this long is treated as lost. */
+export const LARK_TIMEOUT_MS = 10_000;
+
+/**
+ * The SDK's own axios instance with a deadline on every call: `timeout` aborts a socket that stays
+ * silent, the signal bounds a call that trickles. Both fail without a response, which
+ * classifyLarkError treats as retryable (docs/decisions/0006-network.md).
+ */
+export function timedHttp(timeoutMs: number): lark.HttpInstance {
+  // Its response interceptor already unwraps `data`, as HttpInstance promises.
+  const base = lark.defaultHttpInstance as unknown as lark.HttpInstance;
+  const opts = <D>(o?: lark.HttpRequestOptions<D>) =>
+    ({ timeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs * 3), ...o }) as lark.HttpRequestOptions<D>;
+  return {
+    request: (o) => base.request(opts(o)),
+    get: (url, o) => base.get(url, opts(o)),
+    delete: (url, o) => base.delete(url, opts(o)),
+    head: (url, o) => base.head(url, opts(o)),
+    options: (url, o) => base.options(url, opts(o)),
+    post: (url, data, o) => base.post(url, data, opts(o)),
+    put: (url, data, o) => base.put(url, data, opts(o)),
+    patch: (url, data, o) => base.patch(url, data, opts(o)),
+  };
+}
+
 export function createLarkClient(opts: {
   appId: string;
   appSecret: string;
   baseUrl: string;
   cache?: lark.Cache;
   log?: { debug: (o: object, m: string) => void };
+  /** Per-call deadline (default LARK_TIMEOUT_MS); tests scale it down. */
+  timeoutMs?: number;
 }) {
   return new lark.Client({
+    httpInstance: timedHttp(opts.timeoutMs ?? LARK_TIMEOUT_MS),
     appId: opts.appId,
     appSecret: opts.appSecret,
     domain: opts.baseUrl,

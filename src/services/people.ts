@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { people, roles } from '../../db/schema/index.js';
 import { type Conn, rowsOf } from '../db.js';
-import type { Directory } from '../lark/directory.js';
+import { type Directory, DirectoryUnavailable, type DirectoryUser } from '../lark/directory.js';
 
 export const ROLES = ['admin', 'staff', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,7 +21,11 @@ export async function resolveName(
   const now = opts.now ?? new Date();
   const [row] = await conn.select().from(people).where(eq(people.openId, openId));
   if (row && now.getTime() - row.fetchedAt.getTime() < FRESH_MS && row.name) return row.name;
-  const u = await directory.get(openId);
+  // Lark not answering is not a reason to fail the message: the cached or mentioned name serves.
+  const u = await directory.get(openId).catch((e) => {
+    if (e instanceof DirectoryUnavailable) return undefined;
+    throw e;
+  });
   const name = u?.name ?? opts.fallbackName ?? row?.name;
   if (!name) return shortId(openId);
   const values = {
@@ -36,6 +40,20 @@ export async function resolveName(
   };
   await conn.insert(people).values(values).onConflictDoUpdate({ target: people.openId, set: values });
   return name;
+}
+
+/** Caches a directory answer that arrived after its request was answered (one statement, no transaction). */
+export async function rememberPerson(conn: Conn, u: DirectoryUser, now: Date): Promise<void> {
+  const values = {
+    openId: u.openId,
+    name: u.name,
+    unionId: u.unionId ?? null,
+    userId: u.userId ?? null,
+    email: u.email ?? null,
+    mobile: u.mobile ?? null,
+    fetchedAt: now,
+  };
+  await conn.insert(people).values(values).onConflictDoUpdate({ target: people.openId, set: values });
 }
 
 /** Names for many people at once from the cache (no API calls): for cards and lists. */

@@ -1,6 +1,6 @@
 import type { Conn } from '../db.js';
-import { invalid, notFound } from '../domain/errors.js';
-import type { Directory } from '../lark/directory.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import { type Directory, DirectoryUnavailable } from '../lark/directory.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import { resolveName } from './people.js';
 
@@ -28,12 +28,12 @@ export async function resolvePerson(
   }
   let openId: string | undefined;
   if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t)) {
-    openId = await directory.findByEmail(t);
+    openId = await asked(directory.findByEmail(t));
     if (!openId) throw notFound(`通讯录中未找到邮箱为 ${t} 的人员，请核对，或改用 @ 或手机号。`);
   } else if (/^\+?\d[\d-]{6,}$/.test(t)) {
     const mobile = t.replace(/-/g, '');
-    openId = await directory.findByMobile(mobile.startsWith('+') ? mobile : `+86${mobile}`);
-    openId ??= await directory.findByMobile(mobile);
+    openId = await asked(directory.findByMobile(mobile.startsWith('+') ? mobile : `+86${mobile}`));
+    openId ??= await asked(directory.findByMobile(mobile));
     if (!openId) throw notFound(`通讯录中未找到手机号为 ${t} 的人员，请核对，或改用 @ 或邮箱。`);
   } else if (/^ou_[\w-]+$/.test(t)) {
     openId = t;
@@ -41,4 +41,15 @@ export async function resolvePerson(
     throw invalid(`无法识别人员「${t}」，请使用 @、邮箱或手机号。`);
   }
   return { openId, name: await resolveName(conn, directory, openId, { now }) };
+}
+
+/** "Not found" and "could not ask" are different answers: the second is worth trying again. */
+async function asked(p: Promise<string | undefined>): Promise<string | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof DirectoryUnavailable)
+      throw conflict('通讯录暂时无法查询，请稍后重试，或直接 @ 该人员。');
+    throw e;
+  }
 }
