@@ -98,6 +98,11 @@ export interface FakeLark {
   failNext(match: string | RegExp, res: FakeResponse, times?: number): void;
   expireMessage(messageId: string): void;
   rejectReceiver(receiveId: string, code: number): void;
+  /**
+   * Sends and replies to receiveId (or into that chat) get no answer: with accept, the message is
+   * recorded first (Lark got it, the answer was lost). reset() ends the hold.
+   */
+  hangReceiver(receiveId: string, o?: { accept?: boolean; times?: number }): void;
   sentTo(receiveId: string): FakeMessage[];
   /** Current content of a bot message (after PATCHes), parsed. */
   latest(messageId: string): unknown;
@@ -188,6 +193,7 @@ export async function startFakeLark(
   const resources = new Map<string, { bytes: Buffer; contentType: string }>();
   const inbound = new Map<string, string>();
   const failures: { match: string | RegExp; res: FakeResponse; left: number }[] = [];
+  const hung = new Map<string, { accept: boolean; left: number }>();
   let seq = 0;
 
   const fake = {
@@ -562,6 +568,12 @@ export async function startFakeLark(
         typeof body === 'object' && body !== null && !Array.isArray(body)
           ? (body as Record<string, unknown>)
           : {};
+      const hold = hung.get(str(json.receive_id) ?? '') ?? hung.get(inbound.get(u.pathname.split('/')[5] ?? '') ?? '');
+      if (hold && hold.left > 0 && method === 'POST' && u.pathname.startsWith('/open-apis/im/v1/messages')) {
+        hold.left--;
+        if (hold.accept) handle(method, u.pathname, { method, query: u.searchParams, headers: req.headers, raw, json, params: [] });
+        return; // no answer, socket left open
+      }
       let out: Reply;
       try {
         out = handle(method, u.pathname, {
@@ -625,7 +637,11 @@ export async function startFakeLark(
       const c = current.get(messageId);
       return c === undefined ? undefined : JSON.parse(c);
     },
+    hangReceiver(receiveId: string, o: { accept?: boolean; times?: number } = {}) {
+      hung.set(receiveId, { accept: o.accept ?? false, left: o.times ?? Number.POSITIVE_INFINITY });
+    },
     reset() {
+      hung.clear();
       const records = [fake.messages, fake.requests, fake.patches, fake.cardUpdates, fake.uploads];
       for (const a of [...records, fake.imageUploads, fake.urgents, fake.chats]) a.length = 0;
       for (const m of [byId, current, byUuid, rejected, resources, inbound]) m.clear();
