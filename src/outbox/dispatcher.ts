@@ -32,6 +32,8 @@ export interface DispatcherDeps extends LivenessOptions {
   limiter?: RateLimiter;
   /** Lark's limits, counted across every instance on the database. */
   limits?: RateLimits;
+  /** Added to each rate window: Lark counts arrivals, and sends' latencies differ (default 100 ms). */
+  rateMarginMs?: number;
   /** Longest wait for one send before it counts as a `maybe` failure (default 15 s). */
   sendTimeoutMs?: number;
   /** Told when a message is refused for good (staff and admins, in an hourly digest). */
@@ -70,8 +72,11 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {
     const clock = () => this.now();
     this.live = new Liveness(deps.db, deps.log, clock, deps);
-    this.rates = new SharedRateLimiter(deps.db, deps.limits ?? deps.limiter?.limits ?? LARK_LIMITS, () =>
-      this.now().getTime(),
+    this.rates = new SharedRateLimiter(
+      deps.db,
+      deps.limits ?? deps.limiter?.limits ?? LARK_LIMITS,
+      () => this.now().getTime(),
+      deps.rateMarginMs ?? 100,
     );
     this.ctx = {
       db: deps.db,
@@ -142,6 +147,7 @@ export class Dispatcher {
     const active = new Set<string>();
     let inFlight = 0;
     let more = true;
+    let sweep = false;
     let signal = () => {};
     const changed = () => new Promise<void>((r) => (signal = r));
     const myRescan = () => {
@@ -173,14 +179,24 @@ export class Dispatcher {
         if (more && !this.stopping && inFlight < BATCH) {
           const limit = BATCH - inFlight;
           const rows = await this.claim(at ?? this.now(), limit);
+          // Fewer than asked can mean rows locked by another instance's claim: look once more
+          // when the lanes are done, and end only when a claim finds nothing.
           more = rows.length === limit;
+          sweep = rows.length > 0;
           for (const row of rows) {
             const key = row.rateKey ?? row.id;
-            lanes.set(key, [...(lanes.get(key) ?? []), row]);
+            // Appended in place: a running lane holds this very array.
+            const lane = lanes.get(key);
+            if (lane) lane.push(row);
+            else lanes.set(key, [row]);
             inFlight++;
           }
           startLanes();
           if (more && inFlight < BATCH) continue;
+        }
+        if (active.size === 0 && !more && sweep && !this.stopping) {
+          more = true;
+          continue;
         }
         if (active.size === 0 && (!more || this.stopping)) break;
         const next = changed();
