@@ -568,10 +568,19 @@ export async function startFakeLark(
         typeof body === 'object' && body !== null && !Array.isArray(body)
           ? (body as Record<string, unknown>)
           : {};
-      const hold = hung.get(str(json.receive_id) ?? '') ?? hung.get(inbound.get(u.pathname.split('/')[5] ?? '') ?? '');
+      const hold =
+        hung.get(str(json.receive_id) ?? '') ?? hung.get(inbound.get(u.pathname.split('/')[5] ?? '') ?? '');
       if (hold && hold.left > 0 && method === 'POST' && u.pathname.startsWith('/open-apis/im/v1/messages')) {
         hold.left--;
-        if (hold.accept) handle(method, u.pathname, { method, query: u.searchParams, headers: req.headers, raw, json, params: [] });
+        if (hold.accept)
+          handle(method, u.pathname, {
+            method,
+            query: u.searchParams,
+            headers: req.headers,
+            raw,
+            json,
+            params: [],
+          });
         return; // no answer, socket left open
       }
       let out: Reply;

@@ -269,7 +269,10 @@ export class JobQueue {
         .where(and(eq(jobs.claimedBy, this.live.id), eq(jobs.status, 'pending')));
       await this.live.retire();
     } catch (e) {
-      this.deps.log.warn({ action: 'jobs.release', err: e instanceof Error ? e.message : String(e) }, 'release');
+      this.deps.log.warn(
+        { action: 'jobs.release', err: e instanceof Error ? e.message : String(e) },
+        'release',
+      );
     }
   }
 }

@@ -28,7 +28,8 @@ export function markResend(msgType: string, content: string): string {
   } catch {
     return content;
   }
-  if (msgType === 'text' && typeof c.text === 'string') return JSON.stringify({ ...c, text: `${RESEND_MARK}\n${c.text}` });
+  if (msgType === 'text' && typeof c.text === 'string')
+    return JSON.stringify({ ...c, text: `${RESEND_MARK}\n${c.text}` });
   if (msgType === 'interactive') {
     const tag = { tag: 'text_tag', text: { tag: 'plain_text', content: '重发' }, color: 'orange' };
     const header = c.header as Record<string, unknown> | undefined;

@@ -6,7 +6,7 @@ import type { Messenger } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
 import { Liveness, type LivenessOptions } from './liveness.js';
 import { LARK_LIMITS, type RateLimiter, type RateLimits } from './rate-limit.js';
-import { type Outcome, type OutboxRow, type SendContext, sendRow } from './send-row.js';
+import { type OutboxRow, type Outcome, type SendContext, sendRow } from './send-row.js';
 import { SharedRateLimiter } from './shared-rate.js';
 
 export { GIVE_UP_AFTER_MS, type OutboxRow, UUID_WINDOW_MS } from './send-row.js';

@@ -51,7 +51,10 @@ export class Liveness {
     if (this.holders++ === 0) {
       const tick = () => {
         this.beat().catch((e) =>
-          this.log.warn({ action: 'instance.heartbeat', err: e instanceof Error ? e.message : String(e) }, 'heartbeat failed'),
+          this.log.warn(
+            { action: 'instance.heartbeat', err: e instanceof Error ? e.message : String(e) },
+            'heartbeat failed',
+          ),
         );
       };
       this.timer = setInterval(tick, this.heartbeatMs);

@@ -86,8 +86,10 @@ export function earliestSlot(
     let next = at;
     if (inKey.length >= limits.perKeyPerSecond)
       next = Math.max(next, inKey[inKey.length - limits.perKeyPerSecond]! + secMs);
-    if (inSec.length >= limits.perSecond) next = Math.max(next, inSec[inSec.length - limits.perSecond]! + secMs);
-    if (inMin.length >= limits.perMinute) next = Math.max(next, inMin[inMin.length - limits.perMinute]! + minMs);
+    if (inSec.length >= limits.perSecond)
+      next = Math.max(next, inSec[inSec.length - limits.perSecond]! + secMs);
+    if (inMin.length >= limits.perMinute)
+      next = Math.max(next, inMin[inMin.length - limits.perMinute]! + minMs);
     if (next === at) return at;
     at = next;
   }

@@ -16,7 +16,9 @@ export async function purgeSettled(db: Db, now: Date, retentionDays: number) {
     .returning({ id: outbox.id });
   const jobRows = await db
     .delete(jobs)
-    .where(and(inArray(jobs.status, ['done', 'failed']), or(lt(jobs.doneAt, before), lt(jobs.createdAt, before))))
+    .where(
+      and(inArray(jobs.status, ['done', 'failed']), or(lt(jobs.doneAt, before), lt(jobs.createdAt, before))),
+    )
     .returning({ id: jobs.id });
   await db
     .delete(deliveryFailures)

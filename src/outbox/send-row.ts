@@ -94,7 +94,10 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
   if (outcome.expired) {
     // Lark accepts patches for 14 days only: an old card is given up, not retried.
     await settle(c, row, { status: 'given_up', lastError: outcome.error, errorCode: outcome.code ?? null });
-    log.info({ action: 'outbox.patch_expired', outboxId: row.id, code: outcome.code }, 'card too old to patch');
+    log.info(
+      { action: 'outbox.patch_expired', outboxId: row.id, code: outcome.code },
+      'card too old to patch',
+    );
     return 'givenUp';
   }
   await settle(c, row, {
@@ -103,7 +106,10 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
     errorCode: outcome.code ?? null,
     attemptLog: logged,
   });
-  log.warn({ action: 'outbox.failed', outboxId: row.id, purpose: row.purpose, code: outcome.code }, outcome.error);
+  log.warn(
+    { action: 'outbox.failed', outboxId: row.id, purpose: row.purpose, code: outcome.code },
+    outcome.error,
+  );
   await c.onPermanentFailure?.(row, outcome.error);
   return 'failed';
 }
@@ -120,7 +126,11 @@ async function deliverWithin(c: SendContext, m: Outgoing): Promise<DeliveryOutco
   try {
     return await Promise.race([
       c.messenger.deliver(m).catch(
-        (e): DeliveryOutcome => ({ ok: false, retry: true, error: e instanceof Error ? e.message : String(e) }),
+        (e): DeliveryOutcome => ({
+          ok: false,
+          retry: true,
+          error: e instanceof Error ? e.message : String(e),
+        }),
       ),
       timeout,
     ]);

@@ -30,7 +30,9 @@ export async function reportDeliveryFailure(
     else who = row.receiveId ?? `消息 ${row.targetMessageId ?? ''}的回复`;
   }
   // An anonymous receipt's failure keeps only the day, like the audit log (docs/decisions/0004-anonymity.md).
-  const at = row.eraseReceiver ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) : now;
+  const at = row.eraseReceiver
+    ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
+    : now;
   await db.insert(deliveryFailures).values({ at, receiver: who, purpose: row.purpose, reason });
   await flushDeliveryFailures(db, adminOpenIds, now);
 }
@@ -46,7 +48,12 @@ export async function flushDeliveryFailures(
     const recent = await tx
       .select({ id: deliveryFailures.id })
       .from(deliveryFailures)
-      .where(and(isNotNull(deliveryFailures.digestedAt), gt(deliveryFailures.digestedAt, new Date(now.getTime() - gapMs))))
+      .where(
+        and(
+          isNotNull(deliveryFailures.digestedAt),
+          gt(deliveryFailures.digestedAt, new Date(now.getTime() - gapMs)),
+        ),
+      )
       .limit(1);
     if (recent.length > 0) return 0;
     const open = await tx
@@ -59,7 +66,12 @@ export async function flushDeliveryFailures(
     await tx
       .update(deliveryFailures)
       .set({ digestedAt: now })
-      .where(inArray(deliveryFailures.id, open.map((f) => f.id)));
+      .where(
+        inArray(
+          deliveryFailures.id,
+          open.map((f) => f.id),
+        ),
+      );
     const staff = [
       ...new Set([
         ...(await openIdsWithRole(tx, 'staff', adminOpenIds)),
@@ -67,7 +79,9 @@ export async function flushDeliveryFailures(
       ]),
     ];
     if (staff.length === 0) return open.length;
-    const lines = open.slice(0, LISTED).map((f, i) => `${i + 1}. 接收人：${f.receiver}；用途：${f.purpose}；原因：${f.reason}`);
+    const lines = open
+      .slice(0, LISTED)
+      .map((f, i) => `${i + 1}. 接收人：${f.receiver}；用途：${f.purpose}；原因：${f.reason}`);
     if (open.length > LISTED) lines.push(`……另有${open.length - LISTED}条，详见送达记录。`);
     const text =
       open.length === 1
@@ -75,7 +89,12 @@ export async function flushDeliveryFailures(
         : `【消息未送达汇总】共${open.length}条消息未能送达：\n${lines.join('\n')}\n请核实后处理。`;
     await enqueue(
       tx,
-      staff.map((id) => ({ msgType: 'text' as const, content: { text }, purpose: PURPOSE, to: { type: 'open_id' as const, id } })),
+      staff.map((id) => ({
+        msgType: 'text' as const,
+        content: { text },
+        purpose: PURPOSE,
+        to: { type: 'open_id' as const, id },
+      })),
     );
     return open.length;
   });

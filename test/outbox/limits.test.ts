@@ -38,7 +38,13 @@ describe('rate keys', () => {
 describe('retention', () => {
   it('drops attachment bytes once sent, never claims them, and purges settled rows after RETENTION_DAYS', async () => {
     const [fileId] = await enqueue(db(), [
-      { msgType: 'file', content: {}, purpose: 'export', file: { name: '台账.xlsx', bytes: new Uint8Array(2048) }, to: { type: 'open_id', id: 'ou_bob' } },
+      {
+        msgType: 'file',
+        content: {},
+        purpose: 'export',
+        file: { name: '台账.xlsx', bytes: new Uint8Array(2048) },
+        to: { type: 'open_id', id: 'ou_bob' },
+      },
     ]);
     const claimed = await dispatcherFor(db(), h.fake).claim(new Date());
     expect(claimed.find((r) => r.id === fileId)).not.toHaveProperty('attachment');
@@ -48,8 +54,14 @@ describe('retention', () => {
     const [sent] = await db().select().from(outbox).where(eq(outbox.id, fileId!));
     expect(sent).toMatchObject({ status: 'sent', attachment: null });
     // Still pending (not yet sent) rows are kept whatever their age.
-    const [keepId] = await enqueue(db(), [{ ...text('待发'), purpose: 'test', to: { type: 'open_id', id: 'ou_bob' } }]);
-    await runJob({ ...h.service.deps, kick: () => {} }, 'housekeeping', new Date(Date.now() + 31 * 86_400_000));
+    const [keepId] = await enqueue(db(), [
+      { ...text('待发'), purpose: 'test', to: { type: 'open_id', id: 'ou_bob' } },
+    ]);
+    await runJob(
+      { ...h.service.deps, kick: () => {} },
+      'housekeeping',
+      new Date(Date.now() + 31 * 86_400_000),
+    );
     const left = await db().select({ id: outbox.id }).from(outbox);
     expect(left.map((r) => r.id)).not.toContain(fileId);
     expect(left.map((r) => r.id)).toContain(keepId);
@@ -72,8 +84,16 @@ describe.runIf(onPostgres())('two instances on one PostgreSQL database', () => {
       await new Promise((r) => setTimeout(r, 1200));
       h.fake.reset();
       const batch = (tag: string) => [
-        ...Array.from({ length: 6 }, (_, i) => ({ ...text(`群${tag}${i}`), purpose: 't', to: { type: 'chat_id' as const, id: 'oc_g' } })),
-        ...Array.from({ length: 6 }, (_, i) => ({ ...text(`人${tag}${i}`), purpose: 't', to: { type: 'open_id' as const, id: `ou_p${tag}${i}` } })),
+        ...Array.from({ length: 6 }, (_, i) => ({
+          ...text(`群${tag}${i}`),
+          purpose: 't',
+          to: { type: 'chat_id' as const, id: 'oc_g' },
+        })),
+        ...Array.from({ length: 6 }, (_, i) => ({
+          ...text(`人${tag}${i}`),
+          purpose: 't',
+          to: { type: 'open_id' as const, id: `ou_p${tag}${i}` },
+        })),
       ];
       // Each instance claims its own batch; they send side by side.
       await enqueue(db(), batch('甲'));

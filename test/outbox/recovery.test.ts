@@ -40,11 +40,15 @@ describe('crash recovery', () => {
     await until(() => h.fake.messages.length >= 2, 3000);
     const died = Date.now();
     const survivor = dispatcherFor(db(), h.fake, { heartbeatMs: 100, staleMs: 1000 });
-    await until(async () => {
-      await survivor.runOnce();
-      const rows = await db().select().from(outbox).where(inArray(outbox.id, ids));
-      return rows.every((r) => r.status === 'sent');
-    }, 5000, 100);
+    await until(
+      async () => {
+        await survivor.runOnce();
+        const rows = await db().select().from(outbox).where(inArray(outbox.id, ids));
+        return rows.every((r) => r.status === 'sent');
+      },
+      5000,
+      100,
+    );
     expect(Date.now() - died).toBeLessThan(5000);
     const texts = (id: string) => h.fake.sentTo(id).map((m) => (m.json as { text: string }).text);
     expect(texts('ou_r0')).toEqual(['第一条', '第二条', '第三条']);
@@ -67,7 +71,10 @@ describe('crash recovery', () => {
     const t0 = Date.now();
     await dispatcherFor(db(), h.fake).runOnce();
     expect(Date.now() - t0).toBeLessThan(2000);
-    expect(h.fake.sentTo('ou_s0').map((m) => (m.json as { text: string }).text)).toEqual(['停机前', '停机后']);
+    expect(h.fake.sentTo('ou_s0').map((m) => (m.json as { text: string }).text)).toEqual([
+      '停机前',
+      '停机后',
+    ]);
   });
 
   it('a job whose instance stopped beating is taken over within seconds', async () => {
@@ -87,11 +94,15 @@ describe('crash recovery', () => {
     await until(() => ran === 1, 3000);
     const t0 = Date.now();
     const survivor = new JobQueue({ db: db(), log, handlers: handlers(false), staleMs: 1000 });
-    await until(async () => {
-      await survivor.runOnce();
-      const [j] = await db().select().from(jobs).where(eq(jobs.id, row!.id));
-      return j!.status === 'done';
-    }, 5000, 100);
+    await until(
+      async () => {
+        await survivor.runOnce();
+        const [j] = await db().select().from(jobs).where(eq(jobs.id, row!.id));
+        return j!.status === 'done';
+      },
+      5000,
+      100,
+    );
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(ran).toBe(2);
   });
@@ -103,7 +114,10 @@ describe('one hung receiver', () => {
     const d = dispatcherFor(db(), h.fake, { sendTimeoutMs: 5000 });
     await enqueue(db(), [to('ou_slow', '卡住的一条'), to('ou_slow', '其后一条')]);
     const run = d.runOnce();
-    await until(() => h.fake.requests.some((r) => (r.body as { receive_id?: string })?.receive_id === 'ou_slow'), 3000);
+    await until(
+      () => h.fake.requests.some((r) => (r.body as { receive_id?: string })?.receive_id === 'ou_slow'),
+      3000,
+    );
     // New work for others arrives while the send hangs.
     const t0 = Date.now();
     await enqueue(
@@ -119,6 +133,9 @@ describe('one hung receiver', () => {
     expect(h.fake.sentTo('ou_slow').map((m) => (m.json as { text: string }).text)).toEqual(['其后一条']);
     await sleep(1100); // the hung row's backoff
     await d.runOnce();
-    expect(h.fake.sentTo('ou_slow').map((m) => (m.json as { text: string }).text)).toEqual(['其后一条', '卡住的一条']);
+    expect(h.fake.sentTo('ou_slow').map((m) => (m.json as { text: string }).text)).toEqual([
+      '其后一条',
+      '卡住的一条',
+    ]);
   });
 });

@@ -20,7 +20,13 @@ export function messengerFor(fake: FakeLark): LarkMessenger {
 
 /** A dispatcher of its own (another instance) on db, talking to the fake through the real SDK. */
 export function dispatcherFor(db: Db, fake: FakeLark, o: Partial<DispatcherDeps> = {}): Dispatcher {
-  return new Dispatcher({ db, messenger: messengerFor(fake), log: createLogger('silent'), limits: FAST, ...o });
+  return new Dispatcher({
+    db,
+    messenger: messengerFor(fake),
+    log: createLogger('silent'),
+    limits: FAST,
+    ...o,
+  });
 }
 
 export async function until(cond: () => boolean | Promise<boolean>, ms: number, step = 50): Promise<void> {
