@@ -51,7 +51,9 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
       .where(eq(outbox.id, row.id));
     log.info({ action: 'outbox.new_uuid', outboxId: row.id, resend: row.resend }, 'past dedup window');
   }
-  const wait = await c.rates.reserve(row.rateKey ?? row.receiveId ?? 'app');
+  // An anonymous receipt's receiver is never written anywhere, not even as a rate key
+  // (docs/decisions/0004-anonymity.md): it books the app's slot only.
+  const wait = await c.rates.reserve(row.eraseReceiver ? null : (row.rateKey ?? row.receiveId ?? 'app'));
   if (wait > 0) await sleep(wait);
   const started = Date.now();
   const outcome = await deliverWithin(c, await toOutgoing(db, row));

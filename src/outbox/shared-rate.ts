@@ -22,7 +22,7 @@ export class SharedRateLimiter {
   ) {}
 
   /** Books the earliest slot for key that keeps every window under its limit; returns ms to wait. */
-  async reserve(key: string): Promise<number> {
+  async reserve(key: string | null): Promise<number> {
     const sec = 1000 + this.marginMs;
     const min = 60_000 + this.marginMs;
     return this.db.transaction(async (tx) => {
@@ -36,17 +36,21 @@ export class SharedRateLimiter {
         .from(sendSlots)
         .where(
           or(
-            and(eq(sendSlots.key, key), gt(sendSlots.at, now - sec)),
+            and(eq(sendSlots.key, key ?? APP), gt(sendSlots.at, now - sec)),
             and(eq(sendSlots.key, APP), gt(sendSlots.at, now - min)),
           ),
         );
-      const keyTimes = rows.filter((r) => r.key === key).map((r) => r.at);
+      const keyTimes = key === null ? [] : rows.filter((r) => r.key === key).map((r) => r.at);
       const appTimes = rows.filter((r) => r.key === APP).map((r) => r.at);
       const at = earliestSlot(keyTimes, appTimes, now, this.limits, sec, min);
-      await tx.insert(sendSlots).values([
-        { key, at },
-        { key: APP, at },
-      ]);
+      await tx.insert(sendSlots).values(
+        key === null
+          ? [{ key: APP, at }]
+          : [
+              { key, at },
+              { key: APP, at },
+            ],
+      );
       if (++this.booked % 200 === 1) await tx.delete(sendSlots).where(lt(sendSlots.at, now - 2 * min));
       return at - now;
     });

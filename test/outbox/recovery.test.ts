@@ -36,7 +36,7 @@ describe('crash recovery', () => {
     ]);
     // Its heartbeat stops after the claim (as after a SIGKILL).
     const dead = dispatcherFor(db(), h.fake, { heartbeatMs: 3600_000, sendTimeoutMs: 3600_000 });
-    void dead.runOnce();
+    dead.runOnce().catch(() => {}); // ends, if ever, after the database closed
     await until(() => h.fake.messages.length >= 2, 3000);
     const died = Date.now();
     const survivor = dispatcherFor(db(), h.fake, { heartbeatMs: 100, staleMs: 1000 });
@@ -62,7 +62,7 @@ describe('crash recovery', () => {
     h.fake.hangReceiver('ou_s0', { times: 1 });
     const ids = await enqueue(db(), [to('ou_s0', '停机前'), to('ou_s0', '停机后')]);
     const stopping = dispatcherFor(db(), h.fake, { sendTimeoutMs: 3600_000 });
-    void stopping.runOnce();
+    stopping.runOnce().catch(() => {}); // ends, if ever, after the database closed
     await until(() => h.fake.requests.some((r) => (r.body as { uuid?: string })?.uuid === ids[0]), 3000);
     await stopping.stop(200);
     const claimed = await db().select().from(outbox).where(inArray(outbox.id, ids));
@@ -90,7 +90,7 @@ describe('crash recovery', () => {
     const [row] = await db().insert(jobs).values({ kind: 'slow', payload: '{}' }).returning();
     const log = createLogger('silent');
     const dead = new JobQueue({ db: db(), log, handlers: handlers(true), heartbeatMs: 3600_000 });
-    void dead.runOnce();
+    dead.runOnce().catch(() => {}); // ends, if ever, after the database closed
     await until(() => ran === 1, 3000);
     const t0 = Date.now();
     const survivor = new JobQueue({ db: db(), log, handlers: handlers(false), staleMs: 1000 });
