@@ -105,3 +105,11 @@ function frames(stack: string | undefined): string | undefined {
 function clean(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 }
+
+/** The safe form of an error as one line, for storing (outbox and job rows) or showing. */
+export function errorText(e: unknown): string {
+  const s = safeError(e);
+  if (s.type === 'database')
+    return ['database error', s.sqlState, s.statement, s.constraint].filter(Boolean).join(' ');
+  return String(s.message ?? s.type ?? 'error');
+}

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Every message to Lark is a row here, written in the transaction of the change
@@ -35,7 +46,18 @@ export const outbox = pgTable(
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     leaseUntil: timestamp({ withTimezone: true }),
+    /** The instance (row in `instances`) holding the claim; taken over once its heartbeat stops. */
+    claimedBy: text(),
+    /** First attempt under the current uuid (Lark dedups a uuid for one hour from then). */
     firstAttemptAt: timestamp({ withTimezone: true }),
+    /** Lark's uuid when no longer the row id: a new one past the dedup window (docs/decisions/0007-outbox-recovery.md). */
+    sendUuid: uuid(),
+    /** An attempt under the current uuid may have reached Lark (timeout after sending, reset mid-response). */
+    mayHaveArrived: boolean().notNull().default(false),
+    /** Marked 重发 when sent: an earlier attempt under another uuid may have arrived. */
+    resend: boolean().notNull().default(false),
+    /** One entry per failed attempt: { at, kind: unreached | maybe | refused, code? }. */
+    attemptLog: jsonb().$type<{ at: string; kind: string; code?: number }[]>().notNull().default([]),
     lastError: text(),
     errorCode: integer(),
     sentMessageId: text(),
@@ -61,9 +83,45 @@ export const jobs = pgTable(
     attempts: integer().notNull().default(0),
     runAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     leaseUntil: timestamp({ withTimezone: true }),
+    /** The instance holding the claim (see outbox.claimedBy). */
+    claimedBy: text(),
     lastError: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     doneAt: timestamp({ withTimezone: true }),
   },
   (t) => [index('jobs_due_idx').on(t.runAt).where(sql`status = 'pending'`)],
 );
+
+/** Live dispatcher and queue instances: a claim is held while its instance's heartbeat is fresh. */
+export const instances = pgTable('instances', {
+  id: text().primaryKey(),
+  heartbeatAt: timestamp({ withTimezone: true }).notNull(),
+});
+
+/**
+ * Booked send slots shared by all instances (Lark's per-app and per-receiver limits). key is a
+ * receiver's rate key or '*' for the app; at is epoch milliseconds. Rows older than a minute go.
+ */
+export const sendSlots = pgTable(
+  'send_slots',
+  {
+    id: serial().primaryKey(),
+    key: text().notNull(),
+    at: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [index('send_slots_key_at_idx').on(t.key, t.at)],
+);
+
+/** One row serializes slot bookings across instances (a row lock, held for one short transaction). */
+export const sendSlotLock = pgTable('send_slot_lock', { id: integer().primaryKey() });
+
+/** Messages Lark refused for good, told to staff in one digest per hour. */
+export const deliveryFailures = pgTable('delivery_failures', {
+  id: serial().primaryKey(),
+  at: timestamp({ withTimezone: true }).notNull(),
+  /** Who it was for, as staff read it; '（匿名回执）' for anonymous receipts. */
+  receiver: text().notNull(),
+  purpose: text().notNull(),
+  reason: text().notNull(),
+  digestedAt: timestamp({ withTimezone: true }),
+});

@@ -140,7 +140,11 @@ async function refusable(
 
 export function toReply(msg: IncomingMessage, reply: CommandReply): OutboxMessage[] {
   if ('none' in reply) return [];
-  const replyTo = { messageId: msg.messageId, chatId: msg.chatId };
+  const replyTo = {
+    messageId: msg.messageId,
+    chatId: msg.chatId,
+    p2pWith: msg.chatType === 'p2p' ? msg.senderOpenId : undefined,
+  };
   if ('text' in reply) return [{ msgType: 'text', content: { text: reply.text }, purpose: 'reply', replyTo }];
   return [
     {

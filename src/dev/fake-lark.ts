@@ -103,6 +103,11 @@ export interface FakeLark {
   hang(match: string | RegExp, times?: number): void;
   expireMessage(messageId: string): void;
   rejectReceiver(receiveId: string, code: number): void;
+  /**
+   * Sends and replies to receiveId (or into that chat) get no answer: with accept, the message is
+   * recorded first (Lark got it, the answer was lost). reset() ends the hold.
+   */
+  hangReceiver(receiveId: string, o?: { accept?: boolean; times?: number }): void;
   sentTo(receiveId: string): FakeMessage[];
   /** Current content of a bot message (after PATCHes), parsed. */
   latest(messageId: string): unknown;
@@ -194,6 +199,7 @@ export async function startFakeLark(
   const inbound = new Map<string, string>();
   const failures: { match: string | RegExp; res: FakeResponse; left: number }[] = [];
   const hangs: { match: string | RegExp; left: number }[] = [];
+  const hung = new Map<string, { accept: boolean; left: number }>();
   let seq = 0;
   const ws = await startFakeLarkWs({ appId, appSecret });
 
@@ -579,6 +585,21 @@ export async function startFakeLark(
         h.left--;
         return; // the socket stays open until the client gives up or close() destroys it
       }
+      const hold =
+        hung.get(str(json.receive_id) ?? '') ?? hung.get(inbound.get(u.pathname.split('/')[5] ?? '') ?? '');
+      if (hold && hold.left > 0 && method === 'POST' && u.pathname.startsWith('/open-apis/im/v1/messages')) {
+        hold.left--;
+        if (hold.accept)
+          handle(method, u.pathname, {
+            method,
+            query: u.searchParams,
+            headers: req.headers,
+            raw,
+            json,
+            params: [],
+          });
+        return; // no answer, socket left open
+      }
       let out: Reply;
       try {
         out = handle(method, u.pathname, {
@@ -645,7 +666,11 @@ export async function startFakeLark(
       const c = current.get(messageId);
       return c === undefined ? undefined : JSON.parse(c);
     },
+    hangReceiver(receiveId: string, o: { accept?: boolean; times?: number } = {}) {
+      hung.set(receiveId, { accept: o.accept ?? false, left: o.times ?? Number.POSITIVE_INFINITY });
+    },
     reset() {
+      hung.clear();
       const records = [fake.messages, fake.requests, fake.patches, fake.cardUpdates, fake.uploads];
       for (const a of [...records, fake.imageUploads, fake.urgents, fake.chats]) a.length = 0;
       for (const m of [byId, current, byUuid, rejected, resources, inbound]) m.clear();

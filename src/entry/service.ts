@@ -72,10 +72,7 @@ async function fetchBotOpenId(client: lark.Client, log: Logger): Promise<string 
     };
     return r?.bot?.open_id ?? r?.data?.bot?.open_id;
   } catch (e) {
-    log.warn(
-      { action: 'bot.info', err: e instanceof Error ? e.message : String(e) },
-      'could not learn the bot open_id',
-    );
+    log.warn({ action: 'bot.info', err: e }, 'could not learn the bot open_id');
     return undefined;
   }
 }
@@ -108,7 +105,7 @@ async function bounded(p: Promise<unknown>, ms: number, what: string, log: Logge
     timer = setTimeout(() => r('late'), Math.max(0, ms));
   });
   const r = await Promise.race([p.then(() => 'done' as const), late]).catch((e: unknown) => {
-    log.warn({ action: 'stop', part: what, err: e instanceof Error ? e.message : String(e) }, 'stop failed');
+    log.warn({ action: 'stop', part: what, err: e }, 'stop failed');
     return 'done' as const;
   });
   clearTimeout(timer);

@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import type { ExecutionContext } from 'hono';
 import postgres from 'postgres';
 import { createApp } from '../app.js';
-import { type Config, ConfigError, parseConfig } from '../config.js';
+import { type Config, ConfigError, checkSigning, parseConfig } from '../config.js';
 import type { Db } from '../db.js';
 import { createJobQueue, JOBS, type JobDeps, runJob } from '../jobs/index.js';
 import { dueJobs } from '../jobs/schedule.js';
@@ -119,7 +119,10 @@ function isolateFor(env: WorkerEnv): Isolate {
       'APP_SECRET_KEY: required on Workers (npx wrangler secret put APP_SECRET_KEY; e.g. openssl rand -hex 32)',
     ]);
   }
+  // Workers are always reachable from the internet: unsigned events only with ALLOW_UNSIGNED=1.
+  const unsigned = checkSigning(config, 'workers');
   const log = createLogger(config.logLevel);
+  if (unsigned) log.warn({ action: 'start' }, unsigned);
   let client: lark.Client | undefined;
   let messenger: Messenger;
   let directory: Directory = noDirectory;
@@ -159,10 +162,7 @@ async function learnBotOpenId(iso: Isolate): Promise<void> {
     };
     iso.botOpenId = r?.bot?.open_id ?? r?.data?.bot?.open_id;
   } catch (e) {
-    iso.log.warn(
-      { action: 'bot.info', err: e instanceof Error ? e.message : String(e) },
-      'could not learn the bot open_id',
-    );
+    iso.log.warn({ action: 'bot.info', err: e }, 'could not learn the bot open_id');
   }
 }
 

@@ -1,5 +1,7 @@
 import type { AppDeps } from '../deps.js';
 import type { Dispatcher } from '../outbox/dispatcher.js';
+import { purgeSettled } from '../outbox/retention.js';
+import { flushDeliveryFailures } from '../services/delivery-failures.js';
 import { runDigest } from '../services/digest.js';
 import { closeDueVotes } from '../services/evaluation/vote.js';
 import { EVIDENCE_JOB, evidenceJob } from '../services/evidence.js';
@@ -73,11 +75,11 @@ export const JOBS: JobSpec[] = [
     async run(deps, at) {
       await purgeProcessedEvents(deps.db, at);
       const sealed = await sealFeedback(deps.db, at, deps.config.timezone);
-      return {
-        purged: true,
-        feedbackAudited: sealed.audited,
-        anonymousReceiptsErased: await purgeAnonymousReceipts(deps.db, at),
-      };
+      const anonymousReceiptsErased = await purgeAnonymousReceipts(deps.db, at);
+      const purged = await purgeSettled(deps.db, at, deps.config.retentionDays);
+      // Failures told since the last digest: hourly, with slack for the cron's own timing.
+      const failuresTold = await flushDeliveryFailures(deps.db, deps.config.adminOpenIds, at, 55 * 60_000);
+      return { feedbackAudited: sealed.audited, anonymousReceiptsErased, purged, failuresTold };
     },
   },
   {

@@ -1,19 +1,20 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { jobs } from '../../db/schema/index.js';
 import type { Conn, Db, Tx } from '../db.js';
-import type { Logger } from '../log.js';
+import { errorText, type Logger } from '../log.js';
+import { Liveness, type LivenessOptions } from '../outbox/liveness.js';
 import { BackgroundLoop } from './loop.js';
 
 /**
  * The `jobs` table runner: slow work an event or a click queued in its own transaction
- * (DESIGN-NOTES.md "Intake"), run after the webhook was answered. Claimed like the outbox,
- * with FOR UPDATE SKIP LOCKED and a lease, so two instances never run the same job and a
- * crashed instance's claim expires and is swept up again.
+ * run after the webhook was answered. Claimed like the outbox, with FOR UPDATE SKIP LOCKED for
+ * this instance, held while its heartbeat lasts: two instances never run the same job, and a
+ * killed instance's job is taken over within seconds (docs/decisions/0007-outbox-recovery.md).
  *
  * status: pending (incl. while leased) → done | failed.
  */
 
-/** Long enough for a 20 MB download on a slow link; a dead instance's job waits this long. */
+/** A backstop only (a live instance's claim is held by its heartbeat): long enough for a 20 MB download. */
 const LEASE_MS = 5 * 60_000;
 const BATCH = 5;
 export const MAX_ATTEMPTS = 5;
@@ -48,7 +49,7 @@ export class PermanentJobError extends Error {
 
 class LeaseLost extends Error {}
 
-export interface QueueDeps {
+export interface QueueDeps extends LivenessOptions {
   db: Db;
   log: Logger;
   handlers: Record<string, JobHandler>;
@@ -85,11 +86,18 @@ export class JobQueue {
     },
   );
 
-  constructor(private readonly deps: QueueDeps) {}
+  readonly live: Liveness;
+  private stopping = false;
 
-  /** Claims due jobs for this instance: the lease is the claim, attempts the fencing token. */
+  constructor(private readonly deps: QueueDeps) {
+    this.live = new Liveness(deps.db, deps.log, () => deps.clock?.() ?? new Date(), deps);
+  }
+
+  /** Claims due jobs for this instance: claimedBy + heartbeat is the claim, attempts the fencing token. */
   async claim(now: Date, limit = BATCH): Promise<JobRow[]> {
+    const real = this.deps.clock?.() ?? new Date();
     return this.deps.db.transaction(async (tx) => {
+      await this.live.beat(tx);
       const due = await tx
         .select({ id: jobs.id })
         .from(jobs)
@@ -98,7 +106,7 @@ export class JobQueue {
             eq(jobs.status, 'pending'),
             // New work is due at once whatever the clock says (--at may lie in the past).
             or(eq(jobs.attempts, 0), lte(jobs.runAt, now)),
-            or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, now)),
+            or(this.live.free(jobs.claimedBy), lt(jobs.leaseUntil, real)),
           ),
         )
         .orderBy(asc(jobs.runAt), asc(jobs.createdAt))
@@ -108,9 +116,10 @@ export class JobQueue {
       return (
         tx
           .update(jobs)
-          // runAt = the claim's clock: if this instance dies, the job is due again once the lease ends.
+          // runAt = the claim's clock: if this instance dies, the job is due again at once.
           .set({
-            leaseUntil: new Date(now.getTime() + LEASE_MS),
+            claimedBy: this.live.id,
+            leaseUntil: new Date(real.getTime() + LEASE_MS),
             runAt: now,
             attempts: sql`${jobs.attempts} + 1`,
           })
@@ -126,12 +135,18 @@ export class JobQueue {
   }
 
   /** Runs everything due now, one job at a time (downloads are memory-heavy), then returns. */
-  async runOnce(at?: Date): Promise<QueueResult> {
+  runOnce(at?: Date): Promise<QueueResult> {
+    return this.live.hold(() => this.drain(at));
+  }
+
+  private async drain(at?: Date): Promise<QueueResult> {
     const result: QueueResult = { done: 0, retried: 0, failed: 0 };
     for (;;) {
       const now = at ?? this.deps.clock?.() ?? new Date();
+      if (this.stopping) break;
       const rows = await this.claim(now);
       for (const row of rows) {
+        if (this.stopping) break;
         const outcome = await this.runOne(row, now);
         if (outcome !== 'lost') result[outcome]++;
       }
@@ -155,7 +170,7 @@ export class JobQueue {
         await db.transaction(async (tx) => {
           const [ok] = await tx
             .update(jobs)
-            .set({ status: 'done', doneAt: now, leaseUntil: null, lastError: null })
+            .set({ status: 'done', doneAt: now, leaseUntil: null, claimedBy: null, lastError: null })
             .where(mine)
             .returning({ id: jobs.id });
           if (!ok) throw new LeaseLost();
@@ -191,12 +206,12 @@ export class JobQueue {
         line('lease_lost', e);
         return 'lost';
       }
-      const err = e instanceof Error ? e.message : String(e);
+      const err = errorText(e);
       if (!(e instanceof PermanentJobError) && row.attempts < MAX_ATTEMPTS) {
         const runAt = new Date(now.getTime() + backoffMs(row.attempts));
         await db
           .update(jobs)
-          .set({ leaseUntil: null, runAt, lastError: err.slice(0, 500) })
+          .set({ leaseUntil: null, claimedBy: null, runAt, lastError: err.slice(0, 500) })
           .where(mine);
         line('retry', e);
         return 'retried';
@@ -204,7 +219,13 @@ export class JobQueue {
       await db.transaction(async (tx) => {
         const [ok] = await tx
           .update(jobs)
-          .set({ status: 'failed', doneAt: now, leaseUntil: null, lastError: err.slice(0, 500) })
+          .set({
+            status: 'failed',
+            doneAt: now,
+            leaseUntil: null,
+            claimedBy: null,
+            lastError: err.slice(0, 500),
+          })
           .where(mine)
           .returning({ id: jobs.id });
         if (!ok || !handler?.onFailed) return;
@@ -220,6 +241,7 @@ export class JobQueue {
 
   /** Background loop: wakes on kick() and every few seconds for retries. */
   start(intervalMs = 5000): void {
+    this.stopping = false;
     this.loop.start(intervalMs);
   }
 
@@ -228,7 +250,23 @@ export class JobQueue {
     return this.loop.kick();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /**
+   * Stops claiming, waits up to graceMs for the job in progress, then releases this instance's
+   * claims so another instance takes them at once (a job's finish() is fenced by its attempt).
+   */
+  async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop.stop(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    try {
+      await this.deps.db
+        .update(jobs)
+        .set({ claimedBy: null, leaseUntil: null })
+        .where(and(eq(jobs.claimedBy, this.live.id), eq(jobs.status, 'pending')));
+      await this.live.retire();
+    } catch (e) {
+      this.deps.log.warn({ action: 'jobs.release', err: e }, 'release');
+    }
   }
 }

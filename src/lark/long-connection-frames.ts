@@ -71,7 +71,7 @@ export function envelopeHandler(deps: AppDeps, onAttachment: OnAttachment) {
     } catch (e) {
       observeIntake(deps, 'websocket', kind, 'error');
       log.error(
-        { transport: 'ws', eventId: env.header.event_id, err: e instanceof Error ? e.message : String(e) },
+        { transport: 'ws', eventId: env.header.event_id, err: e },
         'long connection: handler failed; Lark will deliver again',
       );
       throw e; // the SDK answers code 500; nothing was committed

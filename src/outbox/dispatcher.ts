@@ -1,18 +1,20 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.js';
 import type { Db } from '../db.js';
 import { BackgroundLoop } from '../jobs/loop.js';
-import type { DeliveryOutcome, Messenger, Outgoing } from '../lark/messenger.js';
+import type { Messenger } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
-import { RateLimiter } from './rate-limit.js';
+import { Liveness, type LivenessOptions } from './liveness.js';
+import { LARK_LIMITS, type RateLimiter, type RateLimits } from './rate-limit.js';
+import { type OutboxRow, type Outcome, type SendContext, sendRow } from './send-row.js';
+import { SharedRateLimiter } from './shared-rate.js';
 
-/** Lark drops a repeated uuid for one hour; past that a resend could duplicate, so we stop short of it. */
-export const UUID_WINDOW_MS = 55 * 60_000;
-const LEASE_MS = 60_000;
+export { GIVE_UP_AFTER_MS, type OutboxRow, UUID_WINDOW_MS } from './send-row.js';
+
+/** A backstop only: a live instance's claim is held by its heartbeat, not by this. */
+const LEASE_MS = 5 * 60_000;
 const BATCH = 25;
 const CONCURRENCY = 8;
-
-export type OutboxRow = typeof outbox.$inferSelect;
 
 export interface DispatchResult {
   sent: number;
@@ -22,46 +24,78 @@ export interface DispatchResult {
   local: number;
 }
 
-export interface DispatcherDeps {
+export interface DispatcherDeps extends LivenessOptions {
   db: Db;
   messenger: Messenger;
   log: Logger;
+  /** Its limits are the shared limits' default (the in-process limiter itself is not consulted). */
   limiter?: RateLimiter;
-  /** Told when a message is refused for good (staff and admins). */
+  /** Lark's limits, counted across every instance on the database. */
+  limits?: RateLimits;
+  /** Added to each rate window: Lark counts arrivals, and sends' latencies differ (default 100 ms). */
+  rateMarginMs?: number;
+  /** Longest wait for one send before it counts as a `maybe` failure (default 15 s). */
+  sendTimeoutMs?: number;
+  /** Told when a message is refused for good (staff and admins, in an hourly digest). */
   onPermanentFailure?: (row: OutboxRow, reason: string) => Promise<void>;
   clock?: () => Date;
 }
 
-function backoffMs(attempts: number): number {
-  return Math.min(5 * 60_000, 1000 * 2 ** Math.max(0, attempts - 1));
-}
+const claimColumns = (() => {
+  const { attachment: _bytes, ...rest } = getTableColumns(outbox);
+  return rest;
+})();
 
 /**
- * Sends what the outbox holds. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease,
- * so two instances never send the same row and a crashed instance's claim expires.
+ * Sends what the outbox holds. Rows are claimed with FOR UPDATE SKIP LOCKED for this instance;
+ * the claim lasts while the instance's heartbeat does, so a killed instance's rows are taken over
+ * within seconds and re-sent under the same uuid (docs/decisions/0007-outbox-recovery.md).
+ * One lane per receiver keeps a conversation in order; a hung lane never holds up the others.
  */
 export class Dispatcher {
-  private readonly limiter: RateLimiter;
+  readonly live: Liveness;
+  private readonly rates: SharedRateLimiter;
+  private readonly ctx: SendContext;
+  private stopping = false;
+  private rescan: (() => void) | undefined;
   private readonly loop = new BackgroundLoop<DispatchResult>(
     () => this.runOnce(),
     (e) => {
       this.deps.log.error({ action: 'outbox.dispatch', err: e }, 'dispatch failed');
-      return { sent: 0, retried: 0, failed: 0, givenUp: 0, local: 0 };
+      return zero();
     },
   );
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.limiter = deps.limiter ?? new RateLimiter();
+    const clock = () => this.now();
+    this.live = new Liveness(deps.db, deps.log, clock, deps);
+    this.rates = new SharedRateLimiter(
+      deps.db,
+      deps.limits ?? deps.limiter?.limits ?? LARK_LIMITS,
+      () => this.now().getTime(),
+      deps.rateMarginMs ?? 100,
+    );
+    this.ctx = {
+      db: deps.db,
+      messenger: deps.messenger,
+      log: deps.log,
+      rates: this.rates,
+      instanceId: this.live.id,
+      sendTimeoutMs: deps.sendTimeoutMs ?? 15_000,
+      clock,
+      onPermanentFailure: deps.onPermanentFailure,
+    };
   }
 
   private now(): Date {
     return this.deps.clock?.() ?? new Date();
   }
 
-  /** Claims due rows for this instance. */
-  async claim(now: Date, limit = BATCH): Promise<OutboxRow[]> {
-    const { db } = this.deps;
-    return db.transaction(async (tx) => {
+  /** Claims due rows for this instance (never their attachment bytes). */
+  async claim(at: Date, limit = BATCH): Promise<OutboxRow[]> {
+    const now = this.now();
+    return this.deps.db.transaction(async (tx) => {
+      await this.live.beat(tx);
       const due = await tx
         .select({ id: outbox.id })
         .from(outbox)
@@ -70,20 +104,21 @@ export class Dispatcher {
             eq(outbox.status, 'pending'),
             // A new row is due at once whatever the clock says (jobs may run with --at in the
             // past); only retries wait for their time.
-            or(eq(outbox.attempts, 0), lte(outbox.nextAttemptAt, now)),
-            or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
+            or(eq(outbox.attempts, 0), lte(outbox.nextAttemptAt, at)),
+            or(this.live.free(outbox.claimedBy), lt(outbox.leaseUntil, now)),
           ),
         )
         .orderBy(asc(outbox.nextAttemptAt), asc(outbox.createdAt))
         .limit(limit)
         .for('update', { skipLocked: true });
       if (due.length === 0) return [];
-      return tx
+      const rows = await tx
         .update(outbox)
         .set({
+          claimedBy: this.live.id,
           leaseUntil: new Date(now.getTime() + LEASE_MS),
           attempts: sql`${outbox.attempts} + 1`,
-          firstAttemptAt: sql`coalesce(${outbox.firstAttemptAt}, ${now.toISOString()}::timestamptz)`,
+          firstAttemptAt: sql`coalesce(${outbox.firstAttemptAt}, ${at.toISOString()}::timestamptz)`,
         })
         .where(
           inArray(
@@ -91,161 +126,130 @@ export class Dispatcher {
             due.map((d) => d.id),
           ),
         )
-        .returning();
+        .returning(claimColumns);
+      // Oldest first, as selected: lanes keep that order.
+      const order = new Map(due.map((d, i) => [d.id, i]));
+      return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     });
   }
 
   /** Sends everything due now, then returns. */
-  async runOnce(at?: Date): Promise<DispatchResult> {
-    const result: DispatchResult = { sent: 0, retried: 0, failed: 0, givenUp: 0, local: 0 };
-    for (;;) {
-      const now = at ?? this.now();
-      const rows = await this.claim(now);
-      if (rows.length === 0) break;
-      // One lane per receiver keeps a conversation in order; lanes run side by side.
-      const lanes = new Map<string, OutboxRow[]>();
-      for (const row of rows) {
-        const key = row.rateKey ?? row.id;
-        lanes.set(key, [...(lanes.get(key) ?? []), row]);
+  runOnce(at?: Date): Promise<DispatchResult> {
+    return this.live.hold(() => this.drain(at));
+  }
+
+  private async drain(at?: Date): Promise<DispatchResult> {
+    const result = zero();
+    const lanes = new Map<string, OutboxRow[]>();
+    const active = new Set<string>();
+    let inFlight = 0;
+    let more = true;
+    let sweep = false;
+    let signal = () => {};
+    const changed = () => new Promise<void>((r) => (signal = r));
+    const myRescan = () => {
+      more = true;
+      signal();
+    };
+    this.rescan = myRescan;
+    const runLane = async (key: string) => {
+      const rows = lanes.get(key)!;
+      for (let row = rows.shift(); row && !this.stopping; row = rows.shift()) {
+        result[await this.sendSafely(row, at ?? this.now())]++;
+        inFlight--;
+        signal();
       }
-      await pool([...lanes.values()], CONCURRENCY, async (lane) => {
-        for (const row of lane) result[await this.deliverOne(row, now)]++;
-      });
-      if (rows.length < BATCH) break;
+      lanes.delete(key);
+      active.delete(key);
+      signal();
+    };
+    const startLanes = () => {
+      for (const key of lanes.keys()) {
+        if (active.size >= CONCURRENCY) return;
+        if (active.has(key)) continue;
+        active.add(key);
+        void runLane(key);
+      }
+    };
+    try {
+      for (;;) {
+        if (more && !this.stopping && inFlight < BATCH) {
+          const limit = BATCH - inFlight;
+          const rows = await this.claim(at ?? this.now(), limit);
+          // Fewer than asked can mean rows locked by another instance's claim: look once more
+          // when the lanes are done, and end only when a claim finds nothing.
+          more = rows.length === limit;
+          sweep = rows.length > 0;
+          for (const row of rows) {
+            const key = row.rateKey ?? row.id;
+            // Appended in place: a running lane holds this very array.
+            const lane = lanes.get(key);
+            if (lane) lane.push(row);
+            else lanes.set(key, [row]);
+            inFlight++;
+          }
+          startLanes();
+          if (more && inFlight < BATCH) continue;
+        }
+        if (active.size === 0 && !more && sweep && !this.stopping) {
+          more = true;
+          continue;
+        }
+        if (active.size === 0 && (!more || this.stopping)) break;
+        const next = changed();
+        // Rows of other receivers that became due meanwhile are claimed on the next kick.
+        await next;
+        startLanes();
+      }
+    } finally {
+      if (this.rescan === myRescan) this.rescan = undefined;
     }
     return result;
   }
 
-  private async deliverOne(row: OutboxRow, now: Date): Promise<keyof DispatchResult> {
-    const { db, log } = this.deps;
-    const first = row.firstAttemptAt ?? now;
-    if (row.attempts > 1 && now.getTime() - first.getTime() > UUID_WINDOW_MS) {
-      // Still unconfirmed after Lark's dedup window: a resend might duplicate. Flag it instead.
-      await this.finish(row, {
-        status: 'given_up',
-        lastError: '超过一小时仍未确认送达，为避免重复发送已停止重试',
-      });
-      log.warn(
-        { action: 'outbox.given_up', outboxId: row.id, purpose: row.purpose },
-        'unconfirmed past uuid window',
-      );
-      await this.deps.onPermanentFailure?.(row, '超过一小时仍未确认送达');
-      return 'givenUp';
-    }
-    const wait = this.limiter.reserve(row.rateKey ?? row.receiveId ?? 'app');
-    if (wait > 0) await sleep(wait);
-    const started = Date.now();
-    let outcome: DeliveryOutcome;
+  private async sendSafely(row: OutboxRow, now: Date): Promise<Outcome> {
     try {
-      outcome = await this.deps.messenger.deliver(toOutgoing(row));
+      return await sendRow(this.ctx, row, now);
     } catch (e) {
-      outcome = { ok: false, retry: true, error: e instanceof Error ? e.message : String(e) };
-    }
-    const ms = Date.now() - started;
-    if (outcome.ok) {
-      await this.finish(row, {
-        status: outcome.local ? 'local' : 'sent',
-        sentMessageId: outcome.messageId ?? null,
-        sentAt: this.now(),
-      });
-      log.info(
-        { action: 'outbox.sent', outboxId: row.id, purpose: row.purpose, local: outcome.local, ms },
-        'sent',
-      );
-      return outcome.local ? 'local' : 'sent';
-    }
-    if (outcome.retry) {
-      const delay = outcome.waitMs ?? backoffMs(row.attempts);
-      await db
-        .update(outbox)
-        .set({
-          leaseUntil: null,
-          nextAttemptAt: new Date(now.getTime() + delay),
-          lastError: outcome.error,
-          errorCode: outcome.code ?? null,
-        })
-        .where(eq(outbox.id, row.id));
-      log.warn(
-        { action: 'outbox.retry', outboxId: row.id, code: outcome.code, delayMs: delay, ms },
-        'will retry',
-      );
+      this.deps.log.error({ action: 'outbox.send', outboxId: row.id, err: e }, 'send failed');
       return 'retried';
     }
-    if (outcome.expired) {
-      // Lark accepts patches for 14 days only: an old card is given up, not retried.
-      await this.finish(row, {
-        status: 'given_up',
-        lastError: outcome.error,
-        errorCode: outcome.code ?? null,
-      });
-      log.info(
-        { action: 'outbox.patch_expired', outboxId: row.id, code: outcome.code },
-        'card too old to patch',
-      );
-      return 'givenUp';
-    }
-    await this.finish(row, { status: 'failed', lastError: outcome.error, errorCode: outcome.code ?? null });
-    log.warn(
-      { action: 'outbox.failed', outboxId: row.id, purpose: row.purpose, code: outcome.code },
-      outcome.error,
-    );
-    await this.deps.onPermanentFailure?.(row, outcome.error);
-    return 'failed';
-  }
-
-  private async finish(row: OutboxRow, set: Partial<typeof outbox.$inferInsert>) {
-    if (row.eraseReceiver) {
-      // Anonymous receipts: once settled, nothing of the row may remain — not the receiver (the
-      // sender's open_id), not the content, not the message id (Lark's API would lead back to
-      // the chat). See docs/decisions/0004-anonymity.md.
-      await this.deps.db.delete(outbox).where(eq(outbox.id, row.id));
-      return;
-    }
-    await this.deps.db
-      .update(outbox)
-      .set({ ...set, leaseUntil: null })
-      .where(eq(outbox.id, row.id));
   }
 
   /** Background loop: wakes on kick() and every few seconds for retries. */
   start(intervalMs = 2000): void {
+    this.stopping = false;
     this.loop.start(intervalMs);
   }
 
-  /** Runs soon; concurrent kicks coalesce into one more run. */
+  /** Runs soon; concurrent kicks coalesce into one more run (and a running one claims again). */
   kick(): Promise<DispatchResult> | undefined {
+    this.rescan?.();
     return this.loop.kick();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /**
+   * Stops claiming, waits up to graceMs for sends in flight, then releases this instance's claims
+   * so another instance takes them at once (a send still in flight is deduplicated by its uuid).
+   */
+  async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    this.rescan?.();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop.stop(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    try {
+      await this.deps.db
+        .update(outbox)
+        .set({ claimedBy: null, leaseUntil: null })
+        .where(and(eq(outbox.claimedBy, this.live.id), eq(outbox.status, 'pending')));
+      await this.live.retire();
+    } catch (e) {
+      this.deps.log.warn({ action: 'outbox.release', err: e }, 'could not release claims');
+    }
   }
 }
 
-function toOutgoing(row: OutboxRow): Outgoing {
-  return {
-    id: row.id,
-    kind: row.kind,
-    receiveIdType: row.receiveIdType,
-    receiveId: row.receiveId,
-    targetMessageId: row.targetMessageId,
-    msgType: row.msgType,
-    content: row.content,
-    attachment: row.attachment,
-    attachmentName: row.attachmentName,
-    eraseReceiver: row.eraseReceiver,
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  const workers = Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (i < items.length) {
-      const item = items[i++]!;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
+function zero(): DispatchResult {
+  return { sent: 0, retried: 0, failed: 0, givenUp: 0, local: 0 };
 }

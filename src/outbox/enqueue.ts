@@ -16,7 +16,14 @@ export type OutboxMessage = {
   file?: { name: string; bytes: Uint8Array };
 } & (
   | { to: { type: 'open_id' | 'chat_id' | 'email' | 'user_id' | 'union_id'; id: string } }
-  | { replyTo: { messageId: string; chatId?: string } }
+  | {
+      replyTo: {
+        messageId: string;
+        chatId?: string;
+        /** In a p2p chat: the person. Lark counts a reply there as a send to them (5/s per user). */
+        p2pWith?: string;
+      };
+    }
   | { patch: { messageId: string } }
   | { cardUpdate: { token: string } }
 );
@@ -51,7 +58,9 @@ export async function enqueue(conn: Conn, messages: OutboxMessage[]): Promise<st
         ...base,
         kind: m.file ? 'upload_file' : 'reply',
         targetMessageId: m.replyTo.messageId,
-        rateKey: m.replyTo.chatId ?? m.replyTo.messageId,
+        // A reply counts against its chat, and a p2p chat is the person sends address by open_id:
+        // both must share one key, or replies and sends together exceed 5/s (docs/decisions/0007-outbox-recovery.md).
+        rateKey: m.replyTo.p2pWith ?? m.replyTo.chatId ?? m.replyTo.messageId,
       };
     }
     if ('patch' in m)

@@ -1,8 +1,8 @@
 /**
  * Lark's pace (LARK.md §5): 5 messages/s to one user or group, 50/s and 1,000/min per app.
  * A sliding-window limiter: reserve() books the earliest slot that keeps every window under
- * its limit and returns how long to wait for it. Per process: with several instances, set
- * OUTBOX_RATE_SHARE so their shares add up to Lark's limits.
+ * its limit and returns how long to wait for it. Per process; the dispatcher's authority is the
+ * shared limiter in PostgreSQL (shared-rate.ts), which takes its limits from here.
  */
 export interface RateLimits {
   perKeyPerSecond: number;
@@ -16,7 +16,7 @@ export class RateLimiter {
   private global: number[] = [];
   private perKey = new Map<string, number[]>();
   constructor(
-    private readonly limits: RateLimits = LARK_LIMITS,
+    readonly limits: RateLimits = LARK_LIMITS,
     private readonly clock: () => number = () => Date.now(),
   ) {}
 
@@ -62,4 +62,35 @@ function insertSorted(arr: number[], v: number) {
   let i = arr.length;
   while (i > 0 && arr[i - 1]! > v) i--;
   arr.splice(i, 0, v);
+}
+
+/**
+ * The earliest time >= now at which one more send keeps the key's window (secMs) and the app's
+ * windows (secMs, minMs) under their limits. Times need not be sorted.
+ */
+export function earliestSlot(
+  keyTimes: number[],
+  appTimes: number[],
+  now: number,
+  limits: RateLimits,
+  secMs = 1000,
+  minMs = 60_000,
+): number {
+  const k = [...keyTimes].sort((a, b) => a - b);
+  const g = [...appTimes].sort((a, b) => a - b);
+  let at = now;
+  for (;;) {
+    const inKey = k.filter((t) => t > at - secMs);
+    const inSec = g.filter((t) => t > at - secMs);
+    const inMin = g.filter((t) => t > at - minMs);
+    let next = at;
+    if (inKey.length >= limits.perKeyPerSecond)
+      next = Math.max(next, inKey[inKey.length - limits.perKeyPerSecond]! + secMs);
+    if (inSec.length >= limits.perSecond)
+      next = Math.max(next, inSec[inSec.length - limits.perSecond]! + secMs);
+    if (inMin.length >= limits.perMinute)
+      next = Math.max(next, inMin[inMin.length - limits.perMinute]! + minMs);
+    if (next === at) return at;
+    at = next;
+  }
 }

@@ -266,10 +266,7 @@ export function evidenceJob(deps: EvidenceDeps): JobHandler {
       if (j.kind === 'image' && deps.files.uploadImage && bytes.length <= IMAGE_UPLOAD_MAX) {
         // Cards show images by a key the bot owns; without it the card shows the name only.
         fileKey = await deps.files.uploadImage(bytes).catch((e) => {
-          deps.log.warn(
-            { action: 'evidence.image_upload', err: e instanceof Error ? e.message : String(e) },
-            'kept the sender key',
-          );
+          deps.log.warn({ action: 'evidence.image_upload', err: e }, 'kept the sender key');
           return j.fileKey;
         });
       }

@@ -141,10 +141,7 @@ export function prepareDirectory(deps: {
 }): PreparedDirectory {
   return new PreparedDirectory(deps.directory, deps.lookupBudgetMs, (u) => {
     rememberPerson(deps.db, u, deps.clock()).catch((e) =>
-      deps.log.warn(
-        { action: 'people.cache', err: e instanceof Error ? e.message : String(e) },
-        'late name not cached',
-      ),
+      deps.log.warn({ action: 'people.cache', err: e }, 'late name not cached'),
     );
   });
 }

@@ -227,10 +227,7 @@ export async function closeDueVotes(
       closed++;
     } catch (e) {
       // Closed meanwhile by staff: nothing to do.
-      deps.log.info(
-        { action: 'job:evaluation', evaluationId: d.id, err: e instanceof Error ? e.message : String(e) },
-        'not closed',
-      );
+      deps.log.info({ action: 'job:evaluation', evaluationId: d.id, err: e }, 'not closed');
     }
   }
   return { closed };
