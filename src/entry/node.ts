@@ -1,5 +1,6 @@
 import { ConfigError, checkSigning, parseConfig } from '../config.js';
 import { createLogger } from '../log.js';
+import { installCrashGuard } from './crash-guard.js';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { openDatabase } from './database.js';
 import { withSecretKey } from './secret-key.js';
@@ -20,6 +21,7 @@ async function main() {
     throw e;
   }
   const log = createLogger(config.logLevel);
+  installCrashGuard(log);
   if (unsignedWarning) log.warn({ action: 'start.unsigned' }, unsignedWarning);
   let database: Awaited<ReturnType<typeof openDatabase>>;
   try {

@@ -34,7 +34,10 @@ function backoffMs(attempts: number): number {
 /** Sends one claimed row and settles or reschedules it. `now` is the run's (business) clock. */
 export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promise<Outcome> {
   const { db, log } = c;
-  if (now.getTime() - row.createdAt.getTime() > GIVE_UP_AFTER_MS) {
+  // Measured from the first failed attempt on the dispatcher's clock (jobs may run with --at, tests
+  // with a fixed clock), not from createdAt, which the database stamps.
+  const firstFailure = Date.parse(row.attemptLog[0]?.at ?? '');
+  if (Number.isFinite(firstFailure) && now.getTime() - firstFailure > GIVE_UP_AFTER_MS) {
     await settle(c, row, { status: 'given_up', lastError: '长时间未能送达，已停止重试' });
     log.warn({ action: 'outbox.given_up', outboxId: row.id, purpose: row.purpose }, 'too old');
     await c.onPermanentFailure?.(row, '长时间未能送达');

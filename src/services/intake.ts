@@ -52,8 +52,11 @@ export async function purgeAnonymousReceipts(db: Db, now: Date): Promise<number>
   return gone.length;
 }
 
-/** Only if no key is configured (the entry points always set one): dedup then holds per process. */
-const fallbackKey = randomBytes(32);
+/**
+ * Only if no key is configured (the entry points always set one): dedup then holds per process.
+ * Made on first use: Workers refuse random values at module scope.
+ */
+let fallbackKey: Buffer | undefined;
 
 /**
  * The id an anonymous delivery is remembered by: an HMAC of Lark's event id, keyed by
@@ -64,7 +67,8 @@ const fallbackKey = randomBytes(32);
 export function anonymousEventId(eventId: string, key: string | undefined): string {
   const prefix = /^[A-Za-z]+_/.exec(eventId)?.[0] ?? '';
   const rest = eventId.slice(prefix.length);
-  const digest = createHmac('sha256', key ?? fallbackKey)
+  if (!key) fallbackKey ??= randomBytes(32);
+  const digest = createHmac('sha256', key ?? fallbackKey!)
     .update(eventId)
     .digest();
   const hex = /^[0-9a-f]+$/.test(rest);
