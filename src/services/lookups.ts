@@ -17,8 +17,13 @@ export class NeedsLookup extends Error {
 
 /** How long an intake waits for the contact API before answering with what it has (Lark's deadline is 3 s). */
 export const LOOKUP_BUDGET_MS = 1_000;
-/** Rounds of "roll back, look up, run again" before the rest is answered from the cache alone. */
-const MAX_ROUNDS = 4;
+/**
+ * Rounds of "roll back, look up, run again" before the rest is answered from the cache alone.
+ * Each round learns at least one new answer (answers are kept), and a command that names N people
+ * by e-mail needs about 2N + 1 rounds (the id, then the name); once Lark overran the budget the
+ * remaining rounds answer at once, so this cap only guards against a loop.
+ */
+const MAX_ROUNDS = 64;
 
 type Op = 'get' | 'email' | 'mobile';
 type Answer = { ok: true; value: unknown } | { ok: false; error: DirectoryUnavailable };

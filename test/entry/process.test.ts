@@ -39,7 +39,7 @@ async function startLocal(dataDir: string): Promise<{ child: ChildProcess; url: 
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no start line:\n${out}`)), 40_000);
+    const t = setTimeout(() => reject(new Error(`no start line:\n${out}`)), 100_000);
     child.stdout!.on('data', () => {
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
       if (m) {
@@ -57,22 +57,22 @@ describe('configuration errors stop start-up with the variable named', () => {
     const r = spawnSync(tsx, ['src/entry/node.ts'], {
       env: { ...cleanEnv(), LARK_APP_ID: 'cli_x', LARK_APP_SECRET: 's', DATA_DIR: tmp() },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 80_000,
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('LARK_VERIFICATION_TOKEN');
     expect(r.stderr).toContain('LARK_ENCRYPT_KEY');
-  });
+  }, 90_000);
 
   it('a port that is not a number', () => {
     const r = spawnSync(tsx, ['src/entry/node.ts'], {
       env: { ...cleanEnv(), PORT: 'eighty', DATA_DIR: tmp() },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 80_000,
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('PORT');
-  });
+  }, 90_000);
 });
 
 describe('local mode, end to end (npm start with no environment)', () => {
@@ -95,7 +95,7 @@ describe('local mode, end to end (npm start with no environment)', () => {
     const second = spawnSync(tsx, ['src/entry/node.ts'], {
       env: { ...cleanEnv(), DATA_DIR: dataDir, PORT: '0' },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 80_000,
     });
     expect(second.status).toBe(1);
     expect(second.stderr).toContain('正被进程');
@@ -104,7 +104,7 @@ describe('local mode, end to end (npm start with no environment)', () => {
     const job = spawnSync(tsx, ['src/entry/job.ts', 'dispatch', '--at', new Date().toISOString()], {
       env: { ...cleanEnv(), DATA_DIR: dataDir },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 80_000,
     });
     expect(job.stderr).toBe('');
     expect(job.status).toBe(0);
@@ -123,9 +123,9 @@ describe('local mode, end to end (npm start with no environment)', () => {
     const r = spawnSync(tsx, ['src/entry/job.ts', 'dispatch', '--at', 'tomorrow'], {
       env: { ...cleanEnv(), DATA_DIR: tmp() },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 80_000,
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('ISO-8601');
-  });
+  }, 90_000);
 });
