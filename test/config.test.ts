@@ -27,7 +27,7 @@ describe('parseConfig', () => {
     expect(c.lark?.baseUrl).toBe('https://open.feishu.cn');
   });
 
-  it('refuses an app id without Lark\'s shape in webhook mode too, naming the variable', () => {
+  it("refuses an app id without Lark's shape in webhook mode too, naming the variable", () => {
     const keys = { LARK_APP_SECRET: 'b', LARK_VERIFICATION_TOKEN: 'c', LARK_ENCRYPT_KEY: 'd' };
     for (const bad of ['cli_test', 'cli_a0b1c2d3e4f5000', 'cli_a0b1c2d3e4f5000g', 'app_a0b1c2d3e4f50008']) {
       try {
