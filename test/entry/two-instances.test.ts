@@ -7,7 +7,12 @@ import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';
 import type { Harness } from '../support/harness.js';
 import { ADMIN, ENCRYPT_KEY, TOKEN } from '../support/harness.js';
-import { cardActionEvent, fileMessageEvent, larkRequest, textMessageEvent } from '../support/lark-requests.js';
+import {
+  cardActionEvent,
+  fileMessageEvent,
+  larkRequest,
+  textMessageEvent,
+} from '../support/lark-requests.js';
 
 // Several Node instances behind one URL (README "Deployment"): two real `npm start` processes on
 // one PostgreSQL database and one fake Lark. Each webhook goes to the other instance than the last;
@@ -194,9 +199,14 @@ describe.runIf(onPostgres())('two npm start processes on one PostgreSQL database
     const codes = (await ask(h, P.staff, '/测评 投票码 群众 1')).text.match(/[A-Z2-9]{5}-[A-Z2-9]{5}/g)!;
     expect(codes).toHaveLength(1);
     const shown = await (
-      await fetch(`${a}/ballot`, { method: 'POST', body: new URLSearchParams({ step: 'code', code: codes[0]! }) })
+      await fetch(`${a}/ballot`, {
+        method: 'POST',
+        body: new URLSearchParams({ step: 'code', code: codes[0]! }),
+      })
     ).text();
-    const fields = Object.fromEntries([...shown.matchAll(/name="(u_\d+)"/g)].map((m) => [m[1]!, 'satisfied']));
+    const fields = Object.fromEntries(
+      [...shown.matchAll(/name="(u_\d+)"/g)].map((m) => [m[1]!, 'satisfied']),
+    );
     expect(Object.keys(fields)).toHaveLength(2);
     const cast = await fetch(`${b}/ballot`, {
       method: 'POST',
