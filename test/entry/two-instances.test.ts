@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, assignAs, cardOf, P, press, read, setupCampaign } from '../support/campaign.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
@@ -76,7 +77,11 @@ const pending = async () => {
 };
 /** The instances' own loops send; this waits until nothing is left to send or download. */
 async function settle() {
-  await expect.poll(pending, { timeout: 20_000, interval: 100 }).toBe(0);
+  const until = Date.now() + 20_000;
+  while ((await pending()) > 0) {
+    if (Date.now() > until) throw new Error('the instances left rows unsent for 20 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The campaign helpers drive a Harness; this one posts each webhook to the next instance in turn. */
@@ -135,7 +140,9 @@ beforeAll(async () => {
   fake.addUser({ open_id: ADMIN, name: '管理员甲' });
   urls = await Promise.all([start(), start()]);
   h = alternating();
-}, 90_000);
+  // Roles, units and contacts, set up through both instances in turn.
+  await setupCampaign(h);
+}, 120_000);
 afterAll(async () => {
   for (const c of children) {
     if (c.exitCode !== null || c.signalCode !== null) continue;
@@ -148,8 +155,7 @@ afterAll(async () => {
 });
 
 describe.runIf(onPostgres())('two npm start processes on one PostgreSQL database', () => {
-  it('the closed loop through both alternately: set-up, 交办, 签收, progress, evidence, close-out', async () => {
-    await setupCampaign(h);
+  it('the closed loop through both alternately: 交办, 签收, progress, evidence, close-out', async () => {
     const { code } = await assignAs(h, '窗口服务时间不统一 单位:市人社局 期限:2026-12-31');
     expect((await press(h, P.lead1, cardOf(h, P.lead1, code), '签收')).toast?.type).toBe('success');
     await settle();
@@ -251,7 +257,33 @@ describe.runIf(onPostgres())('two npm start processes on one PostgreSQL database
         c.stderr!.on('data', (d) => (out += d));
         c.on('exit', (code) => resolve({ code, out }));
       });
-    const runs = await Promise.all([job(), job()]);
+    // Both sweeps must meet in the database, not merely overlap as processes: the test holds the
+    // problems table until both jobs wait for a lock, then lets them go at the same instant.
+    const gate = postgres(database.url!, { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const gated = gate.begin(async (tx) => {
+      await tx`lock table problems in access exclusive mode`;
+      locked();
+      await held;
+    });
+    await isLocked;
+    const started = [job(), job()];
+    const waiting = async () => {
+      const r = (await database.db.execute(
+        sql`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      )) as unknown as { n: string | number }[];
+      return Number(r[0]!.n);
+    };
+    const until = Date.now() + 60_000;
+    while ((await waiting()) < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(await waiting()).toBe(2);
+    release();
+    await gated;
+    await gate.end();
+    const runs = await Promise.all(started);
     for (const r of runs) expect(r.code, r.out).toBe(0);
     await settle();
     const got = fake.messages.slice(before).map(read);
