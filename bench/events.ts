@@ -2,7 +2,7 @@ import { larkRequest, textMessageEvent } from '../src/dev/lark-requests.js';
 
 /** The keys the bench service is configured with (bench/server.ts) and the events are signed with. */
 export const BENCH_LARK = {
-  appId: 'cli_bench',
+  appId: 'cli_a0b1c2d3e4f50007',
   appSecret: 's',
   verificationToken: 'vt',
   encryptKey: 'ek',

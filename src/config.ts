@@ -139,7 +139,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Lark's app id shape, as the SDK's WSClient checks it before connecting. */
+/** Lark's app id shape (checked for any LARK_APP_ID: the SDK silently does nothing otherwise). */
 export const LARK_APP_ID_SHAPE = /^cli_[0-9a-fA-F]{16}$/;
 
 /** Where the service runs: Workers are always reachable from the internet. */
@@ -195,12 +195,13 @@ export function parseConfig(
       };
     }
   }
-  if (e.LARK_EVENT_MODE === 'websocket') {
-    // The long connection logs in as the app; the SDK silently does nothing for a malformed id.
-    if (!e.LARK_APP_ID) problems.push('LARK_APP_ID: required when LARK_EVENT_MODE=websocket');
-    else if (!LARK_APP_ID_SHAPE.test(e.LARK_APP_ID))
-      problems.push('LARK_APP_ID: must be cli_ followed by 16 hex digits (see the developer console)');
-  }
+  // The SDK silently does nothing for a malformed id (no token, no connection), in either mode.
+  if (e.LARK_APP_ID && !LARK_APP_ID_SHAPE.test(e.LARK_APP_ID))
+    problems.push(
+      'LARK_APP_ID: 应为 cli_ 加 16 位十六进制数字（见开发者后台）/ must be cli_ followed by 16 hex digits (see the developer console)',
+    );
+  if (e.LARK_EVENT_MODE === 'websocket' && !e.LARK_APP_ID)
+    problems.push('LARK_APP_ID: required when LARK_EVENT_MODE=websocket');
   if (problems.length) throw new ConfigError(problems);
   const config: Config = {
     port: e.PORT,

@@ -18,7 +18,7 @@ describe('parseConfig', () => {
 
   it('listens on all interfaces with Lark credentials', () => {
     const c = parseConfig({
-      LARK_APP_ID: 'a',
+      LARK_APP_ID: 'cli_a0b1c2d3e4f50008',
       LARK_APP_SECRET: 'b',
       LARK_VERIFICATION_TOKEN: 'c',
       LARK_ENCRYPT_KEY: 'd',
@@ -27,9 +27,23 @@ describe('parseConfig', () => {
     expect(c.lark?.baseUrl).toBe('https://open.feishu.cn');
   });
 
+  it("refuses an app id without Lark's shape in webhook mode too, naming the variable", () => {
+    const keys = { LARK_APP_SECRET: 'b', LARK_VERIFICATION_TOKEN: 'c', LARK_ENCRYPT_KEY: 'd' };
+    for (const bad of ['cli_test', 'cli_a0b1c2d3e4f5000', 'cli_a0b1c2d3e4f5000g', 'app_a0b1c2d3e4f50008']) {
+      try {
+        parseConfig({ LARK_APP_ID: bad, ...keys });
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        expect((e as ConfigError).message).toContain('LARK_APP_ID');
+        expect((e as ConfigError).message).toContain('16 位十六进制');
+      }
+    }
+  });
+
   it('refuses LARK_APP_ID without the secrets that authenticate Lark', () => {
     try {
-      parseConfig({ LARK_APP_ID: 'a', LARK_APP_SECRET: 'b' });
+      parseConfig({ LARK_APP_ID: 'cli_a0b1c2d3e4f50008', LARK_APP_SECRET: 'b' });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);

@@ -9,7 +9,7 @@ import type { Person } from './people.js';
  */
 export async function startStandIn(db: Db, cast: readonly Person[]): Promise<FakeLark> {
   const fake = await startFakeLark({
-    appId: 'cli_chat',
+    appId: 'cli_a0b1c2d3e4f50006',
     appSecret: `secret_${Date.now()}`,
     botOpenId: 'ou_chat_bot',
   });

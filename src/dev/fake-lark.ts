@@ -184,7 +184,7 @@ function parseMultipart(buf: Buffer, contentType: string): Map<string, Part> {
 export async function startFakeLark(
   opts: { appId?: string; appSecret?: string; botOpenId?: string; tokenExpire?: number } = {},
 ): Promise<FakeLark> {
-  const appId = opts.appId ?? 'cli_test';
+  const appId = opts.appId ?? 'cli_a0b1c2d3e4f50001';
   const appSecret = opts.appSecret ?? 'secret_test';
   const botOpenId = opts.botOpenId ?? 'ou_bot';
   const tokenExpire = opts.tokenExpire ?? 7200;

@@ -87,7 +87,7 @@ function envelope(
       event_type: eventType,
       create_time: String(o.createTime ?? Date.now()), // millisecond string
       token: o.token,
-      app_id: o.appId ?? 'cli_test',
+      app_id: o.appId ?? 'cli_a0b1c2d3e4f50001',
       tenant_key: o.tenantKey ?? 'tk_test',
     },
     event,

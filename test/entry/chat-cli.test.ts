@@ -183,11 +183,14 @@ describe('choosing the database', () => {
 
   it('refuses to wipe the service directory, or to share a Lark deployment without --force', () => {
     expect(chooseDatabase({ CHAT_DATA_DIR: './data' }, parseChatArgs(['--fresh'])).kind).toBe('refused');
-    expect(chooseDatabase({ DATABASE_URL: 'postgres://x/y', LARK_APP_ID: 'cli_a' }, args).kind).toBe(
-      'refused',
-    );
     expect(
-      chooseDatabase({ DATABASE_URL: 'postgres://x/y', LARK_APP_ID: 'cli_a' }, parseChatArgs(['--force'])),
+      chooseDatabase({ DATABASE_URL: 'postgres://x/y', LARK_APP_ID: 'cli_a0b1c2d3e4f50005' }, args).kind,
+    ).toBe('refused');
+    expect(
+      chooseDatabase(
+        { DATABASE_URL: 'postgres://x/y', LARK_APP_ID: 'cli_a0b1c2d3e4f50005' },
+        parseChatArgs(['--force']),
+      ),
     ).toEqual({ kind: 'url', url: 'postgres://x/y' });
     expect(chooseDatabase({ DATABASE_URL: 'postgres://x/y' }, args)).toEqual({
       kind: 'url',

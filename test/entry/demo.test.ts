@@ -147,7 +147,7 @@ describe('npm run demo', () => {
     expect(ok.stdout).toContain('问题 189 件');
     expect(ok.stdout).toContain('市卫健局 15，市教育局 11，市人社局 9，市科经局 7，市民政局 7，市残联 5');
 
-    const lark = run({ DATA_DIR: dir, LARK_APP_ID: 'cli_real' });
+    const lark = run({ DATA_DIR: dir, LARK_APP_ID: 'cli_a0b1c2d3e4f50003' });
     expect(lark.status).toBe(1);
     expect(lark.stderr).toContain('--force');
 

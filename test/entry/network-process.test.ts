@@ -92,7 +92,7 @@ describe('fail closed', () => {
 
 describe('a Lark that never answers', () => {
   it('start-up completes, and SIGTERM mid-send ends the process within 10 s', async () => {
-    const fake = await startFakeLark({ appId: 'cli_proc', appSecret: 'secret_proc' });
+    const fake = await startFakeLark({ appId: 'cli_a0b1c2d3e4f50002', appSecret: 'secret_proc' });
     fakes.push(fake);
     fake.hang('/open-apis/');
     const svc = await start({

@@ -55,7 +55,7 @@ async function startLocal(dataDir: string): Promise<{ child: ChildProcess; url: 
 describe('configuration errors stop start-up with the variable named', () => {
   it('LARK_APP_ID without the verification token and encrypt key', () => {
     const r = spawnSync(tsx, ['src/entry/node.ts'], {
-      env: { ...cleanEnv(), LARK_APP_ID: 'cli_x', LARK_APP_SECRET: 's', DATA_DIR: tmp() },
+      env: { ...cleanEnv(), LARK_APP_ID: 'cli_a0b1c2d3e4f50004', LARK_APP_SECRET: 's', DATA_DIR: tmp() },
       encoding: 'utf8',
       timeout: 80_000,
     });

@@ -41,7 +41,7 @@ async function timed(p: () => Promise<Response>): Promise<{ status: number; ms: 
 }
 
 async function newFake() {
-  fake = await startFakeLark({ appId: 'cli_test', appSecret: 'secret_test' });
+  fake = await startFakeLark({ appId: 'cli_a0b1c2d3e4f50001', appSecret: 'secret_test' });
   return fake;
 }
 

@@ -88,7 +88,7 @@ describe('fake Lark Open API driven by the real SDK', () => {
       (r) => r.path === '/open-apis/auth/v3/tenant_access_token/internal',
     );
     expect(tokenCalls).toHaveLength(1);
-    expect(tokenCalls[0]?.body).toEqual({ app_id: 'cli_test', app_secret: 'secret_test' });
+    expect(tokenCalls[0]?.body).toEqual({ app_id: 'cli_a0b1c2d3e4f50001', app_secret: 'secret_test' });
     const auth = fake.requests
       .filter((r) => r.path === '/open-apis/im/v1/messages')
       .map((r) => r.headers.authorization);
@@ -119,7 +119,11 @@ describe('fake Lark Open API driven by the real SDK', () => {
     expect(sent.code).toBe(0);
     expect(sent.data?.message_id).toMatch(/^om_/);
     expect(sent.data?.chat_id).toBe('oc_p2p_ou_a');
-    expect(sent.data?.sender).toMatchObject({ id: 'cli_test', id_type: 'app_id', sender_type: 'app' });
+    expect(sent.data?.sender).toMatchObject({
+      id: 'cli_a0b1c2d3e4f50001',
+      id_type: 'app_id',
+      sender_type: 'app',
+    });
     expect(sent.data?.create_time).toMatch(/^\d{13}$/);
 
     fake.addInboundMessage('om_user1', 'oc_g1');

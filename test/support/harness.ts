@@ -55,7 +55,7 @@ export async function startHarness(
     longConnection?: LongConnectionOptions;
   } = {},
 ): Promise<Harness> {
-  const fake = o.fake ?? (await startFakeLark({ appId: 'cli_test', appSecret: 'secret_test' }));
+  const fake = o.fake ?? (await startFakeLark({ appId: 'cli_a0b1c2d3e4f50001', appSecret: 'secret_test' }));
   fake.addUser({ open_id: ADMIN, name: '管理员甲' });
   const database = o.database ?? (await createTestDatabase());
   const logs: Record<string, unknown>[] = [];
