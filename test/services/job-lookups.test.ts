@@ -34,11 +34,15 @@ const ageName = (openId: string) =>
     .set({ fetchedAt: new Date(0) })
     .where(eq(people.openId, openId));
 
-/** Connections of this test's database that sit inside an open transaction, waiting. */
+/**
+ * Connections of this test's database that sit inside an open transaction, waiting for longer
+ * than a busy transaction pauses between its statements.
+ */
 async function idleInTransaction(): Promise<number> {
   const [r] = rowsOf<{ n: number }>(
     await db().execute(
-      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'idle in transaction'`,
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'idle in transaction'
+          and clock_timestamp() - state_change > interval '300 milliseconds'`,
     ),
   );
   return r!.n;
