@@ -5,7 +5,7 @@ import { evidencePickCard } from '../../cards/evidence.js';
 import { blobs, evidence, outbox, problemCoUnits, problems } from '../../db/schema/index.js';
 import type { CommandContext, CommandReply } from '../chat/context.js';
 import type { Config } from '../config.js';
-import type { Conn, Tx } from '../db.js';
+import type { Conn, Db, Tx } from '../db.js';
 import { conflict, DomainError, forbidden } from '../domain/errors.js';
 import { allows, OPEN_STATES, STATE_LABEL } from '../domain/problem.js';
 import { enqueueJob, type JobHandler, PermanentJobError } from '../jobs/queue.js';
@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar.js';
 import type { ServiceCtx } from './context.js';
+import { finishWithLookups } from './lookups.js';
 import { resolveName, rolesOf } from './people.js';
 import { record, refreshCopies } from './problems/common.js';
 import { contactUnitIds, findProblem, lockProblem, type ProblemRow, relationOf } from './problems/load.js';
@@ -205,9 +206,11 @@ export function evidenceName(
 }
 
 export interface EvidenceDeps {
+  db: Db;
   config: Config;
   directory: Directory;
   log: Logger;
+  lookupBudgetMs?: number;
   files?: LarkFiles;
   maxBytes?: number;
 }
@@ -224,14 +227,23 @@ async function replyTo(tx: Tx, j: EvidenceJob, text: string): Promise<void> {
   ]);
 }
 
-/** The uploader acting, as services expect it (history and audit name them). */
-async function uploaderCtx(deps: EvidenceDeps, tx: Tx, openId: string, now: Date): Promise<ServiceCtx> {
+/**
+ * The uploader acting, as services expect it (history and audit name them). `directory` is the
+ * job's prepared one (finishWithLookups): nothing here waits on Lark inside the transaction.
+ */
+async function uploaderCtx(
+  deps: EvidenceDeps,
+  directory: Directory,
+  tx: Tx,
+  openId: string,
+  now: Date,
+): Promise<ServiceCtx> {
   const actor = {
     openId,
-    name: await resolveName(tx, deps.directory, openId, { now }),
+    name: await resolveName(tx, directory, openId, { now }),
     roles: await rolesOf(tx, openId, deps.config.adminOpenIds),
   };
-  return { tx, actor, now, config: deps.config, directory: deps.directory, calendar: await loadCalendar(tx) };
+  return { tx, actor, now, config: deps.config, directory, calendar: await loadCalendar(tx) };
 }
 
 /**
@@ -270,8 +282,11 @@ export function evidenceJob(deps: EvidenceDeps): JobHandler {
           return j.fileKey;
         });
       }
-      await job.finish(async (tx) => {
-        const ctx = await uploaderCtx(deps, tx, j.uploader, job.now);
+      await finishWithLookups(
+        deps,
+        job,
+      )(async (tx, directory) => {
+        const ctx = await uploaderCtx(deps, directory, tx, j.uploader, job.now);
         const p = await lockProblem(tx, j.problemId);
         let unitId: number;
         try {

@@ -1,4 +1,5 @@
-import type { Db } from '../db.js';
+import type { Db, Tx } from '../db.js';
+import type { JobRun } from '../jobs/queue.js';
 import { type Directory, DirectoryUnavailable, type DirectoryUser } from '../lark/directory.js';
 import type { Logger } from '../log.js';
 import { rememberPerson } from './people.js';
@@ -134,6 +135,29 @@ export async function withLookups<T>(prepared: PreparedDirectory, work: () => Pr
     if (round >= MAX_ROUNDS) prepared.giveUp();
     await prepared.fetchPending();
   }
+}
+
+/** What a job needs to look people up outside its transaction (AppDeps has all of it). */
+export interface JobLookupDeps {
+  db: Db;
+  directory: Directory;
+  log: Logger;
+  lookupBudgetMs?: number;
+}
+
+/**
+ * A job's finish() whose transaction reads people (its actor's name): through a prepared
+ * directory, with the look-ups run between rounds and no transaction open, as an intake does.
+ * NeedsLookup rolls the whole finish back, so the job's "done" and its effects still commit together.
+ */
+export function finishWithLookups(
+  deps: JobLookupDeps,
+  job: Pick<JobRun, 'now' | 'finish'>,
+): (fn: (tx: Tx, directory: Directory) => Promise<void>) => Promise<void> {
+  return (fn) => {
+    const prepared = prepareDirectory({ ...deps, clock: () => job.now });
+    return withLookups(prepared, () => job.finish((tx) => fn(tx, prepared)));
+  };
 }
 
 /** One request's prepared directory over the service's own; late names go into the cache. */

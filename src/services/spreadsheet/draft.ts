@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { ImportPreviewView } from '../../../cards/import.js';
 import { problems } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
-import type { Conn, Tx } from '../../db.js';
+import type { Conn, Db, Tx } from '../../db.js';
 import type { Directory } from '../../lark/directory.js';
+import type { Logger } from '../../log.js';
 import { loadCalendar } from '../calendar.js';
 import type { ServiceCtx } from '../context.js';
 import { resolveName, rolesOf } from '../people.js';
@@ -115,16 +116,28 @@ export function hasWork(p: DraftPayload, v: Validation): boolean {
 }
 
 export interface ImportDeps {
+  db: Db;
   config: Config;
   directory: Directory;
+  log: Logger;
+  lookupBudgetMs?: number;
 }
 
-/** A person acting in a job, as services expect them (history and audit name them). */
-export async function actorCtx(deps: ImportDeps, tx: Tx, openId: string, now: Date): Promise<ServiceCtx> {
+/**
+ * A person acting in a job, as services expect them (history and audit name them). `directory`
+ * is the job's prepared one (withJobLookups): nothing here waits on Lark inside the transaction.
+ */
+export async function actorCtx(
+  deps: Pick<ImportDeps, 'config'>,
+  directory: Directory,
+  tx: Tx,
+  openId: string,
+  now: Date,
+): Promise<ServiceCtx> {
   const actor = {
     openId,
-    name: await resolveName(tx, deps.directory, openId, { now }),
+    name: await resolveName(tx, directory, openId, { now }),
     roles: await rolesOf(tx, openId, deps.config.adminOpenIds),
   };
-  return { tx, actor, now, config: deps.config, directory: deps.directory, calendar: await loadCalendar(tx) };
+  return { tx, actor, now, config: deps.config, directory, calendar: await loadCalendar(tx) };
 }

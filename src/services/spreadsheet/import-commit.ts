@@ -9,6 +9,7 @@ import { enqueueJob, type JobHandler, PermanentJobError } from '../../jobs/queue
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import { addContact, addUnit } from '../contacts.js';
 import type { ServiceCtx } from '../context.js';
+import { finishWithLookups } from '../lookups.js';
 import { isStaff } from '../people.js';
 import { assignProblem } from '../problems/assign.js';
 import { actorCtx, DraftPayload, hasWork, type ImportDeps, validateDraft } from './draft.js';
@@ -192,11 +193,14 @@ export function importCommitJob(deps: ImportDeps): JobHandler {
       const parsed = CommitJob.safeParse(raw);
       if (!parsed.success) throw new PermanentJobError('任务内容无效');
       const { id, actor } = parsed.data;
-      await job.finish(async (tx) => {
+      await finishWithLookups(
+        deps,
+        job,
+      )(async (tx, directory) => {
         const [draft] = await tx.select().from(importDrafts).where(eq(importDrafts.id, id)).for('update');
         if (draft?.status !== 'importing') return;
         const p = DraftPayload.parse(JSON.parse(draft.payload));
-        const ctx = await actorCtx(deps, tx, actor, job.now);
+        const ctx = await actorCtx(deps, directory, tx, actor, job.now);
         let r: CommitResult;
         try {
           r = await tx.transaction((sp) => commitDraft({ ...ctx, tx: sp }, draft.fileName, p));

@@ -11,12 +11,13 @@ import {
 import { CARD_LIMIT_BYTES, type Card, cardBytes } from '../../../cards/kit.js';
 import { importDrafts } from '../../../db/schema/index.js';
 import type { CommandContext, CommandReply } from '../../chat/context.js';
-import type { Db, Tx } from '../../db.js';
+import type { Tx } from '../../db.js';
 import { DomainError } from '../../domain/errors.js';
 import { enqueueJob, type JobHandler, PermanentJobError } from '../../jobs/queue.js';
 import type { Downloaded, LarkFiles } from '../../lark/files.js';
 import { classifyLarkError } from '../../lark/messenger.js';
 import { enqueue } from '../../outbox/enqueue.js';
+import { finishWithLookups } from '../lookups.js';
 import { isStaff } from '../people.js';
 import { resolvePerson } from '../person-ref.js';
 import { allUnits } from '../units.js';
@@ -107,7 +108,6 @@ async function replyText(
 }
 
 export interface ImportJobDeps extends ImportDeps {
-  db: Db;
   files?: LarkFiles;
 }
 
@@ -184,8 +184,11 @@ export function importDownloadJob(deps: ImportJobDeps): JobHandler {
         unitErrors: units.errors,
         skipped: content.skipped,
       };
-      await job.finish(async (tx) => {
-        const ctx = await actorCtx(deps, tx, j.uploader, job.now);
+      await finishWithLookups(
+        deps,
+        job,
+      )(async (tx, directory) => {
+        const ctx = await actorCtx(deps, directory, tx, j.uploader, job.now);
         if (!isStaff(ctx.actor.roles)) return replyText(tx, j, '只有工作人员可以导入问题清单。');
         const v = await validateDraft(ctx, payload);
         const errors = v.errors.length + payload.unitErrors.length;
