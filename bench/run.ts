@@ -28,7 +28,7 @@ import { seedClicks, verifyClicks } from './click.js';
 import { cpuPerRequest, cpuSnapshot } from './cpu.js';
 import { makeEvents } from './events.js';
 import { EventFeed, load, settle, startServer, stopServer } from './processes.js';
-import { sampleMemory } from './rss.js';
+import { memoryOf, sampleMemory } from './rss.js';
 import { counts, verifyIntake } from './verify.js';
 import { runLongConnection } from './ws-step.js';
 
@@ -94,7 +94,7 @@ interface Measured {
   /** CPU milliseconds per answered request: server process, PostgreSQL, load generator, whole machine. */
   cpuPerRequest: ReturnType<typeof cpuPerRequest>;
   /** The server process's RSS during and right after the measured load (MB). */
-  memory?: ReturnType<ReturnType<typeof sampleMemory>['stop']>;
+  memory?: ReturnType<ReturnType<typeof sampleMemory>['stop']> & { idleRssMb?: number };
 }
 
 function summarize(name: string, mode: Mode, r: autocannon.Result, cpu: Measured['cpuPerRequest']): Measured {
@@ -180,6 +180,7 @@ async function runHttp(adminUrl: string, modes: typeof MODES, pgVersion: string)
         flags: args.dispatch ? ['--dispatch'] : [],
       });
       child = s.child;
+      const idle = memoryOf(s.child.pid); // started, before any request
       await load(s.url, m.path, WARMUP_SECONDS, feed, connections);
       // Requests still in flight when the warm-up stopped commit now; let them land before counting.
       if (m.mode === 'duban' || m.mode === 'click') await settle(db);
@@ -199,14 +200,14 @@ async function runHttp(adminUrl: string, modes: typeof MODES, pgVersion: string)
         console.log('  warning: events ran out and were sent again (duplicates); raise --events');
       }
       const res = summarize(m.name, m.mode, r, cpuPerRequest(cpu0, cpu1, r['2xx']));
-      res.memory = memory;
+      res.memory = { idleRssMb: idle?.rssMb, ...memory };
       results.push(res);
       const c = res.cpuPerRequest;
       console.log(
         `  ${m.name}: ${Math.round(res.reqPerSec)} req/s, p50 ${res.p50} ms, p99 ${res.p99} ms, ` +
           `non-2xx ${res.non2xx}, errors ${res.errors}; CPU ms/request: server ${c.serverMs ?? '?'}, ` +
           `postgres ${c.postgresMs ?? '?'}, load generator ${c.loadGenMs ?? '?'}, other ${c.otherMs ?? '?'}, ` +
-          `machine ${c.machineBusyMs ?? '?'}; server RSS max ${memory.maxRssDuringMb} MB, ` +
+          `machine ${c.machineBusyMs ?? '?'}; server RSS idle ${idle?.rssMb} MB, under load max ${memory.maxRssDuringMb} MB, ` +
           `after ${memory.afterRssMb} MB, peak (VmHWM) ${memory.peakHwmMb} MB`,
       );
       if (c.otherMs !== undefined && c.machineBusyMs && c.otherMs > 0.25 * c.machineBusyMs) {
@@ -273,7 +274,8 @@ function printGoals(results: Measured[], http?: HttpOutcome): Record<string, boo
     goal.rss = peak > 0 && peak < GOAL.rssMb;
     console.log(
       `service RSS under the intake load < ${GOAL.rssMb} MB: ${goal.rss ? 'MET' : 'NOT MET'} ` +
-        `(max sampled ${ours.memory?.maxRssDuringMb} MB, peak VmHWM ${ours.memory?.peakHwmMb} MB, ` +
+        `(idle after start ${ours.memory?.idleRssMb} MB, max sampled under load ${ours.memory?.maxRssDuringMb} MB, ` +
+        `peak VmHWM ${ours.memory?.peakHwmMb} MB, ` +
         `${ours.memory?.afterRssMb} MB right after)`,
     );
   }
