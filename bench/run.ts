@@ -21,27 +21,18 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type autocannon from 'autocannon';
 import postgres from 'postgres';
 import { openDatabase } from '../src/entry/database.js';
 import { seedClicks, verifyClicks } from './click.js';
 import { cpuPerRequest, cpuSnapshot } from './cpu.js';
 import { makeEvents } from './events.js';
 import { EventFeed, load, settle, startServer, stopServer } from './processes.js';
+import { GOAL, type HttpOutcome, type Measured, type Mode, printGoals, summarize } from './report.js';
 import { memoryOf, sampleMemory } from './rss.js';
 import { counts, verifyIntake } from './verify.js';
 import { runLongConnection } from './ws-step.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const GOAL = {
-  eventsPerSecond: 1500,
-  p99Ms: 100,
-  clickRatio: 0.5,
-  clickP99Ms: 150,
-  rssMb: 200,
-  sweepMs: 10_000,
-  digestMs: 2_000,
-};
 const WARMUP_SECONDS = 2;
 
 const { values: args } = parseArgs({
@@ -67,7 +58,6 @@ const { values: args } = parseArgs({
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 
-type Mode = 'duban' | 'click' | 'prep' | 'raw7' | 'lean' | 'tx' | 'hono';
 const MODES: { mode: Mode; name: string; path: string; experiment?: true }[] = [
   { mode: 'duban', name: 'duban POST /lark/events', path: '/lark/events' },
   { mode: 'click', name: 'duban 签收 /lark/cards', path: '/lark/cards' },
@@ -77,50 +67,6 @@ const MODES: { mode: Mode; name: string; path: string; experiment?: true }[] = [
   { mode: 'tx', name: 'Hono + 3-statement tx', path: '/' },
   { mode: 'hono', name: 'Hono bare', path: '/' },
 ];
-
-interface Measured {
-  name: string;
-  mode: Mode;
-  reqPerSec: number;
-  ok2xx: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  p50: number;
-  p97_5: number;
-  p99: number;
-  max: number;
-  seconds: number;
-  /** CPU milliseconds per answered request: server process, PostgreSQL, load generator, whole machine. */
-  cpuPerRequest: ReturnType<typeof cpuPerRequest>;
-  /** The server process's RSS during and right after the measured load (MB). */
-  memory?: ReturnType<ReturnType<typeof sampleMemory>['stop']> & { idleRssMb?: number };
-}
-
-function summarize(name: string, mode: Mode, r: autocannon.Result, cpu: Measured['cpuPerRequest']): Measured {
-  return {
-    cpuPerRequest: cpu,
-    name,
-    mode,
-    reqPerSec: r['2xx'] / r.duration,
-    ok2xx: r['2xx'],
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
-    p50: r.latency.p50,
-    p97_5: r.latency.p97_5,
-    p99: r.latency.p99,
-    max: r.latency.max,
-    seconds: r.duration,
-  };
-}
-
-interface HttpOutcome {
-  results: Measured[];
-  verification?: Record<string, unknown>;
-  clicks?: Awaited<ReturnType<typeof verifyClicks>>;
-  events: number;
-}
 
 /** The HTTP part: every selected server in turn, on one fresh database, then dropped. */
 async function runHttp(adminUrl: string, modes: typeof MODES, pgVersion: string): Promise<HttpOutcome> {
@@ -240,58 +186,6 @@ async function runHttp(adminUrl: string, modes: typeof MODES, pgVersion: string)
     await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
     await admin.end({ timeout: 5 });
   }
-}
-
-/** The table of HTTP runs and each goal's verdict. */
-function printGoals(results: Measured[], http?: HttpOutcome): Record<string, boolean> {
-  const goal: Record<string, boolean> = {};
-  if (!results.length) return goal;
-  const ours = results.find((r) => r.mode === 'duban');
-  const anchor = results.find((r) => r.mode === 'tx');
-  const row = (cells: (string | number)[]) =>
-    cells.map((c, i) => (i === 0 ? String(c).padEnd(26) : String(c).padStart(8))).join('');
-  console.log(
-    `\n${row(['name', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'ratio', '÷anchor'])}   ` +
-      '(ratio = duban intake req/s ÷ this; ÷anchor = this ÷ the 3-statement tx)',
-  );
-  for (const r of results) {
-    const ratio = ours ? (ours.reqPerSec / r.reqPerSec).toFixed(2) : '-';
-    const ofAnchor = anchor ? (r.reqPerSec / anchor.reqPerSec).toFixed(2) : '-';
-    console.log(
-      row([r.name, Math.round(r.reqPerSec), r.p50, r.p99, r.memory?.maxRssDuringMb ?? '-', ratio, ofAnchor]),
-    );
-  }
-  if (ours) {
-    goal.eventsPerSecond = ours.reqPerSec >= GOAL.eventsPerSecond;
-    goal.p99 = ours.p99 <= GOAL.p99Ms;
-    goal.commitBeforeAnswer = http?.verification?.commitBeforeAnswer === true;
-    console.log(
-      `\nintake goal ≥ ${GOAL.eventsPerSecond} events/s, p99 ≤ ${GOAL.p99Ms} ms, commit-before-answer: ` +
-        `${goal.eventsPerSecond && goal.p99 && goal.commitBeforeAnswer ? 'MET' : 'NOT MET'} ` +
-        `(${Math.round(ours.reqPerSec)} events/s, p99 ${ours.p99} ms)`,
-    );
-    const peak = Math.max(ours.memory?.maxRssDuringMb ?? 0, ours.memory?.peakHwmMb ?? 0);
-    goal.rss = peak > 0 && peak < GOAL.rssMb;
-    console.log(
-      `service RSS under the intake load < ${GOAL.rssMb} MB: ${goal.rss ? 'MET' : 'NOT MET'} ` +
-        `(idle after start ${ours.memory?.idleRssMb} MB, max sampled under load ${ours.memory?.maxRssDuringMb} MB, ` +
-        `peak VmHWM ${ours.memory?.peakHwmMb} MB, ` +
-        `${ours.memory?.afterRssMb} MB right after)`,
-    );
-  }
-  const click = results.find((r) => r.mode === 'click');
-  if (click) {
-    const ratio = anchor ? click.reqPerSec / anchor.reqPerSec : undefined;
-    goal.clickRatio = ratio !== undefined && ratio >= GOAL.clickRatio;
-    goal.clickP99 = click.p99 <= GOAL.clickP99Ms;
-    goal.clicksKept = http?.clicks?.ok === true;
-    console.log(
-      `click goal ≥ ${GOAL.clickRatio} × the anchor, p99 ≤ ${GOAL.clickP99Ms} ms, every 2xx kept: ` +
-        `${goal.clickRatio && goal.clickP99 && goal.clicksKept ? 'MET' : 'NOT MET'} ` +
-        `(${Math.round(click.reqPerSec)} clicks/s = ${ratio?.toFixed(2) ?? '? (run tx too)'} × anchor, p99 ${click.p99} ms)`,
-    );
-  }
-  return goal;
 }
 
 async function main() {
