@@ -1,12 +1,15 @@
 /**
- * npm run bench [-- --duration 10 --connections 40 --only duban,tx,hono,sweep --experiments
- *                    --dispatch --log info --profile]
+ * npm run bench [-- --duration 10 --connections 40 --only duban,click,tx,hono,sweep,pair,ws
+ *                    --clicks 15000 --experiments --dispatch --log info --profile]
  *
  * Loads POST /lark/events of the real service on real PostgreSQL with distinct, signed, encrypted
- * /帮助 text-message events, then loads two baselines on the same machine with the same load:
- * a bare Hono endpoint and a Hono endpoint doing a three-statement transaction. Prints events/s,
- * p50/p99 and our rate as a ratio of each baseline; checks commit-before-answer; then runs the
- * reminder-sweep / digest benchmark (bench/sweep.ts); writes bench/results/<time>.json.
+ * /帮助 text-message events (sampling the server's RSS), then POST /lark/cards with 签收 clicks on
+ * distinct seeded problems (bench/click.ts), then two baselines on the same machine with the same
+ * load: a bare Hono endpoint and a Hono endpoint doing a three-statement transaction (the anchor).
+ * Prints rate, p50/p99, RSS and ratios; checks commit-before-answer and that every 2xx click kept
+ * its change; then the reminder sweep / digest (bench/sweep.ts), two instances on one database
+ * (bench/pair.ts) and intake over the long connection (bench/ws-step.ts); writes
+ * bench/results/<time>.json. `--only` runs a subset (the click ratio needs tx in the same run).
  *
  * Process layout: each server runs in its own child process (bench/server.ts) and autocannon runs
  * here. In one process the load generator and the server would share one event loop, and every
