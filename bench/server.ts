@@ -3,6 +3,7 @@
  * Prints one line `READY {"url": …}` on stdout when it listens; stops cleanly on SIGTERM.
  *
  *   duban  the real service (buildService) with a fake Lark for the bot-info, token and contact calls
+ *          (its own, or the one at BENCH_LARK_URL; --dispatch-loop also runs the dispatcher's loop)
  *   hono   a bare Hono endpoint: POST / → {}
  *   tx     a Hono endpoint doing a three-statement PostgreSQL transaction (postgres.js, pool 10)
  *
@@ -74,11 +75,16 @@ async function startDuban(
   url: string,
   dispatch: boolean,
   prepare = false,
+  loop = false,
 ): Promise<{ url: string; stop: Stop }> {
-  const fake = await startFakeLark({ appId: BENCH_LARK.appId, appSecret: BENCH_LARK.appSecret });
+  // BENCH_LARK_URL: a fake Lark the bench process runs (two instances share it and its clock of arrivals).
+  const external = process.env.BENCH_LARK_URL;
+  const fake = external
+    ? undefined
+    : await startFakeLark({ appId: BENCH_LARK.appId, appSecret: BENCH_LARK.appSecret });
   // Known to the directory, so each sender's name is fetched once and then read from `people`
   // (an unknown sender would cost a contact-API call inside every transaction).
-  for (let i = 0; i < BENCH_SENDERS; i++) fake.addUser({ open_id: senderId(i), name: `用户${i}` });
+  for (let i = 0; i < BENCH_SENDERS; i++) fake?.addUser({ open_id: senderId(i), name: `用户${i}` });
   const config = parseConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -87,7 +93,7 @@ async function startDuban(
     LARK_APP_SECRET: BENCH_LARK.appSecret,
     LARK_VERIFICATION_TOKEN: BENCH_LARK.verificationToken,
     LARK_ENCRYPT_KEY: BENCH_LARK.encryptKey,
-    LARK_BASE_URL: fake.url,
+    LARK_BASE_URL: external ?? fake!.url,
     LOG_LEVEL: logLevel,
   });
   const database = await openDatabase({ url, max: 10 });
@@ -99,7 +105,8 @@ async function startDuban(
     config,
     db,
     log: createLogger(logLevel),
-    dispatch: false,
+    // --dispatch-loop: the background loop too, so rows held back by the send limits go out later.
+    dispatch: loop,
     schedule: false,
     listen: true,
   });
@@ -112,7 +119,7 @@ async function startDuban(
       await service.stop();
       await prepared?.end({ timeout: 5 });
       await database.close();
-      await fake.close();
+      await fake?.close();
     },
   };
 }
@@ -219,7 +226,12 @@ async function main() {
     throw new Error('usage: tsx bench/server.ts <duban|prep|raw7|lean|tx|hono> <database-url> [--dispatch]');
   let s: { url: string; stop: Stop };
   if (mode === 'duban' || mode === 'prep')
-    s = await startDuban(url, flags.includes('--dispatch'), mode === 'prep');
+    s = await startDuban(
+      url,
+      flags.includes('--dispatch') || flags.includes('--dispatch-loop'),
+      mode === 'prep',
+      flags.includes('--dispatch-loop'),
+    );
   else if (mode === 'tx') s = await startTx(url);
   else if (mode === 'raw7' || mode === 'lean') s = await startRaw(url, mode === 'lean');
   else if (mode === 'hono') {
