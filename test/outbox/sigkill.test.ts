@@ -88,7 +88,7 @@ const until = async (ok: () => boolean | Promise<boolean>, ms: number, what: str
 
 describe.skipIf(!onPostgres())('SIGKILL mid-send', () => {
   it('a restarted process sends every message exactly once, within 5 s of being ready', async () => {
-    fake = await startFakeLark({ appId: 'cli_kill', appSecret: 'secret_kill' });
+    fake = await startFakeLark({ appId: 'cli_a0b1c2d3e4f5dead', appSecret: 'secret_kill' });
     database = await createTestDatabase();
     const f = fake;
     const db = database.db;
