@@ -1,5 +1,5 @@
 /**
- * Card JSON 2.0 building blocks (LARK.md §4). User-supplied text goes into plain_text
+ * Card JSON 2.0 building blocks (docs/lark.md §4). User-supplied text goes into plain_text
  * (never parsed as markdown: no injected links, no @all); our own labels may use markdown.
  */
 export type Json = Record<string, unknown>;
@@ -70,7 +70,7 @@ export function field(label: string, value: string): Element {
 }
 
 const MD_SPECIAL = /[\\`*_~[\]()#|>!<&:@]/g;
-/** Escapes markdown and Lark tags in user text (LARK.md §7) with numeric entities. */
+/** Escapes markdown and Lark tags in user text (docs/lark.md §7) with numeric entities. */
 export function escapeMd(s: string): string {
   return s.replace(MD_SPECIAL, (c) => `&#${c.charCodeAt(0)};`).replace(/\n/g, '\n');
 }

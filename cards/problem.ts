@@ -256,7 +256,7 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
   els.push(field('类别', `${p.category ?? '未分类'} · ${p.timeliness} · 来源：${p.source}`));
   if (p.group) els.push(field('督导组', p.group.name));
   if (p.progressPct !== null) els.push(field('完成比例', `${p.progressPct}%`));
-  // Plain text, so the card's JSON holds the exact lines CONTRACT.md names (状态：… / 佐证材料：N 件).
+  // Plain text, so the card's JSON holds the exact lines README.md names (状态：… / 佐证材料：N 件).
   els.push(text(`佐证材料：${p.evidenceCount} 件`));
   if (p.description) els.push(hr(), text(p.description));
   for (const r of p.pending) {

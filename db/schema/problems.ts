@@ -22,7 +22,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 
 /**
  * A problem on the list (问题清单). state: assigned | acknowledged | in_progress | closure_requested
- * | closed | withdrawn (CONTRACT.md "States and transitions"). Code DB-<year>-<NNN>.
+ * | closed | withdrawn (README.md "States and transitions"). Code DB-<year>-<NNN>.
  */
 export const problems = pgTable(
   'problems',

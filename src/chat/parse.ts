@@ -1,4 +1,4 @@
-/** Full-width forms people type on Chinese keyboards, folded to ASCII (CONTRACT.md: `：` and `，` work like `:` and `,`). */
+/** Full-width forms people type on Chinese keyboards, folded to ASCII (README.md: `：` and `，` work like `:` and `,`). */
 export function normalize(s: string): string {
   return s
     .replace(/[：]/g, ':')

@@ -1,6 +1,6 @@
 /**
  * A fake Lark/Feishu Open API on 127.0.0.1 for driving the real @larksuiteoapi/node-sdk in tests
- * (pass `fake.url` as the Client's `domain`). Shapes follow /work/shared/LARK.md §5 and the official
+ * (pass `fake.url` as the Client's `domain`). Shapes follow docs/lark.md §5 and the official
  * API docs; error codes are the documented ones (see LarkCodes). Every request is recorded.
  */
 import { randomBytes } from 'node:crypto';
@@ -269,7 +269,7 @@ export async function startFakeLark(
     if (!MSG_TYPES.has(msgType)) return fail(LarkCodes.invalidParam, `invalid msg_type: ${msgType}`);
     const parsed = parseJson(content);
     if (!parsed.ok) return fail(LarkCodes.invalidParam, 'invalid content: not a JSON string');
-    // 30 KB for cards and posts, 150 KB for text, measured on the content string (LARK.md §7).
+    // 30 KB for cards and posts, 150 KB for text, measured on the content string (docs/lark.md §7).
     const limit = msgType === 'interactive' || msgType === 'post' ? 30 * 1024 : 150 * 1024;
     if (Buffer.byteLength(content) > limit) return fail(LarkCodes.tooLong, 'message content too long');
     return { msgType, content, json: parsed.value };
@@ -357,7 +357,7 @@ export async function startFakeLark(
   const patch = (ctx: Ctx): Reply => {
     const id = ctx.params[0] ?? '';
     const m = byId.get(id);
-    // Only the bot's own interactive messages can be patched (LARK.md §4).
+    // Only the bot's own interactive messages can be patched (docs/lark.md §4).
     if (!m) return fail(LarkCodes.invalidParam, `message not found or not sent by this app: ${id}`);
     if (m.msgType !== 'interactive')
       return fail(LarkCodes.invalidParam, 'only interactive messages can be patched');

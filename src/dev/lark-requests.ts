@@ -1,5 +1,5 @@
 /**
- * Builders for webhook requests exactly as Lark sends them (LARK.md §1, §2, §4): v2 event envelopes,
+ * Builders for webhook requests exactly as Lark sends them (docs/lark.md §1, §2, §4): v2 event envelopes,
  * AES-256-CBC encryption of the body and the X-Lark-Signature header.
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
@@ -142,7 +142,7 @@ export function fileMessageEvent(
 
 /**
  * Post: content {title, content: paragraphs}. Whether received posts are locale-wrapped is uncertain
- * (LARK.md §1), so `locale` (e.g. 'zh_cn') optionally wraps it as {zh_cn: {title, content}}.
+ * (docs/lark.md §1), so `locale` (e.g. 'zh_cn') optionally wraps it as {zh_cn: {title, content}}.
  */
 export function postMessageEvent(
   o: MessageEventBase & { title?: string; paragraphs: object[][]; locale?: string },

@@ -2,7 +2,7 @@ import { allows } from './problem.js';
 import type { Capability, ProblemView, Relation } from './problem-view.js';
 
 /**
- * The rules of who may do what (CONTRACT.md, issue "Authority"): lead-unit contacts acknowledge,
+ * The rules of who may do what (README.md, issue "Authority"): lead-unit contacts acknowledge,
  * report, request close-out, extension and reassignment; cooperating units report their part;
  * staff assign, edit and withdraw. Who decides a request is eligibleDeciders (domain/deciders.ts),
  * carried in r.decides. Every service checks these again; buttons only mirror them.
@@ -10,7 +10,7 @@ import type { Capability, ProblemView, Relation } from './problem-view.js';
 export function capabilities(p: ProblemView, r: Relation): Set<Capability> {
   const caps = new Set<Capability>();
   const pending = (k: string) => p.pending.some((x) => x.kind === k);
-  // The assignment card carries all five buttons (CONTRACT.md); before 签收 the services answer
+  // The assignment card carries all five buttons (README.md); before 签收 the services answer
   // progress and close-out with "请先签收".
   const beforeAck = p.state === 'assigned';
   if (r.lead) {

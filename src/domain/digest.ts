@@ -72,7 +72,7 @@ export function digestFigures(rows: DigestRow[], at: Date, tz: string, cal: Work
     if (s === 'closed') u.closed++;
     if (isOpen(s)) {
       u.open++;
-      // Overdue from 00:00 of the day after the deadline (CONTRACT.md), even before a workday passes.
+      // Overdue from 00:00 of the day after the deadline (README.md), even before a workday passes.
       if (today > r.deadline) {
         u.overdue++;
         overdueList.push({

@@ -1,4 +1,4 @@
-/** Problem states and their Chinese labels (CONTRACT.md "States and transitions"). */
+/** Problem states and their Chinese labels (README.md "States and transitions"). */
 export const STATES = [
   'assigned',
   'acknowledged',
@@ -28,7 +28,7 @@ export function stateFromLabel(s: string): ProblemState | undefined {
 export const OPEN_STATES: ProblemState[] = ['assigned', 'acknowledged', 'in_progress', 'closure_requested'];
 export const isOpen = (s: string) => (OPEN_STATES as string[]).includes(s);
 
-/** The six elements (要素) of DOMAIN.md §2. */
+/** The six elements (要素) of docs/domain.md §2. */
 export const CATEGORIES = [
   '政务服务环境',
   '要素保障',

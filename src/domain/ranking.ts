@@ -2,7 +2,7 @@ import { CATEGORIES, OPEN_STATES, type ProblemState, STATE_LABEL, STATES } from 
 
 /**
  * Competition ranking ("1, 1, 3"): equal scores share a rank and the next rank skips the tied
- * places (CONTRACT.md `/排名`: units with equal counts share a rank; inside a tie, by name).
+ * places (README.md `/排名`: units with equal counts share a rank; inside a tie, by name).
  */
 export interface Ranked<T> {
   rank: number;
@@ -79,7 +79,7 @@ export interface Tallies {
 const blank = (): Figures => ({ count: 0, open: 0, overdue: 0, closed: 0 });
 
 /**
- * The statistics of `/统计` and `/排名`. Overdue: open and past the deadline (CONTRACT.md: overdue
+ * The statistics of `/统计` and `/排名`. Overdue: open and past the deadline (README.md: overdue
  * from the day after it). 办结率 is computed from these: closed ÷ count.
  */
 export function tally(

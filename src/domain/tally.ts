@@ -1,5 +1,5 @@
 /**
- * 满意度测评 tallies (DOMAIN.md §4): pure rules, no database. The closing transaction feeds the
+ * 满意度测评 tallies (docs/domain.md §4): pure rules, no database. The closing transaction feeds the
  * ballot pool (category, unit, choice — no voter) in and stores what comes out; nothing here ever
  * sees who voted.
  */
@@ -39,7 +39,7 @@ export function parseChoice(v: unknown): Choice | undefined {
 
 /**
  * A voter category's breakdown is shown only when at least this many voters stand behind it
- * (DESIGN-NOTES.md "Secret ballot"): below that, a reader who knows who voted learns how.
+ * (docs/decisions/0005-secret-ballot.md): below that, a reader who knows who voted learns how.
  */
 export const MIN_GROUP = 3;
 export const MERGED_LABEL = '其他代表';
@@ -225,7 +225,7 @@ export function rankResults(units: UnitResult[]): UnitResult[] {
   return out;
 }
 
-/** Units whose 不满意 votes reach the threshold enter 回头看 (DOMAIN.md §5). */
+/** Units whose 不满意 votes reach the threshold enter 回头看 (docs/domain.md §5). */
 export function unitsForReinspection(r: TallyResult, threshold: number): UnitResult[] {
   return r.units.filter((u) => u.counts.dissatisfied >= threshold);
 }

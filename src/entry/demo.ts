@@ -6,7 +6,7 @@ import { openDatabase } from './database.js';
 import { withSecretKey } from './secret-key.js';
 
 /**
- * `npm run demo [-- --force] [--at <ISO-8601>]`: loads the demo data set (DOMAIN.md) into the
+ * `npm run demo [-- --force] [--at <ISO-8601>]`: loads the demo data set (docs/domain.md) into the
  * configured database. It writes rows only and sends no messages; with LARK_APP_ID set it refuses
  * unless --force (the demo's fake people must not land in a tenant's real bot by accident), and it
  * never opens a PGlite directory that a running service holds.

@@ -16,7 +16,7 @@ import {
 import { Reinspection, Votes } from './public-votes.js';
 
 /**
- * GET /public: the public disclosure page (DOMAIN.md §4, CONTRACT.md). Server-rendered, no script:
+ * GET /public: the public disclosure page (docs/domain.md §4, README.md). Server-rendered, no script:
  * the filters are a plain GET form (?unit=&category=&state=&q=&page=). It shows aggregate figures,
  * the problems staff published (public title only), published vote results and 回头看 — never a
  * person, an open_id, a description or an anonymous sender's words (services/disclosure.ts).

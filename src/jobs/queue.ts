@@ -26,7 +26,7 @@ export interface JobRun {
   id: string;
   /** 1 on the first run. */
   attempts: number;
-  /** The run's clock (jobs take it as a parameter, DESIGN-NOTES.md "Time"). */
+  /** The run's clock (jobs take it as a parameter, docs/domain.md "Deadlines and workdays"). */
   now: Date;
   /**
    * Commits the job's effects and marks it done in one transaction, so a crash either

@@ -1,7 +1,7 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 
 /**
- * Lark's files as evidence needs them (LARK.md §5, §6): downloading a resource of a user's
+ * Lark's files as evidence needs them (docs/lark.md §5, §6): downloading a resource of a user's
  * message, uploading an image the bot owns. Absent in local mode.
  */
 
@@ -16,7 +16,7 @@ export interface ResourceRef {
 export type Downloaded = { ok: true; bytes: Buffer; contentType: string } | { ok: false; tooLarge: true };
 
 export interface LarkFiles {
-  /** GET /im/v1/messages/:message_id/resources/:file_key?type= (LARK.md §5); stops reading above maxBytes. */
+  /** GET /im/v1/messages/:message_id/resources/:file_key?type= (docs/lark.md §5); stops reading above maxBytes. */
   download(ref: ResourceRef, maxBytes: number): Promise<Downloaded>;
   /** An image key the bot owns, for showing the image in cards. */
   uploadImage?(bytes: Buffer): Promise<string>;

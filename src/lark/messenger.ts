@@ -25,7 +25,7 @@ export interface Messenger {
   deliver(m: Outgoing): Promise<DeliveryOutcome>;
 }
 
-/** Lark's permanent refusals (LARK.md §5): retrying cannot help, staff must be told. */
+/** Lark's permanent refusals (docs/lark.md §5): retrying cannot help, staff must be told. */
 export const PERMANENT_CODES: Record<number, string> = {
   230001: '请求参数错误',
   230002: '机器人不在该群组中',
@@ -146,7 +146,7 @@ export function createLarkClient(opts: {
     appSecret: opts.appSecret,
     domain: opts.baseUrl,
     appType: lark.AppType.SelfBuild,
-    // fatal (0) is treated as "unset" by the SDK and falls back to info (LARK.md addenda).
+    // fatal (0) is treated as "unset" by the SDK and falls back to info (docs/lark.md §6).
     loggerLevel: lark.LoggerLevel.error,
     logger: sdkLogger(opts.log),
     ...(opts.cache ? { cache: opts.cache } : {}),
@@ -191,7 +191,7 @@ export class LarkMessenger implements Messenger {
           return { ok: true };
         }
         case 'card_update': {
-          // Delayed update by callback token: no typed SDK method (LARK.md §4).
+          // Delayed update by callback token: no typed SDK method (docs/lark.md §4).
           const r: Resp = await this.client.request({
             method: 'POST',
             url: '/open-apis/interactive/v1/card/update',

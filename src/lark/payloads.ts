@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cleanDeep } from '../domain/text.js';
 
-/** Lark payload shapes (LARK.md §1, §4). Parsed, never cast; unknown fields pass through untouched. */
+/** Lark payload shapes (docs/lark.md §1, §4). Parsed, never cast; unknown fields pass through untouched. */
 
 export const UrlVerification = z.object({
   type: z.literal('url_verification'),

@@ -1,6 +1,6 @@
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 
-/** Lark refuses nothing older, but a replayed request should not live forever: CONTRACT.md's 12-hour window. */
+/** Lark refuses nothing older, but a replayed request should not live forever: README.md's 12-hour window. */
 export const MAX_SKEW_SECONDS = 12 * 3600;
 
 export type IntakeRefusal =
@@ -94,7 +94,7 @@ export function openLarkBody(
     return { ok: true, value: outer };
   }
   if (!encrypted) {
-    // A plain url_verification carrying the right token is still answered (CONTRACT.md, intake rules).
+    // A plain url_verification carrying the right token is still answered (README.md, intake rules).
     const o = outer as { type?: unknown; token?: unknown };
     if (o.type === 'url_verification') return { ok: true, value: outer };
     return { ok: false, refusal: { status: 401, reason: 'not_encrypted' } };
@@ -110,7 +110,7 @@ export function openLarkBody(
   const inner = parseJson(plain);
   if (inner === undefined) return { ok: false, refusal: { status: 400, reason: 'bad_json' } };
   // Lark signs every encrypted event and callback; whether it signs the url_verification
-  // challenge is uncertain (LARK.md §1), so only a challenge may come unsigned.
+  // challenge is uncertain (docs/lark.md §1), so only a challenge may come unsigned.
   const isChallenge =
     typeof inner === 'object' && inner !== null && (inner as { type?: unknown }).type === 'url_verification';
   if (!signed && !isChallenge) return { ok: false, refusal: { status: 401, reason: 'missing_signature' } };

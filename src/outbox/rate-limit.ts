@@ -1,5 +1,5 @@
 /**
- * Lark's pace (LARK.md §5): 5 messages/s to one user or group, 50/s and 1,000/min per app.
+ * Lark's pace (docs/lark.md §5): 5 messages/s to one user or group, 50/s and 1,000/min per app.
  * A sliding-window limiter: reserve() books the earliest slot that keeps every window under
  * its limit and returns how long to wait for it. Per process; the dispatcher's authority is the
  * shared limiter in PostgreSQL (shared-rate.ts), which takes its limits from here.

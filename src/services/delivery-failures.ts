@@ -10,7 +10,7 @@ export const DIGEST_EVERY_MS = 3600_000;
 const LISTED = 20;
 
 /**
- * Notes that Lark refused a message for good (CONTRACT.md: 未送达 … reported to staff). Staff and
+ * Notes that Lark refused a message for good (README.md: 未送达 … reported to staff). Staff and
  * admins get one digest per hour at most, not one message per failure: the first failure after a
  * quiet hour is told at once, later ones by the next digest (the housekeeping job flushes them).
  */

@@ -21,7 +21,7 @@ import {
 } from './disclosure-votes.js';
 
 /**
- * The public disclosure page's data (GET /public, DOMAIN.md §4). What leaves here is aggregate
+ * The public disclosure page's data (GET /public, docs/domain.md §4). What leaves here is aggregate
  * figures, published problems (code, public title, unit, category, state, deadline) and published
  * vote results (disclosure-votes.ts): never a person, an open_id, a description (it may name firms
  * or people), nor anything of an anonymous submission but the public title staff approved for the

@@ -23,13 +23,13 @@ import { contactUnitIds, findProblem, lockProblem, type ProblemRow, relationOf }
 
 /**
  * 佐证材料: an image or file sent as a reply to (or in the thread of) a message about a problem
- * is attached to it (CONTRACT.md "Cards and buttons"). The webhook only queues a download job
+ * is attached to it (README.md "Cards and buttons"). The webhook only queues a download job
  * (Lark gives up after 3 s); the job fetches the bytes, stores them once per sha256 and answers.
  */
 
 /** Bytes are kept in the database (blobs), so a cap keeps one upload from bloating it; Lark allows 100 MB. */
 export const EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
-/** im.image.create takes at most 10 MB (LARK.md §5): larger images keep the sender's key. */
+/** im.image.create takes at most 10 MB (docs/lark.md §5): larger images keep the sender's key. */
 const IMAGE_UPLOAD_MAX = 10 * 1024 * 1024;
 export const EVIDENCE_JOB = 'evidence.download';
 

@@ -20,7 +20,7 @@ import type { ProblemRow } from './problems/load.js';
 import { allUnits, resolveUnit, type UnitRow } from './units.js';
 
 /**
- * 督导组 (DOMAIN.md §3): groups 1–5 follow the evaluated units, group 6 the rest; a group may
+ * 督导组 (docs/domain.md §3): groups 1–5 follow the evaluated units, group 6 the rest; a group may
  * follow several units, a unit is followed by one group. Members are supervisors: they decide
  * close-out and extensions for their groups' problems. Every change is audited.
  */

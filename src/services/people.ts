@@ -84,7 +84,7 @@ export async function rolesOf(
   return set;
 }
 
-/** Admins may do everything staff may (CONTRACT.md). */
+/** Admins may do everything staff may (README.md). */
 export function isStaff(r: Set<Role>): boolean {
   return r.has('staff') || r.has('admin');
 }

@@ -29,7 +29,7 @@ import { allUnits } from './units.js';
 
 // ---------------------------------------------------------------- /查看
 
-/** 未送达: messages about the problem Lark refused for good (CONTRACT.md "Cards and buttons"). */
+/** 未送达: messages about the problem Lark refused for good (README.md "Cards and buttons"). */
 export async function undelivered(conn: Conn, problemId: number): Promise<string[]> {
   const rows = await conn
     .select()

@@ -150,7 +150,7 @@ export async function runReminders(
           to = [chats.get(p.groupId)!];
           toChat = true;
         } else to = p.groupId === null ? [...supervisorSet] : (members.get(p.groupId) ?? []);
-        // CONTRACT.md: a problem is reminded at most once per kind per day.
+        // README.md: a problem is reminded at most once per kind per day.
         const key = `r:${p.id}:${item.kind}:${today}`;
         for (const id of to) wanted.push({ key, to: id, toChat, problem: p, item });
       }

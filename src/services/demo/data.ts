@@ -1,7 +1,7 @@
 import type { Category, Source, Timeliness } from '../../domain/problem.js';
 
 /**
- * The demo data set (DOMAIN.md, seed/000_*.txt): the six evaluated units with the seed's problem
+ * The demo data set (docs/domain.md: the seed case): the six evaluated units with the seed's problem
  * counts (市卫健局 15, 市教育局 11, 市人社局 9, 市科经局 7, 市民政局 7, 市残联 5 = 54), 20 more
  * departments and the 20 towns and zones of data/units.md with fewer than 5 each (135), 189 in
  * all. Titles combine the typical problems of each category with the unit's own field, places

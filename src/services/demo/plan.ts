@@ -333,7 +333,7 @@ export function planDemo(now: Date, tz: string, calendar: WorkdayCalendar): Demo
   return { staff, units: unitsList, groups, problems };
 }
 
-/** The problem's history up to now, consistent with its state (CONTRACT.md "States and transitions"). */
+/** The problem's history up to now, consistent with its state (README.md "States and transitions"). */
 function history(p: PlanProblem, now: Date, tz: string, calendar: WorkdayCalendar, r: () => number) {
   const A = p.assignedAt.getTime();
   const latest = now.getTime() - 3600_000;

@@ -10,7 +10,7 @@ import { codeHash, normalizeCode } from './codes.js';
 import { auditEval, type EvaluationRow, openEvaluation, unitsOfEvaluation } from './common.js';
 
 /**
- * Casting a ballot (DESIGN-NOTES.md "Secret ballot"). One transaction writes "has voted" (a
+ * Casting a ballot (docs/decisions/0005-secret-ballot.md). One transaction writes "has voted" (a
  * ballot_receipts row, or the code's `used`) and the choices (ballot_pool rows with category, unit
  * and choice, no voter reference): voted ⇔ counted. The audit row says "voted", never how. The
  * closing transaction tallies the pool and deletes it, so afterwards neither row order nor xmin

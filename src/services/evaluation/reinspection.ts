@@ -21,7 +21,7 @@ import { groupOfUnit, lockProblem } from '../problems/load.js';
 import { auditEval, type EvaluationRow, latestClosed, mustStaff, refreshCards, resultsOf } from './common.js';
 
 /**
- * 回头看 (DOMAIN.md §5): after the vote, units with 不满意 votes (at least `threshold`) have their
+ * 回头看 (docs/domain.md §5): after the vote, units with 不满意 votes (at least `threshold`) have their
  * closed problems re-checked by their supervision group: 维持销号, or 重新整改 (reopen() in
  * decisions.ts: closed → in_progress with a new deadline, the unit told, the loop runs again).
  */

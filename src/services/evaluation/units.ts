@@ -10,7 +10,7 @@ import { allUnits, resolveUnit, type UnitRow } from '../units.js';
 import { auditEval, mustStaff, openEvaluation } from './common.js';
 
 /**
- * 评议对象 (DOMAIN.md §3): the units under evaluation, chosen by staff from the /排名 ranking
+ * 评议对象 (docs/domain.md §3): the units under evaluation, chosen by staff from the /排名 ranking
  * (problems led; cooperating counted apart; equal counts share a rank). Each follows a supervision
  * group; all other units go to a catch-all group.
  */

@@ -171,7 +171,7 @@ export async function staffOpenIds(ctx: ServiceCtx): Promise<string[]> {
   return [...new Set([...rows.map((r) => r.openId), ...ctx.config.adminOpenIds])];
 }
 
-/** Every decision is announced to the unit's contacts with the problem's code (CONTRACT.md). */
+/** Every decision is announced to the unit's contacts with the problem's code (README.md). */
 export async function announceToUnit(
   ctx: ServiceCtx,
   row: ProblemRow,
