@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';
 import { larkRequest, textMessageEvent } from '../support/lark-requests.js';
+import { cleanEnv, startNode, tsx } from '../support/processes.js';
 
 // The real `npm start` entry as a process (docs/decisions/0006-network.md): it refuses to run
 // unsigned where others can reach it, does not wait on Lark to start, and SIGTERM ends it in 10 s.
 
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 const fakes: FakeLark[] = [];
@@ -30,36 +30,7 @@ function tmp() {
   return d;
 }
 
-const cleanEnv = () => {
-  const env = { ...process.env };
-  for (const k of Object.keys(env))
-    if (/^(LARK_|DATABASE_URL$|PORT$|HOST$|ALLOW_UNSIGNED$|APP_SECRET_KEY$)/.test(k)) delete env[k];
-  return env;
-};
-
-async function start(env: Record<string, string>) {
-  const child = spawn(tsx, ['src/entry/node.ts'], {
-    env: { ...cleanEnv(), DATA_DIR: tmp(), PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    // PGlite's first start (create + migrate) takes long on a loaded machine.
-    const t = setTimeout(() => reject(new Error(`no start line:\n${out}`)), 100_000);
-    child.stdout!.on('data', () => {
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
-  return { child, url, out: () => out };
-}
+const start = (env: Record<string, string>) => startNode({ DATA_DIR: tmp(), ...env }, children);
 
 describe('fail closed', () => {
   it('local mode on a public HOST without signing keys refuses to start', { timeout: 120_000 }, () => {

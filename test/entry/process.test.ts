@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError } from '../../src/entry/data-dir-lock.js';
 import { openDatabase } from '../../src/entry/database.js';
 import { textMessageEvent } from '../support/lark-requests.js';
+import { cleanEnv, startNode, tsx } from '../support/processes.js';
 
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -21,36 +21,8 @@ function tmp() {
   return d;
 }
 
-const cleanEnv = () => {
-  const env = { ...process.env };
-  for (const k of Object.keys(env))
-    if (k.startsWith('LARK_') || k === 'DATABASE_URL' || k === 'PORT' || k === 'HOST') delete env[k];
-  return env;
-};
-
 /** Starts `npm start`'s entry in local mode and waits for its "started" log line. */
-async function startLocal(dataDir: string): Promise<{ child: ChildProcess; url: string; out: () => string }> {
-  const child = spawn(tsx, ['src/entry/node.ts'], {
-    env: { ...cleanEnv(), DATA_DIR: dataDir, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no start line:\n${out}`)), 100_000);
-    child.stdout!.on('data', () => {
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
-  return { child, url, out: () => out };
-}
+const startLocal = (dataDir: string) => startNode({ DATA_DIR: dataDir }, children);
 
 describe('configuration errors stop start-up with the variable named', () => {
   it('LARK_APP_ID without the verification token and encrypt key', () => {

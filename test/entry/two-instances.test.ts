@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,13 +13,13 @@ import {
   larkRequest,
   textMessageEvent,
 } from '../support/lark-requests.js';
+import { cleanEnv, startNode, tsx } from '../support/processes.js';
 
 // Several Node instances behind one URL (README "Deployment"): two real `npm start` processes on
 // one PostgreSQL database and one fake Lark. Each webhook goes to the other instance than the last;
 // every message is still sent once, Lark's per-receiver limit holds across both, and the reminders
 // job run twice at once sends each reminder once.
 
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 const children: ChildProcess[] = [];
 let database: TestDatabase;
 let fake: FakeLark;
@@ -28,12 +27,6 @@ let urls: string[] = [];
 let turn = 0;
 const next = () => urls[turn++ % urls.length]!;
 
-const cleanEnv = () => {
-  const env = { ...process.env };
-  for (const k of Object.keys(env))
-    if (/^(LARK_|DATABASE_URL$|PORT$|HOST$|ALLOW_UNSIGNED$|APP_SECRET_KEY$|DATA_DIR$)/.test(k)) delete env[k];
-  return env;
-};
 const serviceEnv = () => ({
   ...cleanEnv(),
   DATABASE_URL: database.url!,
@@ -50,24 +43,7 @@ const serviceEnv = () => ({
   LOG_LEVEL: 'info',
 });
 
-async function start(): Promise<string> {
-  const child = spawn(tsx, ['src/entry/node.ts'], { env: serviceEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no start line:\n${out}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
-}
+const start = async (): Promise<string> => (await startNode(serviceEnv(), children, 60_000)).url;
 
 const pending = async () => {
   const r = (await database.db.execute(

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +7,13 @@ import { outbox } from '../../db/schema/index.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';
 import { larkRequest, textMessageEvent } from '../support/lark-requests.js';
+import { startNode } from '../support/processes.js';
 
 // The real `npm start` entry, SIGKILLed while its sends hang at a Lark that got them but whose
 // answers were lost; a second process takes the dead one's claims over within 5 s of being ready
 // (its heartbeat goes stale after 3 s) and re-sends under the same uuids, so Lark's dedup makes
 // each one message (docs/decisions/0007-outbox-recovery.md). Multi-process: PostgreSQL only.
 
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 const TOKEN = 'vt_kill';
 const ENCRYPT_KEY = 'ek_kill';
 const dirs: string[] = [];
@@ -32,22 +32,13 @@ afterAll(async () => {
   await database?.close();
 });
 
-const cleanEnv = () => {
-  const env = { ...process.env };
-  for (const k of Object.keys(env))
-    if (/^(LARK_|DATABASE_URL$|PORT$|HOST$|ALLOW_UNSIGNED$|APP_SECRET_KEY$)/.test(k)) delete env[k];
-  return env;
-};
-
 /** Starts the entry and resolves once it logs "started" (its loops run from then on). */
 async function start(f: FakeLark, url: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'duban-kill-'));
   dirs.push(dataDir);
-  const child = spawn(tsx, ['src/entry/node.ts'], {
-    env: {
-      ...cleanEnv(),
+  return startNode(
+    {
       DATA_DIR: dataDir,
-      PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: url,
       LARK_APP_ID: f.appId,
@@ -58,24 +49,9 @@ async function start(f: FakeLark, url: string) {
       APP_SECRET_KEY: 'kill-secret-key-0123456789abcdef0123456789',
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const base = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no start line:\n${out}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
-  return { child, url: base, ready: Date.now(), out: () => out };
+    children,
+    60_000,
+  );
 }
 
 const until = async (ok: () => boolean | Promise<boolean>, ms: number, what: string) => {
