@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';
 import { larkRequest, textMessageEvent } from '../support/lark-requests.js';
-import { cleanEnv, startNode, tsx } from '../support/processes.js';
+import { cleanEnv, killGroup, startNode, tsx } from '../support/processes.js';
 
 // The real `npm start` entry as a process (docs/decisions/0006-network.md): it refuses to run
 // unsigned where others can reach it, does not wait on Lark to start, and SIGTERM ends it in 10 s.
@@ -17,7 +17,7 @@ afterAll(async () => {
   for (const c of children) {
     if (c.exitCode !== null || c.signalCode !== null) continue;
     const gone = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
+    killGroup(c, 'SIGKILL');
     await gone;
   }
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -48,6 +48,7 @@ describe('fail closed', () => {
     const child = spawn(tsx, ['src/entry/node.ts'], {
       env: { ...cleanEnv(), HOST: '0.0.0.0', ALLOW_UNSIGNED: '1', PORT: '0', DATA_DIR: tmp() },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     children.push(child);
     let out = '';

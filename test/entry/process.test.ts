@@ -6,12 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError } from '../../src/entry/data-dir-lock.js';
 import { openDatabase } from '../../src/entry/database.js';
 import { textMessageEvent } from '../support/lark-requests.js';
-import { cleanEnv, startNode, tsx } from '../support/processes.js';
+import { cleanEnv, killGroup, startNode, tsx } from '../support/processes.js';
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of children) killGroup(c, 'SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

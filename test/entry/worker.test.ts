@@ -265,9 +265,10 @@ describe.skipIf(!onPostgres())('the Worker in workerd', () => {
 
   it('scheduled(): the every-minute tick runs reminders at REMINDER_CRON in APP_TIMEZONE and sends them', async () => {
     const { code } = await assignAs(h, '未签收提醒 单位:市民政局 期限:20个工作日');
-    // The next workday after today (the Worker's own clock assigned the problem today).
+    // The next workday after today in APP_TIMEZONE (the Worker's own clock assigned the problem
+    // today; after 16:00 UTC, Beijing is already on the next day).
     const cal = new WorkdayCalendar();
-    const day = new Date();
+    const day = new Date(Date.now() + 8 * 3600_000);
     do day.setUTCDate(day.getUTCDate() + 1);
     while (!cal.isWorkday(day.toISOString().slice(0, 10)));
     const local = (hhmm: string) => new Date(`${day.toISOString().slice(0, 10)}T${hhmm}:00+08:00`);

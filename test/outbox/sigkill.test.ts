@@ -7,7 +7,7 @@ import { outbox } from '../../db/schema/index.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';
 import { larkRequest, textMessageEvent } from '../support/lark-requests.js';
-import { startNode } from '../support/processes.js';
+import { killGroup, startNode } from '../support/processes.js';
 
 // The real `npm start` entry, SIGKILLed while its sends hang at a Lark that got them but whose
 // answers were lost; a second process takes the dead one's claims over within 5 s of being ready
@@ -24,7 +24,7 @@ afterAll(async () => {
   for (const c of children) {
     if (c.exitCode !== null || c.signalCode !== null) continue;
     const gone = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
+    killGroup(c, 'SIGKILL');
     await gone;
   }
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -92,7 +92,7 @@ describe.skipIf(!onPostgres())('SIGKILL mid-send', () => {
     // Six answers queued; the first of each person is at Lark, unanswered; the rest wait behind it.
     await until(async () => (await db.select().from(outbox)).length === 6, 10_000, 'six rows');
     await until(() => f.messages.length === 3, 10_000, 'three held sends');
-    first.child.kill('SIGKILL');
+    killGroup(first.child, 'SIGKILL');
     const killedAt = Date.now();
     await new Promise((r) => first.child.once('exit', r));
     const before = await db.select().from(outbox);

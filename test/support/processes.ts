@@ -33,6 +33,9 @@ export function startNode(
   const child = spawn(tsx, ['src/entry/node.ts'], {
     env: { ...cleanEnv(), PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: tsx runs the service in a child node, and a crash is simulated by
+    // killing both, as systemd or a container runtime does (see killGroup).
+    detached: true,
   });
   children.push(child);
   let out = '';
@@ -49,4 +52,17 @@ export function startNode(
     });
     child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
   });
+}
+
+/**
+ * Signals the child's whole process group. A SIGKILL sent to tsx alone leaves the service's node
+ * running as an orphan (SIGKILL cannot be relayed), which is not the crash a test means to make.
+ */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
 }
