@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { Db } from './db.js';
-import type { Directory } from './lark/directory.js';
+import type { Directory } from './services/directory.js';
 import type { LarkFiles } from './lark/files.js';
 import type { Logger } from './log.js';
 

@@ -1,7 +1,7 @@
-import type { Actor } from '../chat/context.js';
+import type { Actor } from '../services/context.js';
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
-import type { Directory } from '../lark/directory.js';
+import type { Directory } from '../services/directory.js';
 import type { Logger } from '../log.js';
 import type { OutboxMessage } from '../outbox/enqueue.js';
 

@@ -1,16 +1,11 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
-import type { Directory } from '../lark/directory.js';
+import type { Directory } from '../services/directory.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
 import type { OutboxMessage } from '../outbox/enqueue.js';
-import type { Role } from '../services/people.js';
+import type { Actor } from '../services/context.js';
 
-export interface Actor {
-  openId: string;
-  name: string;
-  roles: Set<Role>;
-}
 
 /** What a command handler may use. It runs inside the event's transaction. */
 export interface CommandContext {

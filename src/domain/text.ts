@@ -31,3 +31,27 @@ export function cleanDeep<T>(v: T): T {
   }
   return v;
 }
+
+/** Levenshtein distance for "did you mean". */
+export function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+/** The closest candidates within a small distance, or sharing a substring. */
+export function closest(input: string, candidates: string[], max = 3): string[] {
+  const scored = candidates
+    .map((c) => ({ c, d: c.includes(input) || input.includes(c) ? 0.5 : distance(input, c) }))
+    .filter((x) => x.d <= Math.max(1, Math.floor(Math.max(input.length, 2) / 2)))
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c, 'zh'));
+  return [...new Set(scored.map((x) => x.c))].slice(0, max);
+}

@@ -8,9 +8,10 @@ import type { Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { registerFeatures } from '../features.js';
 import { createJobQueue, type JobDeps, runJob } from '../jobs/index.js';
-import type { JobQueue } from '../jobs/queue.js';
+import type { JobQueue } from '../queue/queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
-import { type Directory, LarkDirectory, noDirectory } from '../lark/directory.js';
+import { LarkDirectory } from '../lark/directory.js';
+import { type Directory, noDirectory } from '../services/directory.js';
 import { larkFiles } from '../lark/files.js';
 import { LocalMessenger } from '../lark/local-messenger.js';
 import {

@@ -7,7 +7,8 @@ import { type Config, ConfigError, checkSigning, parseConfig } from '../config.j
 import type { Db } from '../db.js';
 import { createJobQueue, JOBS, type JobDeps, runJob } from '../jobs/index.js';
 import { dueJobs } from '../jobs/schedule.js';
-import { type Directory, LarkDirectory, noDirectory } from '../lark/directory.js';
+import { LarkDirectory } from '../lark/directory.js';
+import { type Directory, noDirectory } from '../services/directory.js';
 import { larkFiles } from '../lark/files.js';
 import { LocalMessenger } from '../lark/local-messenger.js';
 import { createLarkClient, LarkMessenger, type Messenger } from '../lark/messenger.js';

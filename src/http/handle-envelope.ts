@@ -1,7 +1,7 @@
 import { handleMessage, isAnonymousMessage } from '../chat/handle-message.js';
 import type { Tx } from '../db.js';
 import type { AppDeps } from '../deps.js';
-import { noDirectory } from '../lark/directory.js';
+import { noDirectory } from '../services/directory.js';
 import { type Envelope, MessageReceive, toIncoming } from '../lark/payloads.js';
 import { anonymousEventId, processOnce } from '../services/intake.js';
 import { NeedsLookup, prepareDirectory, withLookups } from '../services/lookups.js';

@@ -10,11 +10,11 @@ import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake
 import { runReminders } from '../services/reminders.js';
 import { IMPORT_COMMIT_JOB, importCommitJob } from '../services/spreadsheet/import-commit.js';
 import { IMPORT_DOWNLOAD_JOB, importDownloadJob } from '../services/spreadsheet/import-receive.js';
-import { JobQueue } from './queue.js';
+import { JobQueue } from '../queue/queue.js';
 
 export interface JobDeps extends AppDeps {
   dispatcher: Dispatcher;
-  /** The jobs-table runner (src/jobs/queue.ts); built from deps where a root does not make one. */
+  /** The jobs-table runner (src/queue/queue.ts); built from deps where a root does not make one. */
   queue?: JobQueue;
 }
 

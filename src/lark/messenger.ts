@@ -1,4 +1,5 @@
 import * as lark from '@larksuiteoapi/node-sdk';
+import { PERMANENT_CODES } from '../outbox/failure-labels.js';
 
 /** A row of the outbox as the messenger needs it. */
 export interface Outgoing {
@@ -25,23 +26,6 @@ export interface Messenger {
   deliver(m: Outgoing): Promise<DeliveryOutcome>;
 }
 
-/** Lark's permanent refusals (docs/lark.md §5): retrying cannot help, staff must be told. */
-export const PERMANENT_CODES: Record<number, string> = {
-  230001: '请求参数错误',
-  230002: '机器人不在该群组中',
-  230006: '机器人能力未启用',
-  230013: '用户不在应用可用范围内',
-  230017: '无权操作该资源',
-  230022: '内容含敏感信息',
-  230025: '消息内容超出长度限制',
-  230027: '无权限',
-  230028: '消息未通过数据防泄漏检查',
-  230029: '用户已离职',
-  230034: '接收者ID无效',
-  230035: '无发言权限或已被禁言',
-  230053: '用户已屏蔽机器人',
-  230099: '卡片创建失败',
-};
 /** A patch refused because the card is older than Lark's 14-day window, or recalled. */
 const EXPIRED_PATCH_CODES = new Set([230031, 230032, 230054, 230110]);
 

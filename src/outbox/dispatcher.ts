@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.js';
 import type { Db } from '../db.js';
-import { BackgroundLoop } from '../jobs/loop.js';
+import { BackgroundLoop } from '../queue/loop.js';
 import type { Messenger } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
 import { Liveness, type LivenessOptions } from './liveness.js';

@@ -1,8 +1,15 @@
-import type { Actor } from '../chat/context.js';
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
 import type { WorkdayCalendar } from '../domain/calendar.js';
-import type { Directory } from '../lark/directory.js';
+import type { Directory } from './directory.js';
+import type { Role } from './people.js';
+
+/** Who acts: resolved from the database on every event and click, never from a card's value. */
+export interface Actor {
+  openId: string;
+  name: string;
+  roles: Set<Role>;
+}
 
 /** What every business operation gets: its transaction, who acts, when, and the rules' inputs. */
 export interface ServiceCtx {

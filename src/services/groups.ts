@@ -8,7 +8,7 @@ import {
   supervisionGroups,
 } from '../../db/schema/index.js';
 import { appendAudit } from '../audit/chain.js';
-import { closest } from '../chat/parse.js';
+import { closest } from '../domain/text.js';
 import type { Conn } from '../db.js';
 import { forbidden, invalid, notFound } from '../domain/errors.js';
 import { OPEN_STATES } from '../domain/problem.js';

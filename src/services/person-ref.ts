@@ -1,6 +1,6 @@
 import type { Conn } from '../db.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
-import { type Directory, DirectoryUnavailable } from '../lark/directory.js';
+import { type Directory, DirectoryUnavailable } from './directory.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import { resolveName } from './people.js';
 

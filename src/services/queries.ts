@@ -10,7 +10,7 @@ import { todayIn } from '../domain/dates.js';
 import { forbidden, invalid } from '../domain/errors.js';
 import { OPEN_STATES, type ProblemState, STATE_LABEL, STATES } from '../domain/problem.js';
 import { rankUnits, tally, type UnitTally } from '../domain/ranking.js';
-import { PERMANENT_CODES } from '../lark/messenger.js';
+import { PERMANENT_CODES } from '../outbox/failure-labels.js';
 import type { ServiceCtx } from './context.js';
 import { isStaff, namesOf, type Role } from './people.js';
 import { clockOf } from './problems/common.js';

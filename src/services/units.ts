@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { units } from '../../db/schema/index.js';
-import { closest } from '../chat/parse.js';
+import { closest } from '../domain/text.js';
 import type { Conn } from '../db.js';
 import { invalid, notFound } from '../domain/errors.js';
 

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outbox, people, roles } from '../../db/schema/index.js';
-import { DirectoryUnavailable, LarkDirectory } from '../../src/lark/directory.js';
+import { LarkDirectory } from '../../src/lark/directory.js';
+import { DirectoryUnavailable } from '../../src/services/directory.js';
 import { createLarkClient, LarkMessenger } from '../../src/lark/messenger.js';
 import { onPostgres } from '../support/db.js';
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';

@@ -4,7 +4,7 @@ import type { ImportPreviewView } from '../../../cards/import.js';
 import { problems } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import type { Conn, Db, Tx } from '../../db.js';
-import type { Directory } from '../../lark/directory.js';
+import type { Directory } from '../directory.js';
 import type { Logger } from '../../log.js';
 import { loadCalendar } from '../calendar.js';
 import type { ServiceCtx } from '../context.js';

@@ -5,7 +5,7 @@ import { importDrafts } from '../../../db/schema/index.js';
 import { appendAudit } from '../../audit/chain.js';
 import type { Tx } from '../../db.js';
 import { conflict, DomainError, forbidden, invalid } from '../../domain/errors.js';
-import { enqueueJob, type JobHandler, PermanentJobError } from '../../jobs/queue.js';
+import { enqueueJob, type JobHandler, PermanentJobError } from '../../queue/queue.js';
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import { addContact, addUnit } from '../contacts.js';
 import type { ServiceCtx } from '../context.js';

@@ -13,7 +13,7 @@ import { importDrafts } from '../../../db/schema/index.js';
 import type { CommandContext, CommandReply } from '../../chat/context.js';
 import type { Tx } from '../../db.js';
 import { DomainError } from '../../domain/errors.js';
-import { enqueueJob, type JobHandler, PermanentJobError } from '../../jobs/queue.js';
+import { enqueueJob, type JobHandler, PermanentJobError } from '../../queue/queue.js';
 import type { Downloaded, LarkFiles } from '../../lark/files.js';
 import { classifyLarkError } from '../../lark/messenger.js';
 import { enqueue } from '../../outbox/enqueue.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closest } from '../../chat/parse.js';
+import { closest } from '../../domain/text.js';
 import { DomainError } from '../../domain/errors.js';
 import { CATEGORIES, DESCRIPTION_MAX, SOURCES, TIMELINESS, TITLE_MAX } from '../../domain/problem.js';
 import { type UnitRow, unitLabels } from '../units.js';
