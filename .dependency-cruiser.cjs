@@ -39,7 +39,8 @@ module.exports = {
     {
       name: 'infrastructure-below-services',
       severity: 'error',
-      comment: 'The outbox, the queue and the audit chain serve services; they never import them or a transport.',
+      comment:
+        'The outbox, the queue and the audit chain serve services; they never import them or a transport.',
       from: { path: '^src/(outbox|queue|audit)/' },
       to: { path: '^src/(services|chat|actions|http|jobs|entry)/' },
     },

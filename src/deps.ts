@@ -1,8 +1,8 @@
 import type { Config } from './config.js';
 import type { Db } from './db.js';
-import type { Directory } from './services/directory.js';
 import type { LarkFiles } from './lark/files.js';
 import type { Logger } from './log.js';
+import type { Directory } from './services/directory.js';
 
 /** What the HTTP app and the jobs need; built by the composition roots in src/entry/. */
 export interface AppDeps {

@@ -1,9 +1,9 @@
-import type { Actor } from '../services/context.js';
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
-import type { Directory } from '../services/directory.js';
 import type { Logger } from '../log.js';
 import type { OutboxMessage } from '../outbox/enqueue.js';
+import type { Actor } from '../services/context.js';
+import type { Directory } from '../services/directory.js';
 
 /** A card click or form submit, after the signature, token and payload checks. */
 export interface ActionContext {

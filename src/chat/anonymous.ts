@@ -1,10 +1,10 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
 import { DomainError } from '../domain/errors.js';
+import { distance } from '../domain/text.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { lookupFeedback, sendReceipt, submitFeedback } from '../services/feedback.js';
-import { distance } from '../domain/text.js';
 
 const FEEDBACK_NAMES = ['匿名反馈', 'anonymous'];
 const LOOKUP_NAMES = ['反馈查询', 'receipt'];

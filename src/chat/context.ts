@@ -1,11 +1,10 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
-import type { Directory } from '../services/directory.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
 import type { OutboxMessage } from '../outbox/enqueue.js';
 import type { Actor } from '../services/context.js';
-
+import type { Directory } from '../services/directory.js';
 
 /** What a command handler may use. It runs inside the event's transaction. */
 export interface CommandContext {

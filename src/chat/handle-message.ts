@@ -1,15 +1,15 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
 import { DomainError, isValidationError } from '../domain/errors.js';
-import type { Directory } from '../services/directory.js';
+import { closest } from '../domain/text.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import type { Directory } from '../services/directory.js';
 import { actorOf, type Role } from '../services/people.js';
 import { anonymousCommand, handleAnonymous } from './anonymous.js';
 import { commandNames, findCommand } from './commands/index.js';
 import type { CommandContext, CommandReply } from './context.js';
-import { closest } from '../domain/text.js';
 import { parseCommand } from './parse.js';
 import { allowed, WHO_LABEL } from './permissions.js';
 

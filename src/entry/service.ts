@@ -8,10 +8,8 @@ import type { Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { registerFeatures } from '../features.js';
 import { createJobQueue, type JobDeps, runJob } from '../jobs/index.js';
-import type { JobQueue } from '../queue/queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { LarkDirectory } from '../lark/directory.js';
-import { type Directory, noDirectory } from '../services/directory.js';
 import { larkFiles } from '../lark/files.js';
 import { LocalMessenger } from '../lark/local-messenger.js';
 import {
@@ -23,7 +21,9 @@ import { createLarkClient, LarkMessenger, type Messenger } from '../lark/messeng
 import type { Logger } from '../log.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import type { RateLimiter } from '../outbox/rate-limit.js';
+import type { JobQueue } from '../queue/queue.js';
 import { reportDeliveryFailure } from '../services/delivery-failures.js';
+import { type Directory, noDirectory } from '../services/directory.js';
 
 export interface ServiceOptions {
   config: Config;

@@ -8,7 +8,6 @@ import type { Db } from '../db.js';
 import { createJobQueue, JOBS, type JobDeps, runJob } from '../jobs/index.js';
 import { dueJobs } from '../jobs/schedule.js';
 import { LarkDirectory } from '../lark/directory.js';
-import { type Directory, noDirectory } from '../services/directory.js';
 import { larkFiles } from '../lark/files.js';
 import { LocalMessenger } from '../lark/local-messenger.js';
 import { createLarkClient, LarkMessenger, type Messenger } from '../lark/messenger.js';
@@ -16,6 +15,7 @@ import { createLogger, type Logger } from '../log.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { RateLimiter } from '../outbox/rate-limit.js';
 import { reportDeliveryFailure } from '../services/delivery-failures.js';
+import { type Directory, noDirectory } from '../services/directory.js';
 import { pgOptions } from './pg-types.js';
 
 /**

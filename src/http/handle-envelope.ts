@@ -1,8 +1,8 @@
 import { handleMessage, isAnonymousMessage } from '../chat/handle-message.js';
 import type { Tx } from '../db.js';
 import type { AppDeps } from '../deps.js';
-import { noDirectory } from '../services/directory.js';
 import { type Envelope, MessageReceive, toIncoming } from '../lark/payloads.js';
+import { noDirectory } from '../services/directory.js';
 import { anonymousEventId, processOnce } from '../services/intake.js';
 import { NeedsLookup, prepareDirectory, withLookups } from '../services/lookups.js';
 import { actorOf } from '../services/people.js';

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../deps.js';
 import type { Dispatcher } from '../outbox/dispatcher.js';
 import { purgeSettled } from '../outbox/retention.js';
+import { JobQueue } from '../queue/queue.js';
 import { flushDeliveryFailures } from '../services/delivery-failures.js';
 import { runDigest } from '../services/digest.js';
 import { closeDueVotes } from '../services/evaluation/vote.js';
@@ -10,7 +11,6 @@ import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake
 import { runReminders } from '../services/reminders.js';
 import { IMPORT_COMMIT_JOB, importCommitJob } from '../services/spreadsheet/import-commit.js';
 import { IMPORT_DOWNLOAD_JOB, importDownloadJob } from '../services/spreadsheet/import-receive.js';
-import { JobQueue } from '../queue/queue.js';
 
 export interface JobDeps extends AppDeps {
   dispatcher: Dispatcher;

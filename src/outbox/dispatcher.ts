@@ -1,9 +1,9 @@
 import { and, asc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.js';
 import type { Db } from '../db.js';
-import { BackgroundLoop } from '../queue/loop.js';
 import type { Messenger } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
+import { BackgroundLoop } from '../queue/loop.js';
 import { Liveness, type LivenessOptions } from './liveness.js';
 import { LARK_LIMITS, type RateLimiter, type RateLimits } from './rate-limit.js';
 import { type OutboxRow, type Outcome, type SendContext, sendRow } from './send-row.js';

@@ -37,4 +37,3 @@ export class DirectoryUnavailable extends Error {
     this.name = 'DirectoryUnavailable';
   }
 }
-

@@ -8,10 +8,10 @@ import {
   supervisionGroups,
 } from '../../db/schema/index.js';
 import { appendAudit } from '../audit/chain.js';
-import { closest } from '../domain/text.js';
 import type { Conn } from '../db.js';
 import { forbidden, invalid, notFound } from '../domain/errors.js';
 import { OPEN_STATES } from '../domain/problem.js';
+import { closest } from '../domain/text.js';
 import { revokeLostCopies } from './card-refresh.js';
 import type { ServiceCtx } from './context.js';
 import { isStaff, namesOf } from './people.js';

@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../db.js';
+import type { Logger } from '../log.js';
 import type { JobRun } from '../queue/queue.js';
 import { type Directory, DirectoryUnavailable, type DirectoryUser } from './directory.js';
-import type { Logger } from '../log.js';
 import { rememberPerson } from './people.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Conn } from '../db.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
-import { type Directory, DirectoryUnavailable } from './directory.js';
 import type { IncomingMessage } from '../lark/payloads.js';
+import { type Directory, DirectoryUnavailable } from './directory.js';
 import { resolveName } from './people.js';
 
 /**

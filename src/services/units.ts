@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import { units } from '../../db/schema/index.js';
-import { closest } from '../domain/text.js';
 import type { Conn } from '../db.js';
 import { invalid, notFound } from '../domain/errors.js';
+import { closest } from '../domain/text.js';
 
 export type UnitRow = typeof units.$inferSelect;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closest } from '../../domain/text.js';
 import { DomainError } from '../../domain/errors.js';
 import { CATEGORIES, DESCRIPTION_MAX, SOURCES, TIMELINESS, TITLE_MAX } from '../../domain/problem.js';
+import { closest } from '../../domain/text.js';
 import { type UnitRow, unitLabels } from '../units.js';
 import { splitList } from './columns.js';
 import type { RawProblemRow, RawUnitRow } from './read.js';
