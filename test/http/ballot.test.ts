@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { auditLog, ballotPool, evaluations, units, votingCodes } from '../../db/schema/index.js';
 import type { TallyResult } from '../../src/domain/tally.js';
 import { ask, P, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { story } from '../support/story.js';
 
 /** GET/POST /ballot: the web ballot with a one-time code, for voters outside the tenant. */
 
@@ -12,7 +13,8 @@ const now = new Date('2026-12-10T02:00:00Z');
 let codes: string[] = [];
 let unitIds: number[] = [];
 
-beforeAll(async () => {
+async function open() {
+  codes = [];
   h = await startHarness({ clock: () => now });
   await setupCampaign(h);
   await ask(h, P.staff, '/单位 添加 市<b>测试</b>局');
@@ -21,8 +23,8 @@ beforeAll(async () => {
   unitIds = ['市教育局', '市人力资源和社会保障局', '市<b>测试</b>局'].map(
     (n) => rows.find((u) => u.name === n)!.id,
   );
-});
-afterAll(() => h.stop());
+}
+const ballot = story({ open, close: () => h.stop() });
 
 const get = async () => {
   const res = await fetch(`${h.url}/ballot`);
@@ -39,7 +41,7 @@ const full = (code: string, choice = 'satisfied') => ({
 });
 
 describe('/ballot', () => {
-  it('asks for a code; says so when no vote is open; plain HTML, no script, not cached', async () => {
+  ballot.step('asks for a code; says so when no vote is open; plain HTML, no script, not cached', async () => {
     const r = await get();
     expect(r.status).toBe(200);
     expect(r.text).toContain('目前没有进行中的满意度测评');
@@ -50,7 +52,7 @@ describe('/ballot', () => {
     expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
-  it('staff get codes once a vote is open', async () => {
+  ballot.step('staff get codes once a vote is open', async () => {
     await ask(h, P.staff, '/测评 开始');
     const r = await ask(h, P.staff, '/测评 投票码 群众 4');
     codes = r.text.match(/[A-Z2-9]{5}-[A-Z2-9]{5}/g) ?? [];
@@ -61,14 +63,14 @@ describe('/ballot', () => {
     expect((await ask(h, P.sup, '/测评 投票码 群众 1')).text).toContain('仅限工作人员');
   });
 
-  it('refuses an unknown code with the reason, changing nothing', async () => {
+  ballot.step('refuses an unknown code with the reason, changing nothing', async () => {
     const r = await post({ step: 'code', code: 'ZZZZZ-ZZZZZ' });
     expect(r.status).toBe(404);
     expect(r.text).toContain('投票码无效');
     expect((await post({ step: 'code', code: 'hello' })).status).toBe(404);
   });
 
-  it('shows the ballot for a valid code (case and dash do not matter), unit names escaped', async () => {
+  ballot.step('shows the ballot for a valid code (case and dash do not matter), unit names escaped', async () => {
     const r = await post({ step: 'code', code: codes[0]!.toLowerCase().replace('-', '') });
     expect(r.status).toBe(200);
     expect(r.text).toContain('市教育局');
@@ -79,7 +81,7 @@ describe('/ballot', () => {
     expect(r.text).toContain('name="step" value="vote"');
   });
 
-  it('an incomplete ballot is shown again with the choices kept; nothing counted, the code still good', async () => {
+  ballot.step('an incomplete ballot is shown again with the choices kept; nothing counted, the code still good', async () => {
     const r = await post({ step: 'vote', code: codes[0]!, [`u_${unitIds[0]}`]: 'basic' });
     expect(r.status).toBe(400);
     expect(r.text).toContain('尚未选择');
@@ -88,7 +90,7 @@ describe('/ballot', () => {
     expect((await h.database.db.select().from(votingCodes)).some((c) => c.used)).toBe(false);
   });
 
-  it('casts the ballot once: the pool holds the choices, the code is spent, the audit says 匿名投票码 voted', async () => {
+  ballot.step('casts the ballot once: the pool holds the choices, the code is spent, the audit says 匿名投票码 voted', async () => {
     const r = await post(full(codes[0]!, 'basic'));
     expect(r.status).toBe(200);
     expect(r.text).toContain('投票成功');
@@ -105,19 +107,19 @@ describe('/ballot', () => {
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(3);
   });
 
-  it('two racing submissions of one code count once', async () => {
+  ballot.step('two racing submissions of one code count once', async () => {
     const [a, b] = await Promise.all([post(full(codes[3]!)), post(full(codes[3]!, 'dissatisfied'))]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(6);
   });
 
-  it('refuses a choice that is not one of the three', async () => {
+  ballot.step('refuses a choice that is not one of the three', async () => {
     const r = await post({ ...full(codes[1]!), [`u_${unitIds[1]}`]: 'excellent' });
     expect(r.status).toBe(400);
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(6);
   });
 
-  it('a ballot racing the close is either counted or refused, never half: voted ⇔ counted', async () => {
+  ballot.step('a ballot racing the close is either counted or refused, never half: voted ⇔ counted', async () => {
     const [vote] = await Promise.all([post(full(codes[1]!)), ask(h, P.staff, '/测评 结束')]);
     expect([200, 409]).toContain(vote.status);
     const [e] = await h.database.db.select().from(evaluations);
@@ -127,7 +129,7 @@ describe('/ballot', () => {
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
   });
 
-  it('after the close, an unused code is refused: the vote is over', async () => {
+  ballot.step('after the close, an unused code is refused: the vote is over', async () => {
     const r = await post(full(codes[2]!));
     expect(r.status).toBe(409);
     expect(r.text).toContain('已结束投票');
@@ -135,7 +137,7 @@ describe('/ballot', () => {
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
   });
 
-  it('never logs a code', async () => {
+  ballot.step('never logs a code', async () => {
     const logs = h.logText();
     for (const c of codes) {
       expect(logs).not.toContain(c);

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { renderMessage } from '../../cards/render-text.js';
 import {
   auditLog,
@@ -11,18 +11,22 @@ import {
 } from '../../db/schema/index.js';
 import { ask, cardOf, codeIn, EMAIL, P, read, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { story } from '../support/story.js';
 
 /** 评议对象 from the ranking, the vote's edges (roll, open, closing job), and 回头看. */
 
 let h: Harness;
-let now = new Date('2026-12-10T02:00:00Z'); // Thursday 10:00 Asia/Shanghai
+const START = new Date('2026-12-10T02:00:00Z'); // Thursday 10:00 Asia/Shanghai
+let now = START;
 const SUP_B = 'ou_sup_b';
 const SUP_C = 'ou_sup_c';
 const V = ['ou_v1', 'ou_v2', 'ou_v3'];
-const codesOf: Record<string, string[]> = {};
+let codesOf: Record<string, string[]> = {};
 const code = (unit: string, i: number) => codesOf[unit]![i]!;
 
-beforeAll(async () => {
+async function open() {
+  now = START;
+  codesOf = {};
   h = await startHarness({ clock: () => now });
   await setupCampaign(h);
   h.fake.addUser({ open_id: SUP_B, name: '孙督', email: EMAIL(SUP_B) });
@@ -55,10 +59,13 @@ beforeAll(async () => {
   await ask(h, P.staff, `/督导组 成员 第一督导组 添加 ${EMAIL(SUP_C)}`);
   await h.dispatch();
   h.drain();
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  await h.dispatch();
+}
+const evaluation = story({
+  open,
+  close: () => h.stop(),
+  beforeStep: async () => {
+    await h.dispatch();
+  },
 });
 
 const evaluatedNames = async () =>
@@ -72,7 +79,7 @@ const evaluatedNames = async () =>
     .sort();
 
 describe('/评议对象', () => {
-  it('前N: a tie at the boundary is reported and nothing is set until staff decide', async () => {
+  evaluation.step('前N: a tie at the boundary is reported and nothing is set until staff decide', async () => {
     const r = await ask(h, P.staff, '/评议对象 前2');
     expect(r.text).toContain('前 2 名的边界有并列，未作设置');
     expect(r.text).toContain('第 1 名 市教育局（牵头 3 件');
@@ -83,7 +90,7 @@ describe('/评议对象', () => {
     expect(await evaluatedNames()).toEqual([]);
   });
 
-  it('前N 含并列 takes every unit sharing the boundary rank; 前1 needs no choice', async () => {
+  evaluation.step('前N 含并列 takes every unit sharing the boundary rank; 前1 needs no choice', async () => {
     const r = await ask(h, P.staff, '/评议对象 前2 含并列');
     expect(r.text).toContain('已按排名设置评议对象 3 个');
     expect(r.text).toContain('第 2 名并列，已全部纳入');
@@ -92,7 +99,7 @@ describe('/评议对象', () => {
     expect(await evaluatedNames()).toEqual(['市教育局']);
   });
 
-  it('设置 replaces the set; 列表 shows rank, count and group; only staff manage it', async () => {
+  evaluation.step('设置 replaces the set; 列表 shows rank, count and group; only staff manage it', async () => {
     const r = await ask(h, P.staff, '/评议对象 设置 市教育局，市人社局');
     expect(r.text).toContain('已设置评议对象 2 个：市教育局、市人力资源和社会保障局');
     expect((await ask(h, P.staff, '/评议对象 设置 市人设局')).text).toContain('您是否要找');
@@ -104,7 +111,7 @@ describe('/评议对象', () => {
     expect(l.text).toContain('未分组的其他单位 2 个');
   });
 
-  it('分组 gives each evaluated unit its group; 其余 sends every other ungrouped unit to the catch-all group', async () => {
+  evaluation.step('分组 gives each evaluated unit its group; 其余 sends every other ungrouped unit to the catch-all group', async () => {
     expect((await ask(h, P.staff, '/评议对象 分组 市教育局 第一督导组')).text).toContain(
       '市教育局：由第一督导组负责，其未办结的 1 件问题改由第一督导组审核',
     );
@@ -119,7 +126,7 @@ describe('/评议对象', () => {
     expect(l.text).not.toContain('未分组的其他单位');
   });
 
-  it('marks evaluated units: 【评议对象】 on problem cards, ★ in the digest', async () => {
+  evaluation.step('marks evaluated units: 【评议对象】 on problem cards, ★ in the digest', async () => {
     const edu = await ask(h, P.staff, `/查看 ${code('市教育局', 2)}`);
     expect(edu.text).toContain('牵头单位：市教育局 【评议对象】');
     const other = await ask(h, P.staff, `/查看 ${code('市民政局', 0)}`);
@@ -131,7 +138,7 @@ describe('/评议对象', () => {
 });
 
 describe('the roll and opening a vote', () => {
-  it('keeps a roll with a category each; a wrong category says what is allowed', async () => {
+  evaluation.step('keeps a roll with a category each; a wrong category says what is allowed', async () => {
     expect((await ask(h, P.staff, `/测评 名单 添加 游客 ${EMAIL(V[0]!)}`)).text).toContain(
       '可选：常委会委员、人大代表、群众代表、企业家代表',
     );
@@ -150,7 +157,7 @@ describe('the roll and opening a vote', () => {
     );
   });
 
-  it('refuses to open without evaluated units, or with a closing time in the past', async () => {
+  evaluation.step('refuses to open without evaluated units, or with a closing time in the past', async () => {
     const saved = await h.database.db.select().from(evaluatedUnits);
     await h.database.db.delete(evaluatedUnits);
     expect((await ask(h, P.staff, '/测评 开始')).text).toContain('尚未设置评议对象');
@@ -161,7 +168,7 @@ describe('the roll and opening a vote', () => {
     expect(await h.database.db.select().from(evaluations)).toHaveLength(0);
   });
 
-  it('opens over the evaluated units with a closing time; the roll and the units are frozen while it runs', async () => {
+  evaluation.step('opens over the evaluated units with a closing time; the roll and the units are frozen while it runs', async () => {
     const r = await ask(h, P.staff, '/测评 开始 截止:2026-12-10 12:00');
     expect(r.text).toContain('评议对象 2 个：市教育局、市人力资源和社会保障局');
     expect(r.text).toContain('已向名单内 3 名投票人发送选票');
@@ -176,7 +183,7 @@ describe('the roll and opening a vote', () => {
     expect(audit).toHaveLength(1);
   });
 
-  it('/投票 sends a voter a fresh ballot; others are told they are not on the roll', async () => {
+  evaluation.step('/投票 sends a voter a fresh ballot; others are told they are not on the roll', async () => {
     await h.dispatch();
     h.drain();
     expect((await ask(h, V[2]!, '/投票')).text).toContain('已重新发送');
@@ -201,7 +208,7 @@ async function vote(who: string, edu: string, hr: string) {
 }
 
 describe('closing by time', () => {
-  it('voters vote; after the closing time a ballot is refused and the job closes the vote', async () => {
+  evaluation.step('voters vote; after the closing time a ballot is refused and the job closes the vote', async () => {
     expect((await vote(V[0]!, 'dissatisfied', 'satisfied')).body.toast?.type).toBe('success');
     expect((await vote(V[1]!, 'dissatisfied', 'dissatisfied')).body.toast?.type).toBe('success');
     expect((await ask(h, V[1]!, '/投票')).text).toContain('您已完成');
@@ -237,7 +244,7 @@ describe('回头看', () => {
   /** P.sup's card as the last click answered it (Lark shows the callback's card in place). */
   let supCard: ReturnType<typeof cardOf>;
 
-  it('starts for units at the threshold: each closed problem becomes an item; the group gets a card', async () => {
+  evaluation.step('starts for units at the threshold: each closed problem becomes an item; the group gets a card', async () => {
     h.drain();
     const r = await ask(h, P.staff, '/回头看 开始 阈值:2');
     expect(r.text).toContain('不满意票达到 2 票的 1 个单位');
@@ -254,7 +261,7 @@ describe('回头看', () => {
     expect((await ask(h, P.sup, '/回头看 开始')).text).toContain('只有工作人员可以启动回头看');
   });
 
-  it("only that group's supervisors (or staff) decide", async () => {
+  evaluation.step("only that group's supervisors (or staff) decide", async () => {
     const c = cardOf(h, P.sup, '回头看 · 市教育局');
     const confirm = itemButtons(c, '维持销号')[0]!;
     for (const who of [SUP_B, P.other, P.stranger]) {
@@ -266,7 +273,7 @@ describe('回头看', () => {
     );
   });
 
-  it('维持销号 confirms once; the other copies follow; progress shows in /回头看 进度 and the digest', async () => {
+  evaluation.step('维持销号 confirms once; the other copies follow; progress shows in /回头看 进度 and the digest', async () => {
     const c = cardOf(h, P.sup, '回头看 · 市教育局');
     const confirm = itemButtons(c, '维持销号')[0]!;
     const r = await h.click(P.sup, { messageId: c.messageId, value: confirm.value });
@@ -297,7 +304,7 @@ describe('回头看', () => {
     );
   });
 
-  it('重新整改: a form with a new deadline and reason reopens the problem; the unit is told and the loop runs again', async () => {
+  evaluation.step('重新整改: a form with a new deadline and reason reopens the problem; the unit is told and the loop runs again', async () => {
     const c = supCard;
     const open = await h.click(P.sup, {
       messageId: c.messageId,
@@ -345,7 +352,7 @@ describe('回头看', () => {
     expect(cardOf(h, SUP_C, '回头看 · 市教育局').text).toContain('全部核查完毕');
   });
 
-  it('a lower threshold adds the units it reaches; staff decide for them too', async () => {
+  evaluation.step('a lower threshold adds the units it reaches; staff decide for them too', async () => {
     const r = await ask(h, P.staff, '/回头看 开始');
     expect(r.text).toContain('市教育局（不满意 2 票）：已销号问题 2 件（新增 0 件）');
     expect(r.text).toContain('市人力资源和社会保障局（不满意 1 票）：已销号问题 1 件，由第二督导组核查');

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   auditLog,
   ballotPool,
@@ -16,6 +16,7 @@ import type { TallyResult } from '../../src/domain/tally.js';
 import { ask, cardOf, codeIn, EMAIL, P, setupCampaign } from '../support/campaign.js';
 import { dumpDatabase } from '../support/dump.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { story } from '../support/story.js';
 
 /**
  * The 满意度测评 done-when case (DOMAIN.md §4): voters of all four categories, in chat and by code;
@@ -52,12 +53,13 @@ const CODE_VOTES: { category: string; choices: [C, C, C] }[] = [
 ];
 
 let unitIds: Record<string, number> = {};
-const codes: Record<string, string[]> = {};
+let codes: Record<string, string[]> = {};
 const codeOf = (category: string) => codes[category]![0]!;
 /** P.other's ballot as first received (the close patches every copy to 已结束). */
 let staleBallot: { messageId: string; value: Record<string, unknown> };
 
-beforeAll(async () => {
+async function open() {
+  codes = {};
   h = await startHarness({ clock: () => now });
   await setupCampaign(h);
   const names = ['委员一', '委员二', '委员三', '委员四', '代表一', '代表二'];
@@ -81,8 +83,8 @@ beforeAll(async () => {
   }
   await h.dispatch();
   h.drain();
-});
-afterAll(() => h.stop());
+}
+const vote = story({ open, close: () => h.stop() });
 
 function ballotValues(choices: [C, C, C]): Record<string, string> {
   return {
@@ -111,7 +113,7 @@ const BALLOT_CONTENT = /u_\d+\\*"\s*:\s*\\*"(satisfied|basic|dissatisfied)/;
 const progressText = async () => (await ask(h, P.staff, '/测评 进度')).text;
 
 describe('the vote', () => {
-  it('sets up: evaluated units, a roll of four categories, a vote with ballots to the roll', async () => {
+  vote.step('sets up: evaluated units, a roll of four categories, a vote with ballots to the roll', async () => {
     expect((await ask(h, P.staff, '/评议对象 设置 市教育局,市卫健局,市人社局')).text).toContain(
       '已设置评议对象 3 个',
     );
@@ -138,7 +140,7 @@ describe('the vote', () => {
     expect((await ask(h, P.staff, '/测评 开始')).text).toContain('正在进行，不能同时开始另一次测评');
   });
 
-  it('issues one-time codes to staff; only their hashes are kept and the reply leaves no row behind', async () => {
+  vote.step('issues one-time codes to staff; only their hashes are kept and the reply leaves no row behind', async () => {
     for (const cat of ['人大代表', '群众代表', '企业家代表']) {
       const r = await ask(h, P.staff, `/测评 投票码 ${cat} 1`);
       codes[cat] = r.text.match(/[A-Z2-9]{5}-[A-Z2-9]{5}/g) ?? [];
@@ -156,7 +158,7 @@ describe('the vote', () => {
     );
   });
 
-  it('counts each chat ballot once; the answer card says it counted and shows no choice', async () => {
+  vote.step('counts each chat ballot once; the answer card says it counted and shows no choice', async () => {
     const before = await progressText();
     expect(before).toContain('名单内投票：0/6 人');
     for (const who of ALL_CHAT) {
@@ -170,7 +172,7 @@ describe('the vote', () => {
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(18);
   });
 
-  it('refuses a second ballot, changing nothing', async () => {
+  vote.step('refuses a second ballot, changing nothing', async () => {
     const pool = (await h.database.db.select().from(ballotPool)).length;
     const again = await chatVote(W[0]!, ['d', 'd', 'd']);
     expect(again.body.toast).toMatchObject({ type: 'error' });
@@ -179,7 +181,7 @@ describe('the vote', () => {
     expect(await h.database.db.select().from(ballotReceipts)).toHaveLength(6);
   });
 
-  it('refuses a person not on the roll, even with the ballot button value', async () => {
+  vote.step('refuses a person not on the roll, even with the ballot button value', async () => {
     const pool = (await h.database.db.select().from(ballotPool)).length;
     const r = await chatVote(W[0]!, ['d', 'd', 'd'], P.stranger);
     expect(r.body.toast?.type).toBe('error');
@@ -187,7 +189,7 @@ describe('the vote', () => {
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(pool);
   });
 
-  it('refuses an incomplete ballot whole', async () => {
+  vote.step('refuses an incomplete ballot whole', async () => {
     await ask(h, P.staff, `/测评 名单 添加 委员 ${EMAIL(P.other)}`);
     await h.dispatch();
     const card = cardOf(h, P.other, '满意度测评选票');
@@ -202,7 +204,7 @@ describe('the vote', () => {
     expect(await h.database.db.select().from(ballotReceipts)).toHaveLength(6);
   });
 
-  it('counts code ballots on the web page; a used or unknown code is refused', async () => {
+  vote.step('counts code ballots on the web page; a used or unknown code is refused', async () => {
     for (const v of CODE_VOTES) {
       const r = await webVote(codes[v.category]![0]!, v.choices);
       expect(r.status, r.text).toBe(200);
@@ -218,7 +220,7 @@ describe('the vote', () => {
     expect((await h.database.db.select().from(votingCodes)).every((c) => c.used)).toBe(true);
   });
 
-  it('shows turnout only while the vote is open: no command reveals a count of choices', async () => {
+  vote.step('shows turnout only while the vote is open: no command reveals a count of choices', async () => {
     const p = await progressText();
     expect(p).toContain('名单内投票：6/7 人');
     expect(p).toContain('常委会委员：已投 4/5 人');
@@ -242,7 +244,7 @@ describe('the vote', () => {
     expect(JSON.stringify(audits)).not.toMatch(/satisfied|basic|dissatisfied|满意/);
   });
 
-  it('closes: tallies the pool into the results (hand-computed, with the < 3 merge) and deletes the pool', async () => {
+  vote.step('closes: tallies the pool into the results (hand-computed, with the < 3 merge) and deletes the pool', async () => {
     const r = await ask(h, P.staff, '/测评 结束');
     expect(r.text).toContain('共 9 人投票');
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
@@ -284,7 +286,7 @@ describe('the vote', () => {
     expect(cardOf(h, W[0]!, '满意度测评选票').text).toContain('已结束');
   });
 
-  it('refuses a late ballot, changing nothing', async () => {
+  vote.step('refuses a late ballot, changing nothing', async () => {
     const r = await h.click(P.other, { ...staleBallot, formValue: ballotValues(['s', 's', 's']) });
     expect(r.body.toast?.type).toBe('error');
     expect(r.body.toast?.content).toContain('已结束投票');
@@ -294,7 +296,7 @@ describe('the vote', () => {
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
   });
 
-  it('a dump of every table after the close links no voter to a choice', async () => {
+  vote.step('a dump of every table after the close links no voter to a choice', async () => {
     const dump = await dumpDatabase(h.database.db);
     expect(dump.ballot_pool).toEqual([]);
     const receipts = dump.ballot_receipts!;
@@ -325,7 +327,7 @@ describe('the vote', () => {
     expect((await verifyAudit(h.database.db)).ok).toBe(true);
   });
 
-  it('publishes the results once', async () => {
+  vote.step('publishes the results once', async () => {
     expect((await ask(h, P.staff, '/测评 公布')).text).toContain('已公布');
     expect((await ask(h, P.staff, '/测评 公布')).text).toContain('已于');
     const [e] = await h.database.db.select().from(evaluations);
@@ -333,7 +335,7 @@ describe('the vote', () => {
     expect(e!.publishedAt).toEqual(now);
   });
 
-  it('the seed outcome is reproducible: 市教育局 (2 不满意) and 市卫健局 (1) enter 回头看, nobody else', async () => {
+  vote.step('the seed outcome is reproducible: 市教育局 (2 不满意) and 市卫健局 (1) enter 回头看, nobody else', async () => {
     const r = await ask(h, P.staff, '/回头看 开始');
     expect(r.text).toContain('2 个单位开展回头看');
     expect(r.text).toContain(`${EDU}（不满意 2 票）`);
