@@ -41,16 +41,19 @@ const full = (code: string, choice = 'satisfied') => ({
 });
 
 describe('/ballot', () => {
-  ballot.step('asks for a code; says so when no vote is open; plain HTML, no script, not cached', async () => {
-    const r = await get();
-    expect(r.status).toBe(200);
-    expect(r.text).toContain('目前没有进行中的满意度测评');
-    expect(r.text).toContain('name="code"');
-    expect(r.text).toContain('width=device-width');
-    expect(r.text).not.toContain('<script');
-    expect(r.headers.get('cache-control')).toBe('no-store');
-    expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
-  });
+  ballot.step(
+    'asks for a code; says so when no vote is open; plain HTML, no script, not cached',
+    async () => {
+      const r = await get();
+      expect(r.status).toBe(200);
+      expect(r.text).toContain('目前没有进行中的满意度测评');
+      expect(r.text).toContain('name="code"');
+      expect(r.text).toContain('width=device-width');
+      expect(r.text).not.toContain('<script');
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
+    },
+  );
 
   ballot.step('staff get codes once a vote is open', async () => {
     await ask(h, P.staff, '/测评 开始');
@@ -70,42 +73,51 @@ describe('/ballot', () => {
     expect((await post({ step: 'code', code: 'hello' })).status).toBe(404);
   });
 
-  ballot.step('shows the ballot for a valid code (case and dash do not matter), unit names escaped', async () => {
-    const r = await post({ step: 'code', code: codes[0]!.toLowerCase().replace('-', '') });
-    expect(r.status).toBe(200);
-    expect(r.text).toContain('市教育局');
-    expect(r.text).toContain('市&lt;b&gt;测试&lt;/b&gt;局');
-    expect(r.text).not.toContain('<b>测试');
-    for (const id of unitIds) expect(r.text).toContain(`name="u_${id}" value="dissatisfied" required`);
-    expect(r.text).toContain('基本满意');
-    expect(r.text).toContain('name="step" value="vote"');
-  });
+  ballot.step(
+    'shows the ballot for a valid code (case and dash do not matter), unit names escaped',
+    async () => {
+      const r = await post({ step: 'code', code: codes[0]!.toLowerCase().replace('-', '') });
+      expect(r.status).toBe(200);
+      expect(r.text).toContain('市教育局');
+      expect(r.text).toContain('市&lt;b&gt;测试&lt;/b&gt;局');
+      expect(r.text).not.toContain('<b>测试');
+      for (const id of unitIds) expect(r.text).toContain(`name="u_${id}" value="dissatisfied" required`);
+      expect(r.text).toContain('基本满意');
+      expect(r.text).toContain('name="step" value="vote"');
+    },
+  );
 
-  ballot.step('an incomplete ballot is shown again with the choices kept; nothing counted, the code still good', async () => {
-    const r = await post({ step: 'vote', code: codes[0]!, [`u_${unitIds[0]}`]: 'basic' });
-    expect(r.status).toBe(400);
-    expect(r.text).toContain('尚未选择');
-    expect(r.text).toContain(`name="u_${unitIds[0]}" value="basic" required checked`);
-    expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
-    expect((await h.database.db.select().from(votingCodes)).some((c) => c.used)).toBe(false);
-  });
+  ballot.step(
+    'an incomplete ballot is shown again with the choices kept; nothing counted, the code still good',
+    async () => {
+      const r = await post({ step: 'vote', code: codes[0]!, [`u_${unitIds[0]}`]: 'basic' });
+      expect(r.status).toBe(400);
+      expect(r.text).toContain('尚未选择');
+      expect(r.text).toContain(`name="u_${unitIds[0]}" value="basic" required checked`);
+      expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
+      expect((await h.database.db.select().from(votingCodes)).some((c) => c.used)).toBe(false);
+    },
+  );
 
-  ballot.step('casts the ballot once: the pool holds the choices, the code is spent, the audit says 匿名投票码 voted', async () => {
-    const r = await post(full(codes[0]!, 'basic'));
-    expect(r.status).toBe(200);
-    expect(r.text).toContain('投票成功');
-    expect(r.text).not.toContain('基本满意');
-    const pool = await h.database.db.select().from(ballotPool);
-    expect(pool.map((p) => [p.category, p.choice])).toEqual(unitIds.map(() => ['群众代表', 'basic']));
-    expect((await h.database.db.select().from(votingCodes)).filter((c) => c.used)).toHaveLength(1);
-    const [a] = await h.database.db.select().from(auditLog).where(eq(auditLog.action, 'evaluation.voted'));
-    expect(a).toMatchObject({ actorOpenId: null, actorName: '匿名投票码', after: { via: 'code' } });
-    const again = await post(full(codes[0]!, 'dissatisfied'));
-    expect(again.status).toBe(409);
-    expect(again.text).toContain('该投票码已经使用过');
-    expect((await post({ step: 'code', code: codes[0]! })).text).toContain('该投票码已经使用过');
-    expect(await h.database.db.select().from(ballotPool)).toHaveLength(3);
-  });
+  ballot.step(
+    'casts the ballot once: the pool holds the choices, the code is spent, the audit says 匿名投票码 voted',
+    async () => {
+      const r = await post(full(codes[0]!, 'basic'));
+      expect(r.status).toBe(200);
+      expect(r.text).toContain('投票成功');
+      expect(r.text).not.toContain('基本满意');
+      const pool = await h.database.db.select().from(ballotPool);
+      expect(pool.map((p) => [p.category, p.choice])).toEqual(unitIds.map(() => ['群众代表', 'basic']));
+      expect((await h.database.db.select().from(votingCodes)).filter((c) => c.used)).toHaveLength(1);
+      const [a] = await h.database.db.select().from(auditLog).where(eq(auditLog.action, 'evaluation.voted'));
+      expect(a).toMatchObject({ actorOpenId: null, actorName: '匿名投票码', after: { via: 'code' } });
+      const again = await post(full(codes[0]!, 'dissatisfied'));
+      expect(again.status).toBe(409);
+      expect(again.text).toContain('该投票码已经使用过');
+      expect((await post({ step: 'code', code: codes[0]! })).text).toContain('该投票码已经使用过');
+      expect(await h.database.db.select().from(ballotPool)).toHaveLength(3);
+    },
+  );
 
   ballot.step('two racing submissions of one code count once', async () => {
     const [a, b] = await Promise.all([post(full(codes[3]!)), post(full(codes[3]!, 'dissatisfied'))]);
@@ -119,15 +131,18 @@ describe('/ballot', () => {
     expect(await h.database.db.select().from(ballotPool)).toHaveLength(6);
   });
 
-  ballot.step('a ballot racing the close is either counted or refused, never half: voted ⇔ counted', async () => {
-    const [vote] = await Promise.all([post(full(codes[1]!)), ask(h, P.staff, '/测评 结束')]);
-    expect([200, 409]).toContain(vote.status);
-    const [e] = await h.database.db.select().from(evaluations);
-    const used = (await h.database.db.select().from(votingCodes)).filter((c) => c.used).length;
-    expect((e!.results as TallyResult).voters).toBe(used);
-    expect(used).toBe(vote.status === 200 ? 3 : 2);
-    expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
-  });
+  ballot.step(
+    'a ballot racing the close is either counted or refused, never half: voted ⇔ counted',
+    async () => {
+      const [vote] = await Promise.all([post(full(codes[1]!)), ask(h, P.staff, '/测评 结束')]);
+      expect([200, 409]).toContain(vote.status);
+      const [e] = await h.database.db.select().from(evaluations);
+      const used = (await h.database.db.select().from(votingCodes)).filter((c) => c.used).length;
+      expect((e!.results as TallyResult).voters).toBe(used);
+      expect(used).toBe(vote.status === 200 ? 3 : 2);
+      expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
+    },
+  );
 
   ballot.step('after the close, an unused code is refused: the vote is over', async () => {
     const r = await post(full(codes[2]!));

@@ -113,50 +113,56 @@ const BALLOT_CONTENT = /u_\d+\\*"\s*:\s*\\*"(satisfied|basic|dissatisfied)/;
 const progressText = async () => (await ask(h, P.staff, '/测评 进度')).text;
 
 describe('the vote', () => {
-  vote.step('sets up: evaluated units, a roll of four categories, a vote with ballots to the roll', async () => {
-    expect((await ask(h, P.staff, '/评议对象 设置 市教育局,市卫健局,市人社局')).text).toContain(
-      '已设置评议对象 3 个',
-    );
-    for (const w of W) await ask(h, P.staff, `/测评 名单 添加 常委会委员 ${EMAIL(w)}`);
-    const r = await ask(h, P.staff, `/测评 名单 添加 代表 ${EMAIL(D[0]!)},${EMAIL(D[1]!)}`);
-    expect(r.text).toContain('已将 代表一、代表二 加入投票人名单（人大代表）');
-    const roll = await ask(h, P.staff, '/测评 名单');
-    expect(roll.text).toContain('常委会委员（4 人）');
-    expect(roll.text).toContain('人大代表（2 人）');
-    const open = await ask(h, P.staff, '/测评 开始 截止:2026-12-10 17:00');
-    expect(open.text).toContain('已向名单内 6 名投票人发送选票');
-    expect(open.text).toContain('2026年12月10日 17:00');
-    await h.dispatch();
-    for (const who of ALL_CHAT) {
-      const card = cardOf(h, who, '满意度测评选票');
-      expect(card.text).toContain(EDU);
-      expect(card.buttons.find((b) => b.formFields)!.formFields!.map((f) => f.options)).toEqual([
-        ['satisfied', 'basic', 'dissatisfied'],
-        ['satisfied', 'basic', 'dissatisfied'],
-        ['satisfied', 'basic', 'dissatisfied'],
-      ]);
-    }
-    expect(h.fake.sentTo(P.stranger)).toHaveLength(0);
-    expect((await ask(h, P.staff, '/测评 开始')).text).toContain('正在进行，不能同时开始另一次测评');
-  });
+  vote.step(
+    'sets up: evaluated units, a roll of four categories, a vote with ballots to the roll',
+    async () => {
+      expect((await ask(h, P.staff, '/评议对象 设置 市教育局,市卫健局,市人社局')).text).toContain(
+        '已设置评议对象 3 个',
+      );
+      for (const w of W) await ask(h, P.staff, `/测评 名单 添加 常委会委员 ${EMAIL(w)}`);
+      const r = await ask(h, P.staff, `/测评 名单 添加 代表 ${EMAIL(D[0]!)},${EMAIL(D[1]!)}`);
+      expect(r.text).toContain('已将 代表一、代表二 加入投票人名单（人大代表）');
+      const roll = await ask(h, P.staff, '/测评 名单');
+      expect(roll.text).toContain('常委会委员（4 人）');
+      expect(roll.text).toContain('人大代表（2 人）');
+      const open = await ask(h, P.staff, '/测评 开始 截止:2026-12-10 17:00');
+      expect(open.text).toContain('已向名单内 6 名投票人发送选票');
+      expect(open.text).toContain('2026年12月10日 17:00');
+      await h.dispatch();
+      for (const who of ALL_CHAT) {
+        const card = cardOf(h, who, '满意度测评选票');
+        expect(card.text).toContain(EDU);
+        expect(card.buttons.find((b) => b.formFields)!.formFields!.map((f) => f.options)).toEqual([
+          ['satisfied', 'basic', 'dissatisfied'],
+          ['satisfied', 'basic', 'dissatisfied'],
+          ['satisfied', 'basic', 'dissatisfied'],
+        ]);
+      }
+      expect(h.fake.sentTo(P.stranger)).toHaveLength(0);
+      expect((await ask(h, P.staff, '/测评 开始')).text).toContain('正在进行，不能同时开始另一次测评');
+    },
+  );
 
-  vote.step('issues one-time codes to staff; only their hashes are kept and the reply leaves no row behind', async () => {
-    for (const cat of ['人大代表', '群众代表', '企业家代表']) {
-      const r = await ask(h, P.staff, `/测评 投票码 ${cat} 1`);
-      codes[cat] = r.text.match(/[A-Z2-9]{5}-[A-Z2-9]{5}/g) ?? [];
-      expect(codes[cat], r.text).toHaveLength(1);
-    }
-    const stored = await h.database.db.select().from(votingCodes);
-    expect(stored).toHaveLength(3);
-    const all = JSON.stringify(await dumpDatabase(h.database.db));
-    for (const c of Object.values(codes).flat()) {
-      expect(all).not.toContain(c);
-      expect(all).not.toContain(c.replace('-', ''));
-    }
-    expect(await h.database.db.select().from(outbox).where(eq(outbox.purpose, 'voting_codes'))).toHaveLength(
-      0,
-    );
-  });
+  vote.step(
+    'issues one-time codes to staff; only their hashes are kept and the reply leaves no row behind',
+    async () => {
+      for (const cat of ['人大代表', '群众代表', '企业家代表']) {
+        const r = await ask(h, P.staff, `/测评 投票码 ${cat} 1`);
+        codes[cat] = r.text.match(/[A-Z2-9]{5}-[A-Z2-9]{5}/g) ?? [];
+        expect(codes[cat], r.text).toHaveLength(1);
+      }
+      const stored = await h.database.db.select().from(votingCodes);
+      expect(stored).toHaveLength(3);
+      const all = JSON.stringify(await dumpDatabase(h.database.db));
+      for (const c of Object.values(codes).flat()) {
+        expect(all).not.toContain(c);
+        expect(all).not.toContain(c.replace('-', ''));
+      }
+      expect(
+        await h.database.db.select().from(outbox).where(eq(outbox.purpose, 'voting_codes')),
+      ).toHaveLength(0);
+    },
+  );
 
   vote.step('counts each chat ballot once; the answer card says it counted and shows no choice', async () => {
     const before = await progressText();
@@ -244,47 +250,50 @@ describe('the vote', () => {
     expect(JSON.stringify(audits)).not.toMatch(/satisfied|basic|dissatisfied|满意/);
   });
 
-  vote.step('closes: tallies the pool into the results (hand-computed, with the < 3 merge) and deletes the pool', async () => {
-    const r = await ask(h, P.staff, '/测评 结束');
-    expect(r.text).toContain('共 9 人投票');
-    expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
-    const [e] = await h.database.db.select().from(evaluations);
-    expect(e!.status).toBe('closed');
-    const res = e!.results as TallyResult;
-    expect(res.voters).toBe(9);
-    expect(res.groups).toEqual([
-      { label: '常委会委员', categories: ['常委会委员'], voters: 4 },
-      { label: '其他代表', categories: ['人大代表', '群众代表', '企业家代表'], voters: 5 },
-    ]);
-    const unit = (n: string) => res.units.find((u) => u.name === n)!;
-    expect(res.units.map((u) => [u.rank, u.name])).toEqual([
-      [1, HR],
-      [2, HEALTH],
-      [3, EDU],
-    ]);
-    // Atomic: voted ⇔ counted (receipts + spent codes = ballots tallied).
-    expect((await h.database.db.select().from(ballotReceipts)).length + 3).toBe(res.voters);
-    expect(unit(EDU).counts).toEqual({ satisfied: 4, basic: 3, dissatisfied: 2, total: 9 });
-    expect(unit(HEALTH).counts).toEqual({ satisfied: 6, basic: 2, dissatisfied: 1, total: 9 });
-    expect(unit(HR).counts).toEqual({ satisfied: 7, basic: 2, dissatisfied: 0, total: 9 });
-    expect(unit(EDU).byGroup.map((g) => g.counts)).toEqual([
-      { satisfied: 2, basic: 1, dissatisfied: 1, total: 4 },
-      { satisfied: 2, basic: 2, dissatisfied: 1, total: 5 },
-    ]);
-    expect(unit(HEALTH).byGroup.map((g) => g.counts)).toEqual([
-      { satisfied: 2, basic: 1, dissatisfied: 1, total: 4 },
-      { satisfied: 4, basic: 1, dissatisfied: 0, total: 5 },
-    ]);
-    // The results card (with its chart) reaches staff and supervisors.
-    await h.dispatch();
-    for (const who of [P.staff, P.sup, P.admin]) {
-      const c = cardOf(h, who, '满意度测评结果');
-      expect(c.text).toContain('[图表]');
-      expect(c.text).toContain(`1. ${HR}　满意 7（77.8%）　基本满意 2（22.2%）　不满意 0（0.0%）`);
-      expect(c.text).toContain('其他代表：满意 2（40.0%）　基本满意 2（40.0%）　不满意 1（20.0%）');
-    }
-    expect(cardOf(h, W[0]!, '满意度测评选票').text).toContain('已结束');
-  });
+  vote.step(
+    'closes: tallies the pool into the results (hand-computed, with the < 3 merge) and deletes the pool',
+    async () => {
+      const r = await ask(h, P.staff, '/测评 结束');
+      expect(r.text).toContain('共 9 人投票');
+      expect(await h.database.db.select().from(ballotPool)).toHaveLength(0);
+      const [e] = await h.database.db.select().from(evaluations);
+      expect(e!.status).toBe('closed');
+      const res = e!.results as TallyResult;
+      expect(res.voters).toBe(9);
+      expect(res.groups).toEqual([
+        { label: '常委会委员', categories: ['常委会委员'], voters: 4 },
+        { label: '其他代表', categories: ['人大代表', '群众代表', '企业家代表'], voters: 5 },
+      ]);
+      const unit = (n: string) => res.units.find((u) => u.name === n)!;
+      expect(res.units.map((u) => [u.rank, u.name])).toEqual([
+        [1, HR],
+        [2, HEALTH],
+        [3, EDU],
+      ]);
+      // Atomic: voted ⇔ counted (receipts + spent codes = ballots tallied).
+      expect((await h.database.db.select().from(ballotReceipts)).length + 3).toBe(res.voters);
+      expect(unit(EDU).counts).toEqual({ satisfied: 4, basic: 3, dissatisfied: 2, total: 9 });
+      expect(unit(HEALTH).counts).toEqual({ satisfied: 6, basic: 2, dissatisfied: 1, total: 9 });
+      expect(unit(HR).counts).toEqual({ satisfied: 7, basic: 2, dissatisfied: 0, total: 9 });
+      expect(unit(EDU).byGroup.map((g) => g.counts)).toEqual([
+        { satisfied: 2, basic: 1, dissatisfied: 1, total: 4 },
+        { satisfied: 2, basic: 2, dissatisfied: 1, total: 5 },
+      ]);
+      expect(unit(HEALTH).byGroup.map((g) => g.counts)).toEqual([
+        { satisfied: 2, basic: 1, dissatisfied: 1, total: 4 },
+        { satisfied: 4, basic: 1, dissatisfied: 0, total: 5 },
+      ]);
+      // The results card (with its chart) reaches staff and supervisors.
+      await h.dispatch();
+      for (const who of [P.staff, P.sup, P.admin]) {
+        const c = cardOf(h, who, '满意度测评结果');
+        expect(c.text).toContain('[图表]');
+        expect(c.text).toContain(`1. ${HR}　满意 7（77.8%）　基本满意 2（22.2%）　不满意 0（0.0%）`);
+        expect(c.text).toContain('其他代表：满意 2（40.0%）　基本满意 2（40.0%）　不满意 1（20.0%）');
+      }
+      expect(cardOf(h, W[0]!, '满意度测评选票').text).toContain('已结束');
+    },
+  );
 
   vote.step('refuses a late ballot, changing nothing', async () => {
     const r = await h.click(P.other, { ...staleBallot, formValue: ballotValues(['s', 's', 's']) });
@@ -335,18 +344,21 @@ describe('the vote', () => {
     expect(e!.publishedAt).toEqual(now);
   });
 
-  vote.step('the seed outcome is reproducible: 市教育局 (2 不满意) and 市卫健局 (1) enter 回头看, nobody else', async () => {
-    const r = await ask(h, P.staff, '/回头看 开始');
-    expect(r.text).toContain('2 个单位开展回头看');
-    expect(r.text).toContain(`${EDU}（不满意 2 票）`);
-    expect(r.text).toContain(`${HEALTH}（不满意 1 票）`);
-    expect(r.text).not.toContain(HR);
-    const items = await h.database.db.execute(
-      sql`select u.name from reinspection_items r join units u on u.id = r.unit_id order by u.name`,
-    );
-    const names = (
-      Array.isArray(items) ? items : (items as unknown as { rows: { name: string }[] }).rows
-    ).map((x: { name: string }) => x.name);
-    expect(new Set(names)).toEqual(new Set([EDU, HEALTH]));
-  });
+  vote.step(
+    'the seed outcome is reproducible: 市教育局 (2 不满意) and 市卫健局 (1) enter 回头看, nobody else',
+    async () => {
+      const r = await ask(h, P.staff, '/回头看 开始');
+      expect(r.text).toContain('2 个单位开展回头看');
+      expect(r.text).toContain(`${EDU}（不满意 2 票）`);
+      expect(r.text).toContain(`${HEALTH}（不满意 1 票）`);
+      expect(r.text).not.toContain(HR);
+      const items = await h.database.db.execute(
+        sql`select u.name from reinspection_items r join units u on u.id = r.unit_id order by u.name`,
+      );
+      const names = (
+        Array.isArray(items) ? items : (items as unknown as { rows: { name: string }[] }).rows
+      ).map((x: { name: string }) => x.name);
+      expect(new Set(names)).toEqual(new Set([EDU, HEALTH]));
+    },
+  );
 });

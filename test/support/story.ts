@@ -27,17 +27,21 @@ export function story(world: World): Story {
     step(name, fn) {
       const before = steps.slice();
       steps.push({ name, fn });
-      it(name, async () => {
-        await world.open();
-        try {
-          for (const s of [...before, { name, fn }]) {
-            await world.beforeStep?.();
-            await s.fn();
+      it(
+        name,
+        async () => {
+          await world.open();
+          try {
+            for (const s of [...before, { name, fn }]) {
+              await world.beforeStep?.();
+              await s.fn();
+            }
+          } finally {
+            await world.close();
           }
-        } finally {
-          await world.close();
-        }
-      }, STEP_TIMEOUT_MS);
+        },
+        STEP_TIMEOUT_MS,
+      );
     },
   };
 }
