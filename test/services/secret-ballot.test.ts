@@ -19,7 +19,7 @@ import { type Harness, startHarness } from '../support/harness.js';
 import { story } from '../support/story.js';
 
 /**
- * The 满意度测评 done-when case (DOMAIN.md §4): voters of all four categories, in chat and by code;
+ * The 满意度测评 done-when case (docs/domain.md, "Evaluation"): voters of all four categories, in chat and by code;
  * one votes twice, one code is used twice, one person is not on the roll. The tally is checked
  * against a hand count (with the < 3 merge), no count is visible before the close, and after the
  * close a dump of every table shows no link between a voter and a choice.

@@ -22,7 +22,7 @@ let client: lark.Client;
 
 // The SDK logs every failed call at error level; the failures below are deliberate.
 const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
-// A fresh cache per client: the SDK's default token cache is module-global and keyed by appId (LARK.md §6).
+// A fresh cache per client: the SDK's default token cache is module-global and keyed by appId (docs/lark.md).
 const newClient = (f: FakeLark, secret = f.appSecret) =>
   new lark.Client({
     appId: f.appId,
