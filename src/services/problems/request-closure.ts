@@ -4,18 +4,8 @@ import { evidence, problems } from '../../../db/schema/index.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import { allows } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
-import {
-  type ChangeResult,
-  decidersFor,
-  parseInput,
-  record,
-  refreshCopies,
-  refuseState,
-  requiredText,
-  sendCards,
-  updatedRow,
-} from './common.js';
-import { lockForUnit, openRequest } from './requests.js';
+import { type ChangeResult, parseInput, record, refuseState, requiredText, updatedRow } from './common.js';
+import { lockForUnit, openRequest, sendForReview } from './requests.js';
 
 export const RequestClosureInput = z.object({ summary: requiredText('整改情况小结') });
 export type RequestClosureInput = z.input<typeof RequestClosureInput>;
@@ -51,10 +41,12 @@ export async function requestClosure(
     before: { state: p.state },
     after: { state: 'closure_requested' },
   });
-  // Review cards go to the eligible deciders only (never the requester or their unit).
-  await sendCards(ctx, updated, await decidersFor(ctx, updated, 'closure'), 'closure_review', {
-    banner: `${updated.code} 申请销号，请审核整改情况和佐证材料。`,
-  });
-  await refreshCopies(ctx, updated, clickedMessageId);
+  await sendForReview(
+    ctx,
+    updated,
+    'closure',
+    `${updated.code} 申请销号，请审核整改情况和佐证材料。`,
+    clickedMessageId,
+  );
   return { problem: updated, message: `已提交 ${p.code} 的销号申请，等待督导组审核。` };
 }

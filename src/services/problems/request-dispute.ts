@@ -1,17 +1,8 @@
 import { z } from 'zod';
 import { allows } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
-import {
-  type ChangeResult,
-  decidersFor,
-  parseInput,
-  record,
-  refreshCopies,
-  refuseState,
-  requiredText,
-  sendCards,
-} from './common.js';
-import { lockForUnit, openRequest } from './requests.js';
+import { type ChangeResult, parseInput, record, refuseState, requiredText } from './common.js';
+import { lockForUnit, openRequest, sendForReview } from './requests.js';
 
 export const RequestDisputeInput = z.object({ reason: requiredText('申请改派理由', 2000) });
 export type RequestDisputeInput = z.input<typeof RequestDisputeInput>;
@@ -28,9 +19,6 @@ export async function requestDispute(
   const text = parseInput(RequestDisputeInput, input).reason;
   await openRequest(ctx, p, 'dispute', text, unitId);
   await record(ctx, p, 'dispute_requested', { text, unitId });
-  await sendCards(ctx, p, await decidersFor(ctx, p, 'dispute'), 'dispute_review', {
-    banner: `${p.code} 的牵头单位申请改派，请处理。`,
-  });
-  await refreshCopies(ctx, p, clickedMessageId);
+  await sendForReview(ctx, p, 'dispute', `${p.code} 的牵头单位申请改派，请处理。`, clickedMessageId);
   return { problem: p, message: `已提交 ${p.code} 的改派申请，等待工作人员处理。` };
 }

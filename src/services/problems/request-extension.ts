@@ -3,19 +3,9 @@ import { formatDateCn } from '../../domain/dates.js';
 import { invalid } from '../../domain/errors.js';
 import { allows } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
-import {
-  type ChangeResult,
-  decidersFor,
-  parseInput,
-  rawText,
-  record,
-  refreshCopies,
-  refuseState,
-  requiredText,
-  sendCards,
-} from './common.js';
+import { type ChangeResult, parseInput, rawText, record, refuseState, requiredText } from './common.js';
 import { resolveDeadline } from './deadline.js';
-import { lockForUnit, openRequest } from './requests.js';
+import { lockForUnit, openRequest, sendForReview } from './requests.js';
 
 export const RequestExtensionInput = z.object({
   reason: requiredText('延期理由', 2000),
@@ -38,10 +28,13 @@ export async function requestExtension(
   if (date <= p.deadline) throw invalid(`新的期限须晚于现有期限 ${formatDateCn(p.deadline)}。`);
   await openRequest(ctx, p, 'extension', i.reason, unitId, date);
   await record(ctx, p, 'extension_requested', { text: i.reason, unitId, data: { newDeadline: date } });
-  await sendCards(ctx, p, await decidersFor(ctx, p, 'extension'), 'extension_review', {
-    banner: `${p.code} 申请延期至${formatDateCn(date)}，请审核。`,
-  });
-  await refreshCopies(ctx, p, clickedMessageId);
+  await sendForReview(
+    ctx,
+    p,
+    'extension',
+    `${p.code} 申请延期至${formatDateCn(date)}，请审核。`,
+    clickedMessageId,
+  );
   return {
     problem: p,
     message: `已提交 ${p.code} 的延期申请（延至${formatDateCn(date)}），等待督导组审核。`,

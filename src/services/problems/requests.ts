@@ -3,7 +3,7 @@ import { problemRequests } from '../../../db/schema/index.js';
 import type { RequestKind } from '../../domain/deciders.js';
 import { conflict, forbidden } from '../../domain/errors.js';
 import type { ServiceCtx } from '../context.js';
-import { contactsOf, coUnitIds } from './common.js';
+import { contactsOf, coUnitIds, decidersFor, refreshCopies, sendCards } from './common.js';
 import { decidersOf } from './deciders.js';
 import { contactUnitIds, lockProblem, type ProblemRow, relationOf } from './load.js';
 
@@ -113,4 +113,19 @@ export async function settle(
     .returning();
   if (!req) throw conflict(`${p.code} 没有待处理的${KIND_LABEL[kind]}申请（可能已由他人处理）。`);
   return req;
+}
+
+/**
+ * After a request opens: review cards to its eligible deciders only (never the requester or their
+ * unit), and the problem's card copies refreshed.
+ */
+export async function sendForReview(
+  ctx: ServiceCtx,
+  p: ProblemRow,
+  kind: RequestKind,
+  banner: string,
+  clickedMessageId?: string,
+): Promise<void> {
+  await sendCards(ctx, p, await decidersFor(ctx, p, kind), `${kind}_review`, { banner });
+  await refreshCopies(ctx, p, clickedMessageId);
 }
