@@ -3,25 +3,21 @@ import type { ProblemForm } from '../../cards/problem.js';
 import { capabilities } from '../domain/capabilities.js';
 import { conflict, forbidden } from '../domain/errors.js';
 import type { Capability } from '../domain/problem-view.js';
+import type { ServiceCtx } from '../services/context.js';
 import { serviceCtx } from '../services/ctx-from.js';
+import { acknowledge } from '../services/problems/acknowledge.js';
 import { assignProblem } from '../services/problems/assign.js';
-import { cardForPerson, clockOf } from '../services/problems/common.js';
-import {
-  decideClosure,
-  decideDispute,
-  decideExtension,
-  editProblem,
-  withdraw,
-} from '../services/problems/decisions.js';
+import { type ChangeResult, cardForPerson, clockOf } from '../services/problems/common.js';
+import { decideClosure } from '../services/problems/decide-closure.js';
+import { decideDispute } from '../services/problems/decide-dispute.js';
+import { decideExtension } from '../services/problems/decide-extension.js';
+import { editProblem } from '../services/problems/edit-problem.js';
 import { findProblem, loadView, relationOf } from '../services/problems/load.js';
-import {
-  acknowledge,
-  type ChangeResult,
-  reportProgress,
-  requestClosure,
-  requestDispute,
-  requestExtension,
-} from '../services/problems/unit-side.js';
+import { reportProgress } from '../services/problems/report-progress.js';
+import { requestClosure } from '../services/problems/request-closure.js';
+import { requestDispute } from '../services/problems/request-dispute.js';
+import { requestExtension } from '../services/problems/request-extension.js';
+import { withdraw } from '../services/problems/withdraw.js';
 import type { ActionContext, ActionHandler, ActionResult } from './context.js';
 
 /** The button's value names the problem; it never grants anything. pid is parsed, then authority checked again. */
@@ -45,8 +41,7 @@ const str = (v: unknown) =>
   Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 
 /** After a change: a success toast and the clicked card rebuilt for the clicker. */
-async function changed(ctx: ActionContext, r: ChangeResult): Promise<ActionResult> {
-  const s = await serviceCtx(ctx);
+async function changed(ctx: ActionContext, s: ServiceCtx, r: ChangeResult): Promise<ActionResult> {
   const view = await loadView(ctx.tx, r.problem, clockOf(s));
   return {
     toast: { type: 'success', content: r.message },
@@ -54,10 +49,19 @@ async function changed(ctx: ActionContext, r: ChangeResult): Promise<ActionResul
   };
 }
 
-function on(fn: (ctx: ActionContext, pid: number) => Promise<ChangeResult>): ActionHandler {
+type Change = (
+  s: ServiceCtx,
+  pid: number,
+  form: ActionContext['formValue'],
+  messageId?: string,
+) => Promise<ChangeResult>;
+
+/** A button that changes the problem: pid parsed, the service context built once, one verb called. */
+function on(fn: Change): ActionHandler {
   return async (ctx) => {
     const { pid } = Pid.parse(ctx.value);
-    return changed(ctx, await fn(ctx, pid));
+    const s = await serviceCtx(ctx);
+    return changed(ctx, s, await fn(s, pid, ctx.formValue, ctx.messageId));
   };
 }
 
@@ -99,67 +103,36 @@ export const problemActions: Record<string, ActionHandler> = {
       card: await cardForPerson(s, view, row, ctx.actor.openId, { form }),
     };
   },
-  'p.ack': on(async (ctx, pid) => acknowledge(await serviceCtx(ctx), pid, ctx.messageId)),
-  'p.progress': on(async (ctx, pid) =>
-    reportProgress(
-      await serviceCtx(ctx),
-      pid,
-      { content: ctx.formValue.content, percent: ctx.formValue.percent, outcome: ctx.formValue.outcome },
-      ctx.messageId,
-    ),
+  'p.ack': on((s, pid, _f, m) => acknowledge(s, pid, m)),
+  'p.progress': on((s, pid, f, m) =>
+    reportProgress(s, pid, { content: f.content, percent: f.percent, outcome: f.outcome }, m),
   ),
-  'p.closure.request': on(async (ctx, pid) =>
-    requestClosure(await serviceCtx(ctx), pid, ctx.formValue.summary, ctx.messageId),
+  'p.closure.request': on((s, pid, f, m) => requestClosure(s, pid, { summary: f.summary }, m)),
+  'p.extension.request': on((s, pid, f, m) =>
+    requestExtension(s, pid, { newDeadline: str(f.new_deadline), reason: f.reason }, m),
   ),
-  'p.extension.request': on(async (ctx, pid) =>
-    requestExtension(
-      await serviceCtx(ctx),
-      pid,
-      { newDeadline: str(ctx.formValue.new_deadline), reason: ctx.formValue.reason },
-      ctx.messageId,
-    ),
+  'p.dispute.request': on((s, pid, f, m) => requestDispute(s, pid, { reason: f.reason }, m)),
+  'p.closure.approve': on((s, pid, f, m) => decideClosure(s, pid, { approve: true, reason: f.reason }, m)),
+  'p.closure.return': on((s, pid, f, m) => decideClosure(s, pid, { approve: false, reason: f.reason }, m)),
+  'p.extension.approve': on((s, pid, _f, m) => decideExtension(s, pid, { approve: true }, m)),
+  'p.extension.reject': on((s, pid, f, m) =>
+    decideExtension(s, pid, { approve: false, reason: f.reason }, m),
   ),
-  'p.dispute.request': on(async (ctx, pid) =>
-    requestDispute(await serviceCtx(ctx), pid, ctx.formValue.reason, ctx.messageId),
-  ),
-  'p.closure.approve': on(async (ctx, pid) =>
-    decideClosure(await serviceCtx(ctx), pid, true, ctx.formValue.reason, ctx.messageId),
-  ),
-  'p.closure.return': on(async (ctx, pid) =>
-    decideClosure(await serviceCtx(ctx), pid, false, ctx.formValue.reason, ctx.messageId),
-  ),
-  'p.extension.approve': on(async (ctx, pid) =>
-    decideExtension(await serviceCtx(ctx), pid, true, null, ctx.messageId),
-  ),
-  'p.extension.reject': on(async (ctx, pid) =>
-    decideExtension(await serviceCtx(ctx), pid, false, ctx.formValue.reason, ctx.messageId),
-  ),
-  'p.dispute.decide': on(async (ctx, pid) =>
+  'p.dispute.decide': on((s, pid, f, m) =>
     decideDispute(
-      await serviceCtx(ctx),
+      s,
       pid,
-      {
-        accept: str(ctx.formValue.decision) === 'accept',
-        newLeadUnit: str(ctx.formValue.lead_unit),
-        reason: ctx.formValue.reason,
-      },
-      ctx.messageId,
+      { accept: str(f.decision) === 'accept', newLeadUnit: str(f.lead_unit), reason: f.reason },
+      m,
     ),
   ),
-  'p.withdraw': on(async (ctx, pid) =>
-    withdraw(await serviceCtx(ctx), pid, ctx.formValue.reason, ctx.messageId),
-  ),
-  'p.edit': on(async (ctx, pid) =>
+  'p.withdraw': on((s, pid, f, m) => withdraw(s, pid, { reason: f.reason }, m)),
+  'p.edit': on((s, pid, f, m) =>
     editProblem(
-      await serviceCtx(ctx),
+      s,
       pid,
-      {
-        title: ctx.formValue.title,
-        description: ctx.formValue.description,
-        category: str(ctx.formValue.category),
-        deadline: str(ctx.formValue.deadline),
-      },
-      ctx.messageId,
+      { title: f.title, description: f.description, category: str(f.category), deadline: str(f.deadline) },
+      m,
     ),
   ),
   /** The assign form's 提交. */

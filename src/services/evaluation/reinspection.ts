@@ -16,8 +16,8 @@ import { enqueue } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
 import { isStaff, namesOf } from '../people.js';
 import { record } from '../problems/common.js';
-import { reopen } from '../problems/decisions.js';
 import { groupOfUnit, lockProblem } from '../problems/load.js';
+import { reopen } from '../problems/reopen.js';
 import { auditEval, type EvaluationRow, latestClosed, mustStaff, refreshCards, resultsOf } from './common.js';
 
 /**

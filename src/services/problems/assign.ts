@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { counters, problemCoUnits, problems } from '../../../db/schema/index.js';
-import { formatDateCn, isValidDate, parseDateInput, todayIn } from '../../domain/dates.js';
-import { forbidden, invalid } from '../../domain/errors.js';
+import { formatDateCn, todayIn } from '../../domain/dates.js';
+import { invalid } from '../../domain/errors.js';
 import {
   CATEGORIES,
   DESCRIPTION_MAX,
@@ -12,10 +12,11 @@ import {
   TITLE_MAX,
 } from '../../domain/problem.js';
 import { enqueue } from '../../outbox/enqueue.js';
+import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
-import { isStaff } from '../people.js';
 import { allUnits, resolveUnit, type UnitRow } from '../units.js';
 import { contactsOf, groupChatOf, record, sendCards } from './common.js';
+import { resolveDeadline } from './deadline.js';
 import { groupOfUnit, type ProblemRow } from './load.js';
 
 export const AssignInput = z.object({
@@ -39,30 +40,6 @@ export interface AssignResult {
   warnings: string[];
 }
 
-/** Resolves "2026-12-31", "2026年12月31日" or "10个工作日" to a date in APP_TIMEZONE; refuses past or unreal dates. */
-export function resolveDeadline(ctx: Pick<ServiceCtx, 'now' | 'config' | 'calendar'>, raw: string): string {
-  const today = todayIn(ctx.now, ctx.config.timezone);
-  const t = raw.trim();
-  const n = /^(\d{1,3})\s*个?\s*工作日$/.exec(t);
-  if (n) {
-    const k = Number(n[1]);
-    if (k < 1) throw invalid('工作日数须至少为 1。');
-    return ctx.calendar.addWorkdays(today, k);
-  }
-  const d = parseDateInput(t);
-  if (!d) {
-    const looksLikeDate = /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}/.test(t);
-    throw invalid(
-      looksLikeDate
-        ? `期限「${t}」不是真实存在的日期。`
-        : `期限「${t}」格式有误，请写作 YYYY-MM-DD（如 2026-12-31）或“N个工作日”（如 10个工作日）。`,
-    );
-  }
-  if (!isValidDate(d)) throw invalid(`期限「${t}」不是真实存在的日期。`);
-  if (d < today) throw invalid(`期限 ${formatDateCn(d)} 早于今天（${formatDateCn(today)}），请重新填写。`);
-  return d;
-}
-
 async function nextCode(ctx: ServiceCtx, year: number): Promise<{ code: string; seq: number }> {
   const name = `problem_code_${year}`;
   await ctx.tx.insert(counters).values({ name, value: 0 }).onConflictDoNothing();
@@ -74,13 +51,8 @@ async function nextCode(ctx: ServiceCtx, year: number): Promise<{ code: string; 
   return { code: problemCode(year, row!.value), seq: row!.value };
 }
 
-/**
- * 交办: creates the problem and sends the assignment card to the lead unit's contacts,
- * a 配合 copy to cooperating units' contacts and a notice to the group chat, in one transaction.
- */
-export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promise<AssignResult> {
-  if (!isStaff(ctx.actor.roles)) throw forbidden('只有工作人员可以交办问题。');
-  const i = AssignInput.parse(input);
+/** The form's text fields, trimmed and checked; defaults for timeliness (长期整改) and source (走访). */
+function fieldsOf(i: z.output<typeof AssignInput>) {
   const title = i.title.trim();
   if (!title)
     throw invalid('请填写问题标题。格式：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>');
@@ -99,6 +71,11 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
   const source = i.source?.trim() || '走访';
   if (!(SOURCES as readonly string[]).includes(source))
     throw invalid(`来源「${source}」无效，可选：${SOURCES.join('、')}。`);
+  return { title, description, category, timeliness, source };
+}
+
+/** The lead unit and the cooperating ones (the lead and repeats left out), each by name or short name. */
+async function unitsOf(ctx: ServiceCtx, i: z.output<typeof AssignInput>) {
   const all = await allUnits(ctx.tx);
   const lead = await resolveUnit(ctx.tx, i.leadUnit, all);
   const co: UnitRow[] = [];
@@ -106,6 +83,61 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
     const u = await resolveUnit(ctx.tx, name, all);
     if (u.id !== lead.id && !co.some((c) => c.id === u.id)) co.push(u);
   }
+  return { lead, co };
+}
+
+/** The assignment card to the lead unit's contacts, the 配合 copy to the others; warns of units without contacts. */
+async function sendAssignment(
+  ctx: ServiceCtx,
+  problem: ProblemRow,
+  lead: UnitRow,
+  co: UnitRow[],
+  warnings: string[],
+): Promise<void> {
+  const leadContacts = await contactsOf(ctx, [lead.id]);
+  if (leadContacts.length === 0)
+    warnings.push(
+      `${lead.name}尚未设置联络员，交办卡片暂无人接收。请用 /联络员 添加 ${lead.name} <人> 添加，添加后将自动补发。`,
+    );
+  await sendCards(ctx, problem, leadContacts, 'assignment', {
+    banner: `请及时签收，并于${formatDateCn(problem.deadline)}前反馈整改进展。`,
+  });
+  for (const u of co) {
+    const ids = (await contactsOf(ctx, [u.id])).filter((x) => !leadContacts.includes(x));
+    if (!ids.length) warnings.push(`配合单位${u.name}尚未设置联络员。`);
+    await sendCards(ctx, problem, ids, 'assignment_co', {
+      banner: `贵单位为配合单位，请配合${lead.name}做好整改。`,
+      asCo: true,
+    });
+  }
+}
+
+/** The 【新交办】 notice to the supervision group's chat, if the group has one. */
+async function noticeGroup(ctx: ServiceCtx, problem: ProblemRow, lead: UnitRow): Promise<void> {
+  const chat = await groupChatOf(ctx, problem.groupId);
+  if (!chat) return;
+  await enqueue(ctx.tx, [
+    {
+      msgType: 'text',
+      content: {
+        text: `【新交办】${problem.code} ${problem.title}\n牵头单位：${lead.name}；期限：${formatDateCn(problem.deadline)}`,
+      },
+      purpose: 'group_notice',
+      problemId: problem.id,
+      to: { type: 'chat_id', id: chat },
+    },
+  ]);
+}
+
+/**
+ * 交办: creates the problem and sends the assignment card to the lead unit's contacts,
+ * a 配合 copy to cooperating units' contacts and a notice to the group chat, in one transaction.
+ */
+export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promise<AssignResult> {
+  mustStaff(ctx.actor, '交办问题');
+  const i = AssignInput.parse(input);
+  const { title, description, category, timeliness, source } = fieldsOf(i);
+  const { lead, co } = await unitsOf(ctx, i);
   const deadline = resolveDeadline(ctx, i.deadline);
   const year = Number(todayIn(ctx.now, ctx.config.timezone).slice(0, 4));
   const { code, seq } = await nextCode(ctx, year);
@@ -149,36 +181,8 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
     },
   });
   const warnings: string[] = [];
-  const leadContacts = await contactsOf(ctx, [lead.id]);
-  if (leadContacts.length === 0)
-    warnings.push(
-      `${lead.name}尚未设置联络员，交办卡片暂无人接收。请用 /联络员 添加 ${lead.name} <人> 添加，添加后将自动补发。`,
-    );
-  await sendCards(ctx, problem, leadContacts, 'assignment', {
-    banner: `请及时签收，并于${formatDateCn(deadline)}前反馈整改进展。`,
-  });
-  for (const u of co) {
-    const ids = (await contactsOf(ctx, [u.id])).filter((x) => !leadContacts.includes(x));
-    if (!ids.length) warnings.push(`配合单位${u.name}尚未设置联络员。`);
-    await sendCards(ctx, problem, ids, 'assignment_co', {
-      banner: `贵单位为配合单位，请配合${lead.name}做好整改。`,
-      asCo: true,
-    });
-  }
-  const chat = await groupChatOf(ctx, groupId);
-  if (chat) {
-    await enqueue(ctx.tx, [
-      {
-        msgType: 'text',
-        content: {
-          text: `【新交办】${code} ${title}\n牵头单位：${lead.name}；期限：${formatDateCn(deadline)}`,
-        },
-        purpose: 'group_notice',
-        problemId: problem.id,
-        to: { type: 'chat_id', id: chat },
-      },
-    ]);
-  }
+  await sendAssignment(ctx, problem, lead, co, warnings);
+  await noticeGroup(ctx, problem, lead);
   if (!ctx.calendar.isConfirmed(deadline))
     warnings.push(`${deadline.slice(0, 4)}年节假日安排尚未发布，工作日按法定节假日推算，未经确认。`);
   return { problem, leadUnit: lead, coUnits: co, warnings };

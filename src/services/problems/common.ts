@@ -1,4 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { type ProblemForm, problemCard } from '../../../cards/problem.js';
 import {
   problemCoUnits,
@@ -10,6 +11,8 @@ import {
 import { appendAudit } from '../../audit/chain.js';
 import { capabilities } from '../../domain/capabilities.js';
 import type { RequestKind } from '../../domain/deciders.js';
+import { conflict, invalid } from '../../domain/errors.js';
+import { type ProblemState, STATE_LABEL, TEXT_MAX } from '../../domain/problem.js';
 import type { ProblemView, Relation } from '../../domain/problem-view.js';
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
@@ -17,6 +20,59 @@ import { rolesOf } from '../people.js';
 import { allUnits } from '../units.js';
 import { type Deciders, decidersOf } from './deciders.js';
 import { loadView, type ProblemRow, relationOf, type ViewClock } from './load.js';
+
+/** What a problem verb returns: the problem as it is now and the line the transport shows. */
+export interface ChangeResult {
+  problem: ProblemRow;
+  message: string;
+}
+
+/**
+ * A required free-text field: trimmed; "请填写{label}。" when empty or not text, "{label}不能超过 {max} 个字。"
+ * when longer (counted in characters, not UTF-16 units).
+ */
+export const requiredText = (label: string, max = TEXT_MAX) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : ''),
+    z
+      .string()
+      .min(1, `请填写${label}。`)
+      .refine((s) => [...s].length <= max, `${label}不能超过 ${max} 个字。`),
+  );
+
+/** An optional free-text field: trimmed, null when empty or not text. */
+export const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() ? v.trim() : null),
+  z.string().nullable(),
+);
+
+/** A field read as text as given ('' when not text); its rules are the verb's (a deadline, a unit name). */
+export const rawText = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string());
+
+/** Parses a verb's input; the first broken rule is refused with its own (Chinese) text. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw invalid(r.error.issues[0]?.message ?? '提交的内容格式有误，请重新操作。');
+  return r.data;
+}
+
+/** The label of a problem's state ("处理中"), or the raw state if unknown. */
+export const stateLabel = (state: string): string => STATE_LABEL[state as ProblemState] ?? state;
+
+/** Refuses an action the problem's state does not allow. */
+export function refuseState(p: ProblemRow, what: string): never {
+  throw conflict(`${p.code} 当前状态为「${stateLabel(p.state)}」，不能${what}。`);
+}
+
+/**
+ * The one row a conditional update returned. The row is locked, so none means another writer got
+ * there first: a conflict, never a crash.
+ */
+export function updatedRow(rows: ProblemRow[], p: { code: string }): ProblemRow {
+  const [row] = rows;
+  if (!row) throw conflict(`${p.code} 已由他人处理。`);
+  return row;
+}
 
 export const clockOf = (ctx: ServiceCtx): ViewClock => ({
   now: ctx.now,

@@ -9,7 +9,7 @@ import { loadCalendar } from '../calendar.js';
 import type { ServiceCtx } from '../context.js';
 import type { Directory } from '../directory.js';
 import { resolveName, rolesOf } from '../people.js';
-import { resolveDeadline } from '../problems/assign.js';
+import { resolveDeadline } from '../problems/deadline.js';
 import { allUnits } from '../units.js';
 import { type RowIssue, type Validation, validateProblems } from './validate.js';
 
