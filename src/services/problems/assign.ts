@@ -13,8 +13,8 @@ import {
 } from '../../domain/problem.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
-import { isStaff } from '../people.js';
-import { allUnits, resolveUnit, type UnitRow } from '../units.js';
+import { isStaff } from '../people/read.js';
+import { allUnits, resolveUnit, type UnitRow } from '../units/read.js';
 import { contactsOf, groupChatOf, record, sendCards } from './common.js';
 import { groupOfUnit, type ProblemRow } from './load.js';
 

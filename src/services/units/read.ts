@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
-import { units } from '../../db/schema/index.js';
-import type { Conn } from '../db.js';
-import { invalid, notFound } from '../domain/errors.js';
-import { closest } from '../domain/text.js';
+import { unitContacts, units } from '../../../db/schema/index.js';
+import type { Conn } from '../../db.js';
+import { invalid, notFound } from '../../domain/errors.js';
+import { closest } from '../../domain/text.js';
 
 export type UnitRow = typeof units.$inferSelect;
 
@@ -36,4 +36,12 @@ export async function unitById(conn: Conn, id: number): Promise<UnitRow | undefi
 
 export function displayName(u: UnitRow): string {
   return u.shortName && u.shortName !== u.name ? `${u.name}（${u.shortName}）` : u.name;
+}
+
+/** Each unit's contacts' open_ids, by unit id. */
+export async function contactsByUnit(ctx: { tx: Conn }): Promise<Map<number, string[]>> {
+  const rows = await ctx.tx.select().from(unitContacts);
+  const m = new Map<number, string[]>();
+  for (const r of rows) m.set(r.unitId, [...(m.get(r.unitId) ?? []), r.openId]);
+  return m;
 }
