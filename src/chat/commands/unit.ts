@@ -1,10 +1,9 @@
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';
 import { resolvePerson } from '../../services/people/person-ref.js';
-import { namesOf } from '../../services/people/read.js';
 import { addContact } from '../../services/units/add-contact.js';
 import { addUnit } from '../../services/units/add-unit.js';
-import { allUnits, contactsByUnit, displayName } from '../../services/units/read.js';
+import { displayName, listUnits } from '../../services/units/read.js';
 import { removeContact } from '../../services/units/remove-contact.js';
 import type { CommandSpec } from '../context.js';
 import { words } from '../parse.js';
@@ -30,16 +29,14 @@ export const unitCommand: CommandSpec = {
       };
     }
     if (sub === '列表' || sub === 'list' || !sub) {
-      const list = await allUnits(ctx.tx);
+      const list = await listUnits(ctx.tx);
       if (!list.length) return { text: '尚无承办单位。用 /单位 添加 <名称> 添加。' };
-      const contacts = await contactsByUnit(ctx);
-      const names = await namesOf(ctx.tx, [...contacts.values()].flat());
       return {
         text: [
           `承办单位共 ${list.length} 个：`,
           ...list.map(
-            (u, i) =>
-              `${i + 1}. ${displayName(u)}　联络员：${(contacts.get(u.id) ?? []).map((id) => names.get(id)).join('、') || '未设置'}`,
+            ({ unit, contacts }, i) =>
+              `${i + 1}. ${displayName(unit)}　联络员：${contacts.join('、') || '未设置'}`,
           ),
         ].join('\n'),
       };

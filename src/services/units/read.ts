@@ -3,6 +3,7 @@ import { unitContacts, units } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { closest } from '../../domain/text.js';
+import { namesOf } from '../people/read.js';
 
 export type UnitRow = typeof units.$inferSelect;
 
@@ -38,10 +39,16 @@ export function displayName(u: UnitRow): string {
   return u.shortName && u.shortName !== u.name ? `${u.name}（${u.shortName}）` : u.name;
 }
 
-/** Each unit's contacts' open_ids, by unit id. */
-export async function contactsByUnit(ctx: { tx: Conn }): Promise<Map<number, string[]>> {
-  const rows = await ctx.tx.select().from(unitContacts);
-  const m = new Map<number, string[]>();
-  for (const r of rows) m.set(r.unitId, [...(m.get(r.unitId) ?? []), r.openId]);
-  return m;
+/** /单位 列表: every unit, by name, with its contacts' names. */
+export async function listUnits(conn: Conn): Promise<{ unit: UnitRow; contacts: string[] }[]> {
+  const list = await allUnits(conn);
+  const rows = await conn.select().from(unitContacts);
+  const names = await namesOf(
+    conn,
+    rows.map((r) => r.openId),
+  );
+  return list.map((unit) => ({
+    unit,
+    contacts: rows.filter((r) => r.unitId === unit.id).map((r) => names.get(r.openId)!),
+  }));
 }
