@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import { unitContacts, units } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import { invalid, notFound } from '../../domain/errors.js';
@@ -29,10 +29,6 @@ export async function resolveUnit(conn: Conn, name: string, all?: UnitRow[]): Pr
 
 export async function allUnits(conn: Conn): Promise<UnitRow[]> {
   return conn.select().from(units).orderBy(asc(units.name));
-}
-
-export async function unitById(conn: Conn, id: number): Promise<UnitRow | undefined> {
-  return (await conn.select().from(units).where(eq(units.id, id)))[0];
 }
 
 export function displayName(u: UnitRow): string {
