@@ -6,7 +6,7 @@ import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import type { Directory } from '../services/directory.js';
-import { actorOf, type Role } from '../services/people.js';
+import { actorOf, type Role } from '../services/people/read.js';
 import { anonymousCommand, handleAnonymous } from './anonymous.js';
 import { commandNames, findCommand } from './commands/index.js';
 import type { CommandContext, CommandReply } from './context.js';

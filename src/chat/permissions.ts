@@ -1,4 +1,4 @@
-import { isStaff, type Role } from '../services/people.js';
+import { isStaff, type Role } from '../services/people/read.js';
 import type { CommandSpec } from './context.js';
 
 export function allowed(who: CommandSpec['who'], roles: Set<Role>): boolean {

@@ -6,7 +6,7 @@ import { CardAction, type Envelope } from '../lark/payloads.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { processOnce } from '../services/intake.js';
 import { prepareDirectory, withLookups } from '../services/lookups.js';
-import { resolveName, rolesOf } from '../services/people.js';
+import { resolveName, rolesOf } from '../services/people/read.js';
 
 export interface CardResponse {
   toast: { type: string; content: string; i18n?: Record<string, string> };

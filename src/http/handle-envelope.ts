@@ -5,7 +5,7 @@ import { type Envelope, MessageReceive, toIncoming } from '../lark/payloads.js';
 import { noDirectory } from '../services/directory.js';
 import { anonymousEventId, processOnce } from '../services/intake.js';
 import { NeedsLookup, prepareDirectory, withLookups } from '../services/lookups.js';
-import { actorOf } from '../services/people.js';
+import { actorOf } from '../services/people/read.js';
 import { handleCardAction } from './card-action.js';
 
 export type OnAttachment = Parameters<typeof handleMessage>[0]['onAttachment'];

@@ -1,6 +1,6 @@
 import { forbidden } from '../domain/errors.js';
 import type { Actor } from './context.js';
-import { isStaff } from './people.js';
+import { isStaff } from './people/read.js';
 
 /**
  * The one place a verb checks who may act (step 2 of every verb, docs/architecture.md). Roles come

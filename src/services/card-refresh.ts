@@ -6,7 +6,7 @@ import { canSee } from '../domain/capabilities.js';
 import type { ProblemView, Relation } from '../domain/problem-view.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import type { ServiceCtx } from './context.js';
-import { namesOf, rolesOf } from './people.js';
+import { namesOf, rolesOf } from './people/read.js';
 import { cardForPerson, clockOf } from './problems/common.js';
 import { decidersOf } from './problems/deciders.js';
 import { findProblem, loadView, type ProblemRow, relationOf } from './problems/load.js';

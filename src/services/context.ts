@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
 import type { WorkdayCalendar } from '../domain/calendar.js';
 import type { Directory } from './directory.js';
-import type { Role } from './people.js';
+import type { Role } from './people/read.js';
 
 /** Who acts: resolved from the database on every event and click, never from a card's value. */
 export interface Actor {

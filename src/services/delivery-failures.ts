@@ -3,7 +3,7 @@ import { deliveryFailures } from '../../db/schema/index.js';
 import type { Db } from '../db.js';
 import type { OutboxRow } from '../outbox/dispatcher.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { namesOf, openIdsWithRole } from './people.js';
+import { namesOf, openIdsWithRole } from './people/read.js';
 
 const PURPOSE = 'delivery_failure';
 export const DIGEST_EVERY_MS = 3600_000;

@@ -5,7 +5,7 @@ import { conflict, forbidden, invalid, notFound } from '../domain/errors.js';
 import { parseCode, TITLE_MAX } from '../domain/problem.js';
 import type { ServiceCtx } from './context.js';
 import { DISCLOSURE_ACTIONS as ACTIONS, ANONYMOUS_SOURCE } from './disclosure.js';
-import { isStaff } from './people.js';
+import { isStaff } from './people/read.js';
 
 /**
  * Staff decide what the public page lists (`/公开`): publish, change the public title, withdraw.

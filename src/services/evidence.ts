@@ -17,7 +17,7 @@ import { loadCalendar } from './calendar.js';
 import type { ServiceCtx } from './context.js';
 import type { Directory } from './directory.js';
 import { finishWithLookups } from './lookups.js';
-import { resolveName, rolesOf } from './people.js';
+import { resolveName, rolesOf } from './people/read.js';
 import { record, refreshCopies } from './problems/common.js';
 import { contactUnitIds, findProblem, lockProblem, type ProblemRow, relationOf } from './problems/load.js';
 

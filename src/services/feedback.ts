@@ -8,7 +8,7 @@ import { conflict, forbidden, invalid, notFound } from '../domain/errors.js';
 import { STATE_LABEL } from '../domain/problem.js';
 import { enqueue } from '../outbox/enqueue.js';
 import type { ServiceCtx } from './context.js';
-import { isStaff } from './people.js';
+import { isStaff } from './people/read.js';
 import { type AssignInput, assignProblem } from './problems/assign.js';
 
 export const FEEDBACK_MAX = 5000;

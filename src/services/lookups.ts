@@ -2,7 +2,7 @@ import type { Db, Tx } from '../db.js';
 import type { Logger } from '../log.js';
 import type { JobRun } from '../queue/queue.js';
 import { type Directory, DirectoryUnavailable, type DirectoryUser } from './directory.js';
-import { rememberPerson } from './people.js';
+import { rememberPerson } from './people/read.js';
 
 /**
  * Thrown inside a transaction that needs an answer from the contact API it does not have yet:

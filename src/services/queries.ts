@@ -12,7 +12,7 @@ import { OPEN_STATES, type ProblemState, STATE_LABEL, STATES } from '../domain/p
 import { rankUnits, tally, type UnitTally } from '../domain/ranking.js';
 import { PERMANENT_CODES } from '../outbox/failure-labels.js';
 import type { ServiceCtx } from './context.js';
-import { isStaff, namesOf, type Role } from './people.js';
+import { isStaff, namesOf, type Role } from './people/read.js';
 import { clockOf } from './problems/common.js';
 import {
   contactUnitIds,
@@ -25,7 +25,7 @@ import {
   relationOf,
   unitNameMap,
 } from './problems/load.js';
-import { allUnits } from './units.js';
+import { allUnits } from './units/read.js';
 
 // ---------------------------------------------------------------- /查看
 

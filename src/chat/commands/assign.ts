@@ -3,7 +3,7 @@ import { todayIn } from '../../domain/dates.js';
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';
 import { assignProblem } from '../../services/problems/assign.js';
-import { allUnits } from '../../services/units.js';
+import { allUnits } from '../../services/units/read.js';
 import type { CommandSpec } from '../context.js';
 import { parseAssignArgs } from '../parse-assign.js';
 

@@ -1,6 +1,6 @@
 import { verifyAudit } from '../../audit/chain.js';
 import { forbidden } from '../../domain/errors.js';
-import { isStaff } from '../../services/people.js';
+import { isStaff } from '../../services/people/read.js';
 import type { CommandSpec } from '../context.js';
 
 export const auditCommand: CommandSpec = {

@@ -10,7 +10,7 @@ import {
   setOverride,
 } from '../../services/calendar.js';
 import { serviceCtx } from '../../services/ctx-from.js';
-import { namesOf } from '../../services/people.js';
+import { namesOf } from '../../services/people/read.js';
 import type { CommandContext, CommandSpec } from '../context.js';
 import { words } from '../parse.js';
 

@@ -1,6 +1,6 @@
 import { loadCalendar } from '../../services/calendar.js';
 import { buildDigest, groupUnitIdsOf } from '../../services/digest.js';
-import { isStaff } from '../../services/people.js';
+import { isStaff } from '../../services/people/read.js';
 import type { CommandSpec } from '../context.js';
 
 export const digestCommand: CommandSpec = {

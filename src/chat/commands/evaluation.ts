@@ -24,8 +24,8 @@ import {
   publishResults,
   resultsFor,
 } from '../../services/evaluation/vote.js';
-import { isStaff } from '../../services/people.js';
-import { resolvePerson } from '../../services/person-ref.js';
+import { resolvePerson } from '../../services/people/person-ref.js';
+import { isStaff } from '../../services/people/read.js';
 import type { CommandContext, CommandReply, CommandSpec } from '../context.js';
 import { words } from '../parse.js';
 
@@ -164,7 +164,7 @@ async function roll(ctx: CommandContext, rest: string[]): Promise<CommandReply> 
     const category = categoryOf(cat);
     const people = [];
     for (const token of list(who.join(' ')))
-      people.push(await resolvePerson(ctx.tx, ctx.directory, ctx.msg, token, ctx.now));
+      people.push(await resolvePerson(ctx.tx, ctx.directory, ctx.msg.mentions, token, ctx.now));
     const r = await addVoters(s, category, people);
     const lines: string[] = [];
     if (r.added.length) lines.push(`已将 ${r.added.join('、')} 加入投票人名单（${category}）。`);
@@ -175,7 +175,7 @@ async function roll(ctx: CommandContext, rest: string[]): Promise<CommandReply> 
   }
   if (is(verb, '移除', 'remove')) {
     if (!args.length) throw invalid(`格式：${POLL_FORMS[1]}`);
-    const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg, args.join(' '), ctx.now);
+    const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg.mentions, args.join(' '), ctx.now);
     const category = await removeVoter(s, person);
     return { text: `已将${person.name}移出投票人名单（${category}）。` };
   }

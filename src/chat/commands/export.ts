@@ -3,7 +3,7 @@ import { serviceCtx } from '../../services/ctx-from.js';
 import { parseStateFilter } from '../../services/queries.js';
 import { type ExportFilter, exportProblems } from '../../services/spreadsheet/export.js';
 import { importTemplate } from '../../services/spreadsheet/template.js';
-import { resolveUnit } from '../../services/units.js';
+import { resolveUnit } from '../../services/units/read.js';
 import type { CommandContext, CommandSpec } from '../context.js';
 import { words } from '../parse.js';
 

@@ -1,7 +1,7 @@
 import { triageCard } from '../../../cards/feedback.js';
 import { invalid } from '../../domain/errors.js';
 import { pendingFeedback } from '../../services/feedback.js';
-import { allUnits } from '../../services/units.js';
+import { allUnits } from '../../services/units/read.js';
 import type { CommandSpec } from '../context.js';
 
 /**

@@ -1,14 +1,12 @@
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';
-import {
-  addGroup,
-  addMember,
-  assignUnits,
-  bindChat,
-  listGroups,
-  removeMember,
-} from '../../services/groups.js';
-import { resolvePerson } from '../../services/person-ref.js';
+import { addGroup } from '../../services/groups/add-group.js';
+import { addMember } from '../../services/groups/add-member.js';
+import { assignUnits } from '../../services/groups/assign-units.js';
+import { bindChat } from '../../services/groups/bind-chat.js';
+import { listGroups } from '../../services/groups/read.js';
+import { removeMember } from '../../services/groups/remove-member.js';
+import { resolvePerson } from '../../services/people/person-ref.js';
 import type { CommandContext, CommandReply, CommandSpec } from '../context.js';
 import { words } from '../parse.js';
 
@@ -48,7 +46,7 @@ export const groupCommand: CommandSpec = {
     const s = await serviceCtx(ctx);
     if (is(sub, '添加', 'add')) {
       if (!rest.length) throw invalid(usage(0));
-      const { group, created } = await addGroup(s, rest.join(' '));
+      const { group, created } = await addGroup(s, { name: rest.join(' ') });
       return {
         text: created
           ? `已添加督导组「${group.name}」。可用 /督导组 成员 ${group.name} 添加 <人> 添加成员，/督导组 单位 ${group.name} <单位> 设置负责单位。`
@@ -59,12 +57,12 @@ export const groupCommand: CommandSpec = {
       const [groupName, verb, ...who] = rest;
       if (!groupName || !who.length || !(is(verb, '添加', 'add') || is(verb, '移除', 'remove')))
         throw invalid(usage(1));
-      const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg, who.join(' '), ctx.now);
+      const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg.mentions, who.join(' '), ctx.now);
       if (is(verb, '移除', 'remove')) {
-        const g = await removeMember(s, groupName, person);
+        const g = await removeMember(s, { group: groupName, person });
         return { text: `已将${person.name}移出${g.name}。` };
       }
-      const r = await addMember(s, groupName, person);
+      const r = await addMember(s, { group: groupName, person });
       if (r.already) return { text: `${person.name}已是${r.group.name}的成员。` };
       return {
         text: `已将${person.name}加入${r.group.name}${r.granted ? '，并授予「督导组成员」角色' : ''}。`,
@@ -74,7 +72,7 @@ export const groupCommand: CommandSpec = {
       const [groupName, ...unitWords] = rest;
       const names = unitWords.join(',').split(',');
       if (!groupName || !unitWords.length) throw invalid(usage(2));
-      const r = await assignUnits(s, groupName, names);
+      const r = await assignUnits(s, { group: groupName, units: names });
       const lines: string[] = [];
       for (const m of r.moved)
         lines.push(
@@ -95,7 +93,7 @@ export const groupCommand: CommandSpec = {
         throw invalid(
           `请在督导组的工作群中 @机器人 发送 /督导组 群聊 ${groupName}，或写明 chat_id：/督导组 群聊 ${groupName} <chat_id>`,
         );
-      const g = await bindChat(s, groupName, target);
+      const g = await bindChat(s, { group: groupName, chatId: target });
       return {
         text: `已将${chatId ? `群聊 ${target} ` : '本群'}绑定为${g.name}的工作群，新交办的问题将在此通知。`,
       };

@@ -1,7 +1,7 @@
-import { roles } from '../../../db/schema/index.js';
-import { appendAudit } from '../../audit/chain.js';
-import { forbidden, invalid } from '../../domain/errors.js';
-import { resolvePerson } from '../../services/person-ref.js';
+import { invalid } from '../../domain/errors.js';
+import { serviceCtx } from '../../services/ctx-from.js';
+import { resolvePerson } from '../../services/people/person-ref.js';
+import { grantRole } from '../../services/roles/grant.js';
 import type { CommandSpec } from '../context.js';
 import { words } from '../parse.js';
 
@@ -30,23 +30,9 @@ export const roleCommand: CommandSpec = {
     const role = roleWord ? (ROLE_NAMES.get(roleWord.toLowerCase()) ?? ROLE_NAMES.get(roleWord)) : undefined;
     if (!role || !rest.length)
       throw invalid('格式：/角色 <督导|工作人员|管理员> <人>，人员可用 @、邮箱或手机号。');
-    if (!ctx.actor.roles.has('admin')) throw forbidden('只有管理员可以授予角色。');
-    const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg, rest.join(' '), ctx.now);
-    const inserted = await ctx.tx
-      .insert(roles)
-      .values({ openId: person.openId, role, grantedBy: ctx.actor.openId })
-      .onConflictDoNothing()
-      .returning();
-    if (!inserted.length) return { text: `${person.name}已是${LABEL[role]}。` };
-    await appendAudit(ctx.tx, {
-      at: ctx.now,
-      actorOpenId: ctx.actor.openId,
-      actorName: ctx.actor.name,
-      action: 'role.granted',
-      subjectType: 'person',
-      subjectId: person.openId,
-      after: { role, name: person.name },
-    });
+    const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg.mentions, rest.join(' '), ctx.now);
+    const { granted } = await grantRole(await serviceCtx(ctx), { person, role });
+    if (!granted) return { text: `${person.name}已是${LABEL[role]}。` };
     return { text: `已授予${person.name}「${LABEL[role]}」角色。` };
   },
 };

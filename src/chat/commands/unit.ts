@@ -1,9 +1,10 @@
 import { invalid } from '../../domain/errors.js';
-import { addContact, addUnit, contactsByUnit, removeContact } from '../../services/contacts.js';
 import { serviceCtx } from '../../services/ctx-from.js';
-import { namesOf } from '../../services/people.js';
-import { resolvePerson } from '../../services/person-ref.js';
-import { allUnits, displayName } from '../../services/units.js';
+import { resolvePerson } from '../../services/people/person-ref.js';
+import { addContact } from '../../services/units/add-contact.js';
+import { addUnit } from '../../services/units/add-unit.js';
+import { displayName, listUnits } from '../../services/units/read.js';
+import { removeContact } from '../../services/units/remove-contact.js';
 import type { CommandSpec } from '../context.js';
 import { words } from '../parse.js';
 
@@ -28,16 +29,14 @@ export const unitCommand: CommandSpec = {
       };
     }
     if (sub === '列表' || sub === 'list' || !sub) {
-      const list = await allUnits(ctx.tx);
+      const list = await listUnits(ctx.tx);
       if (!list.length) return { text: '尚无承办单位。用 /单位 添加 <名称> 添加。' };
-      const contacts = await contactsByUnit(ctx);
-      const names = await namesOf(ctx.tx, [...contacts.values()].flat());
       return {
         text: [
           `承办单位共 ${list.length} 个：`,
           ...list.map(
-            (u, i) =>
-              `${i + 1}. ${displayName(u)}　联络员：${(contacts.get(u.id) ?? []).map((id) => names.get(id)).join('、') || '未设置'}`,
+            ({ unit, contacts }, i) =>
+              `${i + 1}. ${displayName(unit)}　联络员：${contacts.join('、') || '未设置'}`,
           ),
         ].join('\n'),
       };
@@ -56,13 +55,13 @@ export const contactCommand: CommandSpec = {
     const [sub, unit, ...who] = words(ctx.args);
     if (!sub || !unit || !who.length || !['添加', 'add', '移除', 'remove'].includes(sub))
       throw invalid('格式：/联络员 添加 <单位> <人> 或 /联络员 移除 <单位> <人>（人员可用 @、邮箱或手机号）');
-    const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg, who.join(' '), ctx.now);
+    const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg.mentions, who.join(' '), ctx.now);
     const s = await serviceCtx(ctx);
     if (sub === '移除' || sub === 'remove') {
-      const u = await removeContact(s, unit, person);
+      const u = await removeContact(s, { unit, person });
       return { text: `已将${person.name}从${u.name}联络员中移除。` };
     }
-    const r = await addContact(s, unit, person);
+    const r = await addContact(s, { unit, person });
     if (r.already) return { text: `${person.name}已是${r.unit.name}的联络员。` };
     return {
       text: `已设置${person.name}为${r.unit.name}联络员${r.handedOver ? `，并向其补发该单位未办结的问题 ${r.handedOver} 件` : ''}。`,

@@ -5,7 +5,7 @@ import type { Config } from '../../config.js';
 import type { Conn, Tx } from '../../db.js';
 import { forbidden } from '../../domain/errors.js';
 import type { TallyResult } from '../../domain/tally.js';
-import { isStaff, type Role } from '../people.js';
+import { isStaff, type Role } from '../people/read.js';
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
 

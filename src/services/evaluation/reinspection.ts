@@ -14,7 +14,7 @@ import { conflict, forbidden, invalid, notFound } from '../../domain/errors.js';
 import { unitsForReinspection } from '../../domain/tally.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
-import { isStaff, namesOf } from '../people.js';
+import { isStaff, namesOf } from '../people/read.js';
 import { record } from '../problems/common.js';
 import { groupOfUnit, lockProblem } from '../problems/load.js';
 import { reopen } from '../problems/reopen.js';

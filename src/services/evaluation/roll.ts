@@ -4,7 +4,7 @@ import type { Conn } from '../../db.js';
 import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { parseVoterCategory, VOTER_CATEGORIES, type VoterCategory } from '../../domain/tally.js';
 import type { ServiceCtx } from '../context.js';
-import { namesOf } from '../people.js';
+import { namesOf } from '../people/read.js';
 import { sendBallots } from './ballot.js';
 import { auditEval, mustStaff, openEvaluation } from './common.js';
 

@@ -4,9 +4,9 @@ import { todayIn } from '../../domain/dates.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import { type Ranked, rankUnits, tally, type UnitTally } from '../../domain/ranking.js';
 import type { ServiceCtx } from '../context.js';
-import { assignUnits, type UnitsAssigned } from '../groups.js';
+import { assignUnits, type UnitsAssigned } from '../groups/assign-units.js';
 import { tallyFacts } from '../queries.js';
-import { allUnits, resolveUnit, type UnitRow } from '../units.js';
+import { allUnits, resolveUnit, type UnitRow } from '../units/read.js';
 import { auditEval, mustStaff, openEvaluation } from './common.js';
 
 /**
@@ -137,7 +137,7 @@ export async function assignEvaluatedUnit(
 ): Promise<UnitsAssigned & { evaluated: boolean }> {
   mustStaff(ctx.actor, '为评议对象分配督导组');
   const unit = await resolveUnit(ctx.tx, unitName);
-  const r = await assignUnits(ctx, groupName, [unit.name]);
+  const r = await assignUnits(ctx, { group: groupName, units: [unit.name] });
   const [e] = await ctx.tx.select().from(evaluatedUnits).where(eq(evaluatedUnits.unitId, unit.id));
   return { ...r, evaluated: !!e };
 }
@@ -151,9 +151,5 @@ export async function assignRest(ctx: ServiceCtx, groupName: string): Promise<Un
   );
   const rest = (await allUnits(ctx.tx)).filter((u) => !chosen.has(u.id) && !grouped.has(u.id));
   if (!rest.length) return null;
-  return assignUnits(
-    ctx,
-    groupName,
-    rest.map((u) => u.name),
-  );
+  return assignUnits(ctx, { group: groupName, units: rest.map((u) => u.name) });
 }

@@ -12,7 +12,7 @@ import { type TallyResult, tallyPool, VOTER_CATEGORIES } from '../../domain/tall
 import type { Logger } from '../../log.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
-import { isStaff } from '../people.js';
+import { isStaff } from '../people/read.js';
 import { ballotPurpose, sendBallots } from './ballot.js';
 import {
   auditEval,

@@ -14,7 +14,7 @@ import {
 import { enqueue } from '../../outbox/enqueue.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
-import { allUnits, resolveUnit, type UnitRow } from '../units.js';
+import { allUnits, resolveUnit, type UnitRow } from '../units/read.js';
 import { contactsOf, groupChatOf, record, sendCards } from './common.js';
 import { resolveDeadline } from './deadline.js';
 import { groupOfUnit, type ProblemRow } from './load.js';

@@ -16,8 +16,8 @@ import { type ProblemState, STATE_LABEL, TEXT_MAX } from '../../domain/problem.j
 import type { ProblemView, Relation } from '../../domain/problem-view.js';
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
-import { rolesOf } from '../people.js';
-import { allUnits } from '../units.js';
+import { rolesOf } from '../people/read.js';
+import { allUnits } from '../units/read.js';
 import { type Deciders, decidersOf } from './deciders.js';
 import { loadView, type ProblemRow, relationOf, type ViewClock } from './load.js';
 

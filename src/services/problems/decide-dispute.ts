@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { invalid } from '../../domain/errors.js';
 import type { ServiceCtx } from '../context.js';
-import { resolveUnit } from '../units.js';
+import { resolveUnit } from '../units/read.js';
 import {
   announceToUnit,
   type ChangeResult,

@@ -24,7 +24,7 @@ import type {
   ProblemView,
   Relation,
 } from '../../domain/problem-view.js';
-import { isStaff, namesOf, type Role } from '../people.js';
+import { isStaff, namesOf, type Role } from '../people/read.js';
 import { type Deciders, decidedBy, decidersOf } from './deciders.js';
 
 export type ProblemRow = typeof problems.$inferSelect;

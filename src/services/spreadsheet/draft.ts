@@ -8,9 +8,9 @@ import type { Logger } from '../../log.js';
 import { loadCalendar } from '../calendar.js';
 import type { ServiceCtx } from '../context.js';
 import type { Directory } from '../directory.js';
-import { resolveName, rolesOf } from '../people.js';
+import { resolveName, rolesOf } from '../people/read.js';
 import { resolveDeadline } from '../problems/deadline.js';
-import { allUnits } from '../units.js';
+import { allUnits } from '../units/read.js';
 import { type RowIssue, type Validation, validateProblems } from './validate.js';
 
 /**

@@ -6,11 +6,11 @@ import { forbidden } from '../../domain/errors.js';
 import { OPEN_STATES, type ProblemState, STATE_LABEL } from '../../domain/problem.js';
 import { closeRate, rankUnits, tally } from '../../domain/ranking.js';
 import type { ServiceCtx } from '../context.js';
-import { isStaff } from '../people.js';
+import { isStaff } from '../people/read.js';
 import { clockOf } from '../problems/common.js';
 import { overdueWorkdays } from '../problems/load.js';
 import { STATE_FILTER_LABEL, type StateFilter } from '../queries.js';
-import { allUnits } from '../units.js';
+import { allUnits } from '../units/read.js';
 import { dateCell, setUpSheet, toBytes } from './style.js';
 
 /**

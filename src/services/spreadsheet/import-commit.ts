@@ -7,11 +7,12 @@ import type { Tx } from '../../db.js';
 import { conflict, DomainError, forbidden, invalid } from '../../domain/errors.js';
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import { enqueueJob, type JobHandler, PermanentJobError } from '../../queue/queue.js';
-import { addContact, addUnit } from '../contacts.js';
 import type { ServiceCtx } from '../context.js';
 import { finishWithLookups } from '../lookups.js';
-import { isStaff } from '../people.js';
+import { isStaff } from '../people/read.js';
 import { assignProblem } from '../problems/assign.js';
+import { addContact } from '../units/add-contact.js';
+import { addUnit } from '../units/add-unit.js';
 import { actorCtx, DraftPayload, hasWork, type ImportDeps, validateDraft } from './draft.js';
 
 /**
@@ -123,7 +124,7 @@ export async function commitDraft(ctx: ServiceCtx, fileName: string, p: DraftPay
   let contactsAdded = 0;
   for (const d of p.units)
     for (const c of d.contacts) {
-      const r = await addContact(ctx, d.name, { openId: c.openId, name: c.name });
+      const r = await addContact(ctx, { unit: d.name, person: { openId: c.openId, name: c.name } });
       if (!r.already) contactsAdded++;
     }
   const codes: string[] = [];

@@ -18,9 +18,9 @@ import { classifyLarkError } from '../../lark/messenger.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import { enqueueJob, type JobHandler, PermanentJobError } from '../../queue/queue.js';
 import { finishWithLookups } from '../lookups.js';
-import { isStaff } from '../people.js';
-import { resolvePerson } from '../person-ref.js';
-import { allUnits } from '../units.js';
+import { resolvePerson } from '../people/person-ref.js';
+import { isStaff } from '../people/read.js';
+import { allUnits } from '../units/read.js';
 import {
   actorCtx,
   type DraftPayload,
@@ -173,7 +173,7 @@ export function importDownloadJob(deps: ImportJobDeps): JobHandler {
         content.units,
         content.unitSheet ?? '',
         await allUnits(deps.db),
-        (token) => resolvePerson(deps.db, deps.directory, { mentions: [] }, token, job.now),
+        (token) => resolvePerson(deps.db, deps.directory, [], token, job.now),
       );
       const payload: DraftPayload = {
         fileName: j.fileName,

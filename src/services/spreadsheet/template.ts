@@ -2,8 +2,8 @@ import ExcelJS from 'exceljs';
 import { forbidden } from '../../domain/errors.js';
 import { CATEGORIES, SOURCES, TIMELINESS } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
-import { isStaff } from '../people.js';
-import { allUnits } from '../units.js';
+import { isStaff } from '../people/read.js';
+import { allUnits } from '../units/read.js';
 import {
   type ColumnSpec,
   EXAMPLE_MARK,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../domain/errors.js';
 import { CATEGORIES, DESCRIPTION_MAX, SOURCES, TIMELINESS, TITLE_MAX } from '../../domain/problem.js';
 import { closest } from '../../domain/text.js';
-import { type UnitRow, unitLabels } from '../units.js';
+import { type UnitRow, unitLabels } from '../units/read.js';
 import { splitList } from './columns.js';
 import type { RawProblemRow, RawUnitRow } from './read.js';
 

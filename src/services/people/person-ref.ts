@@ -1,8 +1,15 @@
-import type { Conn } from '../db.js';
-import { conflict, invalid, notFound } from '../domain/errors.js';
-import type { IncomingMessage } from '../lark/payloads.js';
-import { type Directory, DirectoryUnavailable } from './directory.js';
-import { resolveName } from './people.js';
+import { z } from 'zod';
+import type { Conn } from '../../db.js';
+import { conflict, invalid, notFound } from '../../domain/errors.js';
+import { type Directory, DirectoryUnavailable } from '../directory.js';
+import { resolveName } from './read.js';
+
+/** People @-mentioned in a message, other than the bot (the transport maps its platform's shape to this). */
+export type Mentions = readonly { openId: string; name: string }[];
+
+/** A person a verb acts on, as resolvePerson answers it. */
+export const PersonInput = z.object({ openId: z.string().min(1), name: z.string() });
+export type Person = z.infer<typeof PersonInput>;
 
 /**
  * A person named in a command: an @mention, an e-mail address or a mobile number (looked up
@@ -11,15 +18,13 @@ import { resolveName } from './people.js';
 export async function resolvePerson(
   conn: Conn,
   directory: Directory,
-  msg: Pick<IncomingMessage, 'mentions'>,
+  mentions: Mentions,
   token: string,
   now: Date,
-): Promise<{ openId: string; name: string }> {
+): Promise<Person> {
   const t = token.trim();
   if (t.startsWith('@')) {
-    const m =
-      msg.mentions.find((x) => `@${x.name}` === t) ??
-      (msg.mentions.length === 1 ? msg.mentions[0] : undefined);
+    const m = mentions.find((x) => `@${x.name}` === t) ?? (mentions.length === 1 ? mentions[0] : undefined);
     if (!m) throw invalid(`无法识别「${t}」，请 @ 该人员，或写其邮箱、手机号。`);
     return {
       openId: m.openId,

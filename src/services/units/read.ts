@@ -1,8 +1,9 @@
-import { asc, eq } from 'drizzle-orm';
-import { units } from '../../db/schema/index.js';
-import type { Conn } from '../db.js';
-import { invalid, notFound } from '../domain/errors.js';
-import { closest } from '../domain/text.js';
+import { asc } from 'drizzle-orm';
+import { unitContacts, units } from '../../../db/schema/index.js';
+import type { Conn } from '../../db.js';
+import { invalid, notFound } from '../../domain/errors.js';
+import { closest } from '../../domain/text.js';
+import { namesOf } from '../people/read.js';
 
 export type UnitRow = typeof units.$inferSelect;
 
@@ -30,10 +31,20 @@ export async function allUnits(conn: Conn): Promise<UnitRow[]> {
   return conn.select().from(units).orderBy(asc(units.name));
 }
 
-export async function unitById(conn: Conn, id: number): Promise<UnitRow | undefined> {
-  return (await conn.select().from(units).where(eq(units.id, id)))[0];
-}
-
 export function displayName(u: UnitRow): string {
   return u.shortName && u.shortName !== u.name ? `${u.name}（${u.shortName}）` : u.name;
+}
+
+/** /单位 列表: every unit, by name, with its contacts' names. */
+export async function listUnits(conn: Conn): Promise<{ unit: UnitRow; contacts: string[] }[]> {
+  const list = await allUnits(conn);
+  const rows = await conn.select().from(unitContacts);
+  const names = await namesOf(
+    conn,
+    rows.map((r) => r.openId),
+  );
+  return list.map((unit) => ({
+    unit,
+    contacts: rows.filter((r) => r.unitId === unit.id).map((r) => names.get(r.openId)!),
+  }));
 }

@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { people, roles } from '../../db/schema/index.js';
-import { type Conn, rowsOf } from '../db.js';
-import { type Directory, DirectoryUnavailable, type DirectoryUser } from './directory.js';
+import { people, roles } from '../../../db/schema/index.js';
+import { type Conn, rowsOf } from '../../db.js';
+import { type Directory, DirectoryUnavailable, type DirectoryUser } from '../directory.js';
 
 export const ROLES = ['admin', 'staff', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
