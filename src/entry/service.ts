@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { createApp } from '../app.js';
+import { onAttachment } from '../chat/attachments.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
-import { registerFeatures } from '../features.js';
 import { createJobQueue, type JobDeps, runJob } from '../jobs/index.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { LarkDirectory } from '../lark/directory.js';
@@ -194,8 +194,7 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
   }
   const scheduler = o.schedule !== false ? startScheduler(deps) : undefined;
   if (config.eventMode === 'websocket' && config.lark) {
-    const onAttachment = registerFeatures(deps as AppDeps).onAttachment;
-    link = startLongConnection(deps as AppDeps, config.lark, onAttachment, o.longConnection);
+    link = startLongConnection(deps as AppDeps, config.lark, onAttachment(deps.files), o.longConnection);
   }
   return {
     app,
