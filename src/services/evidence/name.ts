@@ -1,3 +1,4 @@
+import { wallClock } from '../../domain/wall-clock.js';
 import type { EvidenceJob } from './common.js';
 
 const EXT: Record<string, string> = {
@@ -8,6 +9,8 @@ const EXT: Record<string, string> = {
   'image/bmp': 'bmp',
   'image/tiff': 'tiff',
 };
+
+const two = (n: number) => String(n).padStart(2, '0');
 
 /** 图片-20260501-143005.jpg for images (Lark gives them no name); the sender's file name, made safe, for files. */
 export function evidenceName(
@@ -22,17 +25,7 @@ export function evidenceName(
     .trim()
     .slice(-200);
   if (j.kind === 'file' && clean) return clean;
-  const p = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).formatToParts(now);
-  const g = (t: string) => p.find((x) => x.type === t)?.value ?? '';
-  const stamp = `${g('year')}${g('month')}${g('day')}-${g('hour')}${g('minute')}${g('second')}`;
+  const w = wallClock(now, tz);
+  const stamp = `${w.year}${two(w.month)}${two(w.day)}-${two(w.hour)}${two(w.minute)}${two(w.second)}`;
   return j.kind === 'image' ? `图片-${stamp}.${EXT[contentType] ?? 'png'}` : `文件-${stamp}`;
 }
