@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { onAttachment } from './chat/attachments.js';
 import type { AppDeps } from './deps.js';
-import { registerFeatures } from './features.js';
 import type { Env } from './http/app-env.js';
+import { ballotRoute } from './http/ballot.js';
 import { formBodyLimit, larkBodyLimit } from './http/body-limits.js';
+import { feedbackRoute } from './http/feedback.js';
 import { healthRoute } from './http/health.js';
 import { internalRoute } from './http/internal.js';
 import { larkCardsRoute } from './http/lark-cards.js';
 import { larkEventsRoute } from './http/lark-events.js';
 import { countWebhookIntake, metricsRoute } from './http/metrics.js';
+import { publicRoute } from './http/public.js';
 import { HTML_ROUTES, securityHeaders } from './http/security-headers.js';
 import { counters } from './log.js';
 
-/** createApp(deps): middleware and route mounting; no runtime or driver is named here. */
+/** createApp(deps): middleware and every route; no runtime or driver is named here. */
 export function createApp(deps: AppDeps) {
-  const features = registerFeatures(deps);
   const app = new Hono<Env>();
 
   // One JSON line per request: id, action, outcome, duration. Never bodies or tokens, and no event
@@ -56,10 +58,13 @@ export function createApp(deps: AppDeps) {
   app.route('/healthz', healthRoute(deps));
   app.use('/lark/*', countWebhookIntake(deps));
   app.route('/metrics', metricsRoute(deps));
-  app.route('/lark/events', larkEventsRoute(deps, features.onAttachment));
+  // Images and files sent to the bot: a spreadsheet import from staff, else evidence.
+  app.route('/lark/events', larkEventsRoute(deps, onAttachment(deps.files)));
   app.route('/lark/cards', larkCardsRoute(deps));
   app.route('/internal', internalRoute(deps));
-  for (const [path, route] of features.routes) app.route(path, route);
+  app.route('/feedback', feedbackRoute(deps));
+  app.route('/ballot', ballotRoute(deps));
+  app.route('/public', publicRoute(deps));
   app.notFound((c) => c.json({ msg: 'not found' }, 404));
   return app;
 }

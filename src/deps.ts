@@ -1,8 +1,8 @@
 import type { Config } from './config.js';
 import type { Db } from './db.js';
-import type { LarkFiles } from './lark/files.js';
 import type { Logger } from './log.js';
 import type { Directory } from './services/directory.js';
+import type { MessageFiles } from './services/files.js';
 
 /** What the HTTP app and the jobs need; built by the composition roots in src/entry/. */
 export interface AppDeps {
@@ -16,7 +16,7 @@ export interface AppDeps {
   /** Wake the outbox dispatcher (and the job queue) after a commit (on Workers: waitUntil a dispatch). */
   kick: () => void;
   /** Lark's message resources (evidence downloads); undefined in local mode. */
-  files?: LarkFiles;
+  files?: MessageFiles;
   /** Runs a named job in this process (PGlite: `npm run job` acts through the running service). */
   runJob?: (name: string, at: Date) => Promise<unknown>;
   /** How long an intake waits on the contact API before answering with cached names (src/services/lookups.ts). */

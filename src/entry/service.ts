@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { createApp } from '../app.js';
+import { onAttachment } from '../chat/attachments.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
-import { registerFeatures } from '../features.js';
 import { createJobQueue, type JobDeps, runJob } from '../jobs/index.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { LarkDirectory } from '../lark/directory.js';
@@ -113,24 +113,77 @@ async function bounded(p: Promise<unknown>, ms: number, what: string, log: Logge
   if (r === 'late') log.warn({ action: 'stop', part: what }, 'gave up waiting at shutdown');
 }
 
+/** Lark's side of the service: its client, messenger and directory, or the local stand-ins. */
+function larkParts(o: ServiceOptions, setBotOpenId: (id: string) => void) {
+  const { config, log } = o;
+  if (!config.lark)
+    return {
+      client: undefined,
+      messenger: new LocalMessenger(log) as Messenger,
+      directory: noDirectory as Directory,
+      stopLearning: () => {},
+    };
+  const client = createLarkClient({ ...config.lark, cache: o.larkCache, log, timeoutMs: o.larkTimeoutMs });
+  return {
+    client,
+    messenger: new LarkMessenger(client) as Messenger,
+    directory: new LarkDirectory(client) as Directory,
+    stopLearning: learnBotOpenId(client, log, o.botInfoRetryMs ?? 1_000, setBotOpenId),
+  };
+}
+
+/** Listens on HTTP; resolves with the server and the URL it answers on. */
+async function listen(app: ReturnType<typeof createApp>, config: Config) {
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  // Explicit, not Node's defaults: a slow or silent client is cut off, not held for minutes.
+  const http = server as Server;
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 30_000;
+  http.keepAliveTimeout = 5_000;
+  const addr = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${addr.port}`;
+  return { server, url };
+}
+
+interface Running {
+  stopLearning: () => void;
+  link: LongConnection | undefined;
+  scheduler: { stop(): void } | undefined;
+  server: ServerType | undefined;
+  queue: JobQueue;
+  dispatcher: Dispatcher;
+}
+
+/**
+ * Intake first (no new requests; those in flight finish and commit), then the loops (the
+ * dispatcher releases what it claimed), each bounded so the whole fits the deadline.
+ */
+async function stopAll(r: Running, log: Logger, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  const left = (share: number) => (deadline - Date.now()) * share;
+  r.stopLearning();
+  // The long connection is intake too: no new events once stopping.
+  if (r.link) await bounded(r.link.stop(), left(0.3), 'link', log);
+  r.scheduler?.stop();
+  if (r.server) {
+    const s = r.server as Server;
+    const closed = new Promise<void>((res) => s.close(() => res()));
+    s.closeIdleConnections();
+    await bounded(closed, left(0.5), 'http', log);
+    s.closeAllConnections();
+  }
+  await bounded(Promise.all([r.queue.stop(), r.dispatcher.stop()]), left(1), 'loops', log);
+}
+
 /** Wires the whole service around an open database: the one composition used by start, tests, chat and bench. */
 export async function buildService(o: ServiceOptions): Promise<Service> {
   const { config, db, log } = o;
-  let client: lark.Client | undefined;
-  let messenger: Messenger;
-  let directory: Directory = noDirectory;
   let botOpenId: string | undefined;
-  let stopLearning = () => {};
-  if (config.lark) {
-    client = createLarkClient({ ...config.lark, cache: o.larkCache, log, timeoutMs: o.larkTimeoutMs });
-    messenger = new LarkMessenger(client);
-    directory = new LarkDirectory(client);
-    stopLearning = learnBotOpenId(client, log, o.botInfoRetryMs ?? 1_000, (id) => {
-      botOpenId = id;
-    });
-  } else {
-    messenger = new LocalMessenger(log);
-  }
+  const { client, messenger, directory, stopLearning } = larkParts(o, (id) => {
+    botOpenId = id;
+  });
   const clock = o.clock ?? (() => new Date());
   let dispatcher!: Dispatcher;
   let queue!: JobQueue;
@@ -174,56 +227,16 @@ export async function buildService(o: ServiceOptions): Promise<Service> {
     if (o.dispatch !== false) void dispatcher.kick();
   });
   const app = createApp(deps as AppDeps);
-  let server: ServerType | undefined;
-  let url: string | undefined;
-  if (o.listen !== false) {
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    });
-    // Explicit, not Node's defaults: a slow or silent client is cut off, not held for minutes.
-    const http = server as import('node:http').Server;
-    http.headersTimeout = 10_000;
-    http.requestTimeout = 30_000;
-    http.keepAliveTimeout = 5_000;
-    const addr = server.address() as AddressInfo;
-    url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${addr.port}`;
-  }
+  const { server, url } =
+    o.listen !== false ? await listen(app, config) : { server: undefined, url: undefined };
   if (o.dispatch !== false) {
     dispatcher.start();
     queue.start();
   }
   const scheduler = o.schedule !== false ? startScheduler(deps) : undefined;
-  if (config.eventMode === 'websocket' && config.lark) {
-    const onAttachment = registerFeatures(deps as AppDeps).onAttachment;
-    link = startLongConnection(deps as AppDeps, config.lark, onAttachment, o.longConnection);
-  }
-  return {
-    app,
-    deps,
-    dispatcher,
-    queue,
-    url,
-    client,
-    link,
-    /**
-     * Intake first (no new requests; those in flight finish and commit), then the loops (the
-     * dispatcher releases what it claimed), each bounded so the whole fits the deadline.
-     */
-    async stop() {
-      const deadline = Date.now() + (o.stopDeadlineMs ?? 7_000);
-      const left = (share: number) => (deadline - Date.now()) * share;
-      stopLearning();
-      // The long connection is intake too: no new events once stopping.
-      if (link) await bounded(link.stop(), left(0.3), 'link', log);
-      scheduler?.stop();
-      if (server) {
-        const s = server as Server;
-        const closed = new Promise<void>((r) => s.close(() => r()));
-        s.closeIdleConnections();
-        await bounded(closed, left(0.5), 'http', log);
-        s.closeAllConnections();
-      }
-      await bounded(Promise.all([queue.stop(), dispatcher.stop()]), left(1), 'loops', log);
-    },
-  };
+  if (config.eventMode === 'websocket' && config.lark)
+    link = startLongConnection(deps as AppDeps, config.lark, onAttachment(deps.files), o.longConnection);
+  const running = { stopLearning, link, scheduler, server, queue, dispatcher };
+  const stop = () => stopAll(running, log, o.stopDeadlineMs ?? 7_000);
+  return { app, deps, dispatcher, queue, url, client, link, stop };
 }

@@ -5,12 +5,14 @@ import { JobQueue } from '../queue/queue.js';
 import { flushDeliveryFailures } from '../services/delivery-failures.js';
 import { runDigest } from '../services/digest.js';
 import { closeDueVotes } from '../services/evaluation/vote.js';
-import { EVIDENCE_JOB, evidenceJob } from '../services/evidence.js';
+import { EVIDENCE_JOB } from '../services/evidence/common.js';
+import { evidenceJob } from '../services/evidence/download.js';
 import { sealFeedback } from '../services/feedback.js';
 import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake.js';
 import { runReminders } from '../services/reminders.js';
 import { IMPORT_COMMIT_JOB, importCommitJob } from '../services/spreadsheet/import-commit.js';
-import { IMPORT_DOWNLOAD_JOB, importDownloadJob } from '../services/spreadsheet/import-receive.js';
+import { importDownloadJob } from '../services/spreadsheet/import-download.js';
+import { IMPORT_DOWNLOAD_JOB } from '../services/spreadsheet/import-receive.js';
 
 export interface JobDeps extends AppDeps {
   dispatcher: Dispatcher;

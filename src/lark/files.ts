@@ -1,4 +1,6 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
+import { DownloadRefused, type MessageFiles } from '../services/files.js';
+import { classifyLarkError } from './messenger.js';
 
 /**
  * Lark's files as evidence needs them (docs/lark.md §5, §6): downloading a resource of a user's
@@ -8,32 +10,20 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 /** axios (under the SDK) has no timeout by default: a stalled download must not hold the job's lease. */
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
-export interface ResourceRef {
-  messageId: string;
-  fileKey: string;
-  type: 'image' | 'file';
-}
-export type Downloaded = { ok: true; bytes: Buffer; contentType: string } | { ok: false; tooLarge: true };
-
-export interface LarkFiles {
-  /** GET /im/v1/messages/:message_id/resources/:file_key?type= (docs/lark.md §5); stops reading above maxBytes. */
-  download(ref: ResourceRef, maxBytes: number): Promise<Downloaded>;
-  /** An image key the bot owns, for showing the image in cards. */
-  uploadImage?(bytes: Buffer): Promise<string>;
-}
-
 /** The SDK's axios rejects a body above maxContentLength with this message, on every adapter. */
 const TOO_LARGE = /maxContentLength size of \d+ exceeded/;
 
 /**
- * LarkFiles over the SDK client. Downloads go through `client.request` with an arraybuffer
+ * MessageFiles (src/services/files.ts) over the SDK client: download is GET
+ * /im/v1/messages/:message_id/resources/:file_key?type= (docs/lark.md §5), and a failure Lark
+ * will not retry becomes DownloadRefused. Downloads go through `client.request` with an arraybuffer
  * response instead of the SDK's stream helper: the helper needs Node streams, which the fetch
  * adapter axios uses on Workers does not give (docs/decisions/0012-workers.md). axios itself
  * enforces the cap while reading (a declared length above it stops before the body) on both its
  * http and fetch adapters; the signal bounds the whole download, as axios's `timeout` alone only
  * bounds an idle socket on Node.
  */
-export function larkFiles(client: lark.Client, timeoutMs = DOWNLOAD_TIMEOUT_MS): LarkFiles {
+export function larkFiles(client: lark.Client, timeoutMs = DOWNLOAD_TIMEOUT_MS): MessageFiles {
   return {
     async download(ref, maxBytes) {
       let res: { data: ArrayBuffer; headers?: Record<string, unknown> };
@@ -51,6 +41,8 @@ export function larkFiles(client: lark.Client, timeoutMs = DOWNLOAD_TIMEOUT_MS):
         } as Parameters<lark.Client['request']>[0])) as typeof res;
       } catch (e) {
         if (e instanceof Error && TOO_LARGE.test(e.message)) return { ok: false, tooLarge: true };
+        const c = classifyLarkError(e, 'download');
+        if (!c.ok && !c.retry) throw new DownloadRefused(c.code, c.error);
         throw e;
       }
       const bytes = Buffer.from(res.data);

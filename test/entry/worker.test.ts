@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkdayCalendar } from '../../src/domain/calendar.js';
 import { pgOptions } from '../../src/entry/pg-types.js';
-import { EVIDENCE_MAX_BYTES, TOO_LARGE_TEXT } from '../../src/services/evidence.js';
+import { EVIDENCE_MAX_BYTES, TOO_LARGE_TEXT } from '../../src/services/evidence/common.js';
 import { assignAs, cardOf, P, press, read, setupCampaign } from '../support/campaign.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { type FakeLark, startFakeLark } from '../support/fake-lark.js';

@@ -2,12 +2,8 @@ import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { blobs, evidence, jobs, problemEvents, problems } from '../../db/schema/index.js';
-import {
-  EVIDENCE_MAX_BYTES,
-  LOCAL_MODE_TEXT,
-  receiveEvidence,
-  TOO_LARGE_TEXT,
-} from '../../src/services/evidence.js';
+import { receiveEvidence } from '../../src/chat/attachments.js';
+import { EVIDENCE_MAX_BYTES, LOCAL_MODE_TEXT, TOO_LARGE_TEXT } from '../../src/services/evidence/common.js';
 import { assignAs, cardOf, P, press, read, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 

@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import type { Conn, Tx } from '../../db.js';
 import { forbidden } from '../../domain/errors.js';
 import type { TallyResult } from '../../domain/tally.js';
+import { wallClock } from '../../domain/wall-clock.js';
 import { isStaff, type Role } from '../people/read.js';
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
@@ -128,17 +129,7 @@ export function parseLocalDateTime(s: string, tz: string): Date | undefined {
 
 /** How far the zone's wall clock is ahead of UTC at an instant. */
 function offsetMs(at: Date, tz: string): number {
-  const p = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at);
-  const g = (t: string) => Number(p.find((x) => x.type === t)?.value ?? 0);
-  const wall = Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute'), g('second'));
+  const w = wallClock(at, tz);
+  const wall = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return wall - Math.floor(at.getTime() / 1000) * 1000;
 }

@@ -3,12 +3,10 @@ import { z } from 'zod';
 import type { ImportPreviewView } from '../../../cards/import.js';
 import { problems } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
-import type { Conn, Db, Tx } from '../../db.js';
+import type { Conn, Db } from '../../db.js';
 import type { Logger } from '../../log.js';
-import { loadCalendar } from '../calendar.js';
 import type { ServiceCtx } from '../context.js';
 import type { Directory } from '../directory.js';
-import { resolveName, rolesOf } from '../people/read.js';
 import { resolveDeadline } from '../problems/deadline.js';
 import { allUnits } from '../units/read.js';
 import { type RowIssue, type Validation, validateProblems } from './validate.js';
@@ -121,23 +119,4 @@ export interface ImportDeps {
   directory: Directory;
   log: Logger;
   lookupBudgetMs?: number;
-}
-
-/**
- * A person acting in a job, as services expect them (history and audit name them). `directory`
- * is the job's prepared one (withJobLookups): nothing here waits on Lark inside the transaction.
- */
-export async function actorCtx(
-  deps: Pick<ImportDeps, 'config'>,
-  directory: Directory,
-  tx: Tx,
-  openId: string,
-  now: Date,
-): Promise<ServiceCtx> {
-  const actor = {
-    openId,
-    name: await resolveName(tx, directory, openId, { now }),
-    roles: await rolesOf(tx, openId, deps.config.adminOpenIds),
-  };
-  return { tx, actor, now, config: deps.config, directory, calendar: await loadCalendar(tx) };
 }

@@ -8,12 +8,13 @@ import { conflict, DomainError, forbidden, invalid } from '../../domain/errors.j
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import { enqueueJob, type JobHandler, PermanentJobError } from '../../queue/queue.js';
 import type { ServiceCtx } from '../context.js';
+import { jobCtx } from '../job-ctx.js';
 import { finishWithLookups } from '../lookups.js';
 import { isStaff } from '../people/read.js';
 import { assignProblem } from '../problems/assign.js';
 import { addContact } from '../units/add-contact.js';
 import { addUnit } from '../units/add-unit.js';
-import { actorCtx, DraftPayload, hasWork, type ImportDeps, validateDraft } from './draft.js';
+import { DraftPayload, hasWork, type ImportDeps, validateDraft } from './draft.js';
 
 /**
  * 导入问题清单, second half: 确认导入 claims the draft and queues the commit; the commit job
@@ -201,7 +202,7 @@ export function importCommitJob(deps: ImportDeps): JobHandler {
         const [draft] = await tx.select().from(importDrafts).where(eq(importDrafts.id, id)).for('update');
         if (draft?.status !== 'importing') return;
         const p = DraftPayload.parse(JSON.parse(draft.payload));
-        const ctx = await actorCtx(deps, directory, tx, actor, job.now);
+        const ctx = await jobCtx(deps, directory, tx, actor, job.now);
         let r: CommitResult;
         try {
           r = await tx.transaction((sp) => commitDraft({ ...ctx, tx: sp }, draft.fileName, p));
