@@ -16,8 +16,8 @@ import { type JobHandler, PermanentJobError } from '../../queue/queue.js';
 import { downloadFailure, downloadForJob, type MessageFiles } from '../files.js';
 import { jobCtx } from '../job-ctx.js';
 import { finishWithLookups } from '../lookups.js';
-import { isStaff } from '../people/read.js';
 import { resolvePerson } from '../people/person-ref.js';
+import { isStaff } from '../people/read.js';
 import { allUnits } from '../units/read.js';
 import { type DraftPayload, hasWork, type ImportDeps, previewView, validateDraft } from './draft.js';
 import {
