@@ -42,11 +42,11 @@ const toast = (zh: string, en: string): Toast => ({
 /** The English line shown to a clicker whose client is in English, by error code. */
 const EN_BY_CODE: Record<DomainError['code'], string> = {
   forbidden: 'Not allowed',
-  not_found: 'Not allowed',
-  invalid: 'Not allowed',
-  conflict: 'Not allowed',
-  too_large: 'Not allowed',
-  rate_limited: 'Not allowed',
+  not_found: 'Not found',
+  invalid: 'Invalid input',
+  conflict: 'Not possible in its current state',
+  too_large: 'Too large',
+  rate_limited: 'Too many requests, please try again later',
 };
 
 /** A card click's answer to a refusal; undefined for a fault. */
