@@ -14,6 +14,7 @@ import { countWebhookIntake, metricsRoute } from './http/metrics.js';
 import { publicRoute } from './http/public.js';
 import { HTML_ROUTES, securityHeaders } from './http/security-headers.js';
 import { counters } from './log.js';
+import { toHttp } from './present/index.js';
 
 /** createApp(deps): middleware and every route; no runtime or driver is named here. */
 export function createApp(deps: AppDeps) {
@@ -48,7 +49,8 @@ export function createApp(deps: AppDeps) {
     // `err` goes through safeError (src/log.ts): SQL state and statement, never query parameters.
     deps.log.error({ requestId: c.get('requestId'), err }, 'unhandled');
     // A 5xx makes Lark redeliver the event; nothing was committed, so the retry starts clean.
-    return c.json({ msg: '服务暂时不可用，请稍后重试', requestId: c.get('requestId') }, 500);
+    const { status, body } = toHttp(err);
+    return c.json({ ...body, requestId: c.get('requestId') }, status);
   });
 
   // 413 before an oversize body is read (src/http/body-limits.ts).

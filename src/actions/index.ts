@@ -8,7 +8,8 @@ import { listActions } from './list.js';
 import { problemActions } from './problem.js';
 
 /**
- * Card actions by the `action` key of a button's callback value. Each handler re-checks authority.
+ * Card actions by the `action` key of a button's callback value. Each handler re-checks authority;
+ * what it throws is shown by src/present's toToast (src/http/card-action.ts).
  * A Map, not an object: the name comes from the click, and "constructor" or "__proto__" must find nothing.
  */
 export const ACTIONS = new Map<string, ActionHandler>(
@@ -22,9 +23,5 @@ export const ACTIONS = new Map<string, ActionHandler>(
     ...importActions,
   }),
 );
-
-export function registerActions(map: Record<string, ActionHandler>): void {
-  for (const [k, v] of Object.entries(map)) ACTIONS.set(k, v);
-}
 
 export const actionFor = (name: string): ActionHandler | undefined => ACTIONS.get(name);

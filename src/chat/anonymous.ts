@@ -1,9 +1,9 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
-import { DomainError } from '../domain/errors.js';
 import { distance } from '../domain/text.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { toReply } from '../present/index.js';
 import { lookupFeedback, sendReceipt, submitFeedback } from '../services/feedback.js';
 
 const FEEDBACK_NAMES = ['匿名反馈', 'anonymous'];
@@ -106,7 +106,8 @@ export async function handleAnonymous(
     );
     await sendReceipt(tx, msg.senderOpenId, code, config.publicBaseUrl);
   } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    await answer(cmd.kind === 'lookup' ? e.message : `${e.message}格式：/匿名反馈 <内容>`);
+    const text = toReply(e);
+    if (text === undefined) throw e;
+    await answer(cmd.kind === 'lookup' ? text : `${text}格式：/匿名反馈 <内容>`);
   }
 }

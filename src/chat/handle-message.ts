@@ -1,10 +1,10 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
-import { DomainError, isValidationError } from '../domain/errors.js';
 import { closest } from '../domain/text.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import { toReply as refusalReply } from '../present/index.js';
 import type { Directory } from '../services/directory.js';
 import { actorOf, type Role } from '../services/people/read.js';
 import { anonymousCommand, handleAnonymous } from './anonymous.js';
@@ -113,8 +113,9 @@ function routed(msg: IncomingMessage, out: OutboxMessage[], personal: boolean): 
 }
 
 /**
- * Runs a handler in a savepoint: a refused action (DomainError) rolls back whatever it
- * wrote and queued, and answers with the reason; the event itself stays recorded.
+ * Runs a handler in a savepoint: a refused action (DomainError, or input of the wrong shape)
+ * rolls back whatever it wrote and queued, and answers with the reason (src/present); the
+ * event itself stays recorded.
  */
 async function refusable(
   tx: Tx,
@@ -127,15 +128,10 @@ async function refusable(
     // A command that writes nothing needs no savepoint to roll back to.
     return await (readOnly ? fn(tx) : tx.transaction(fn));
   } catch (e) {
-    if (e instanceof DomainError) {
-      extra.length = mark;
-      return { text: e.message };
-    }
-    if (isValidationError(e)) {
-      extra.length = mark;
-      return { text: '命令内容格式有误，请发送 /帮助 查看正确格式。' };
-    }
-    throw e;
+    const text = refusalReply(e);
+    if (text === undefined) throw e;
+    extra.length = mark;
+    return { text };
   }
 }
 

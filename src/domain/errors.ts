@@ -1,5 +1,11 @@
-/** The one error contract: services throw these; transports map them once (HTTP status, toast, reply). */
-export type DomainErrorCode = 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'too_large';
+/** The one error contract: services throw these; src/present maps them (HTTP status, toast, reply). */
+export type DomainErrorCode =
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid'
+  | 'conflict'
+  | 'too_large'
+  | 'rate_limited';
 
 export class DomainError extends Error {
   constructor(
@@ -16,21 +22,8 @@ export const forbidden = (m: string) => new DomainError('forbidden', m);
 export const notFound = (m: string) => new DomainError('not_found', m);
 export const invalid = (m: string) => new DomainError('invalid', m);
 export const conflict = (m: string) => new DomainError('conflict', m);
-
-export function httpStatusOf(e: DomainError): 400 | 403 | 404 | 409 | 413 {
-  switch (e.code) {
-    case 'forbidden':
-      return 403;
-    case 'not_found':
-      return 404;
-    case 'conflict':
-      return 409;
-    case 'too_large':
-      return 413;
-    default:
-      return 400;
-  }
-}
+/** Too many at once (a cap or a full queue): try again later. */
+export const rateLimited = (m: string) => new DomainError('rate_limited', m);
 
 /** A zod validation failure (matched by shape: the class may be loaded twice under bundlers/test runners). */
 export function isValidationError(e: unknown): e is { issues: unknown[] } {

@@ -3,9 +3,10 @@ import { html } from 'hono/html';
 import { SECRECY_NOTE, unitField } from '../../cards/ballot.js';
 import type { AppDeps } from '../deps.js';
 import { formatInstantCn } from '../domain/dates.js';
-import { DomainError, httpStatusOf } from '../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 import { CHOICE_LABEL, CHOICES } from '../domain/tally.js';
 import { cleanDeep } from '../domain/text.js';
+import { toHttp } from '../present/index.js';
 import { castCodeBallot, checkCode } from '../services/evaluation/ballot.js';
 import { countWrongGuess, guessingAllowed } from '../services/evaluation/codes.js';
 import { openEvaluation } from '../services/evaluation/common.js';
@@ -149,7 +150,8 @@ export function ballotRoute(deps: AppDeps) {
       return c.html(codeForm('尝试次数过多，请 10 分钟后再试。'), 429);
     const refuse = async (e: DomainError) => {
       if (e.code === 'not_found') await countWrongGuess(deps.db, now);
-      return c.html(codeForm(e.message), httpStatusOf(e));
+      const { status, body } = toHttp(e);
+      return c.html(codeForm(body.msg), status);
     };
     if (str(body.step) !== 'vote') {
       try {

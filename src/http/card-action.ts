@@ -1,9 +1,9 @@
 import type { ActionContext, ActionResult } from '../actions/context.js';
 import { actionFor } from '../actions/index.js';
 import type { AppDeps } from '../deps.js';
-import { DomainError, isValidationError } from '../domain/errors.js';
 import { CardAction, type Envelope } from '../lark/payloads.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import { refusalOf, STALE_BUTTON_TOAST, toToast } from '../present/index.js';
 import { processOnce } from '../services/intake.js';
 import { prepareDirectory, withLookups } from '../services/lookups.js';
 import { resolveName, rolesOf } from '../services/people/read.js';
@@ -29,10 +29,6 @@ async function recordRefused(deps: AppDeps, eventId: string): Promise<void> {
   await processOnce(deps.db, eventId, 'card:refused', async () => undefined);
 }
 
-const errorToast = (content: string, en: string): CardResponse => ({
-  toast: { type: 'error', content, i18n: { zh_cn: content, en_us: en } },
-});
-
 /**
  * Decides a card click in the request (Lark never redelivers callbacks and the clicker waits):
  * one transaction for the event id, the change, the audit row and the outbox rows. A refused
@@ -52,11 +48,7 @@ export async function handleCardAction(
   const action = `card:${name || 'unknown'}`;
   if (!handler) {
     await recordRefused(deps, env.header.event_id);
-    return {
-      status: 200,
-      body: errorToast('此按钮已失效，请发送 /帮助 查看可用命令。', 'This button is no longer valid.'),
-      action,
-    };
+    return { status: 200, body: { toast: STALE_BUTTON_TOAST }, action };
   }
   const now = deps.clock();
   // The operator (and anyone a handler names) is looked up with no transaction open.
@@ -100,16 +92,12 @@ export async function handleCardAction(
     deps.kick();
     return { status: 200, body: toastOf(outcome.value), action };
   } catch (e) {
-    if (e instanceof DomainError || isValidationError(e)) await recordRefused(deps, env.header.event_id);
-    if (e instanceof DomainError)
-      return { status: 200, body: errorToast(e.message, 'Not allowed'), action: `${action}:refused` };
-    // A button value or form field of the wrong shape: refused like any bad input, nothing changed.
-    if (isValidationError(e))
-      return {
-        status: 200,
-        body: errorToast('提交的内容格式有误，请重新操作。', 'Invalid input'),
-        action: `${action}:invalid`,
-      };
-    throw e;
+    // A refusal (a DomainError, or a button value or form field of the wrong shape) changed
+    // nothing and answers with a toast; anything else is a fault for app.onError.
+    const kind = refusalOf(e);
+    const toast = toToast(e);
+    if (!kind || !toast) throw e;
+    await recordRefused(deps, env.header.event_id);
+    return { status: 200, body: { toast } satisfies CardResponse, action: `${action}:${kind}` };
   }
 }

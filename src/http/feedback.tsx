@@ -3,8 +3,9 @@ import type { Child, FC } from 'hono/jsx';
 import type { AppDeps } from '../deps.js';
 import { DomainError } from '../domain/errors.js';
 import { cleanDeep } from '../domain/text.js';
+import { toHttp } from '../present/index.js';
 import { FEEDBACK_MAX, lookupFeedback, submitFeedback } from '../services/feedback.js';
-import { BUSY, FormGuard } from './form-guard.js';
+import { FormGuard } from './form-guard.js';
 
 /**
  * GET/POST /feedback: the anonymous web form and receipt lookup. Floods and spam are held off
@@ -12,9 +13,6 @@ import { BUSY, FormGuard } from './form-guard.js';
  * both shared by every instance through the database (form-guard.ts), and a honeypot field.
  * No IP address, user agent or cookie is read, stored or logged.
  */
-
-/** A refused form token: thrown inside the transaction so nothing it counted is kept. */
-class Refused extends Error {}
 
 const Page: FC<{ title: string; children?: Child }> = ({ title, children }) => (
   <html lang="zh-CN">
@@ -72,13 +70,14 @@ export function feedbackRoute(deps: AppDeps) {
     const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
     if (field('action') === 'lookup') {
       let message: string;
-      let status: 200 | 404 | 400 = 200;
+      let status: 200 | ReturnType<typeof toHttp>['status'] = 200;
       try {
         message = await lookupFeedback(deps.db, field('code'));
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
-        message = e.message;
-        status = e.code === 'not_found' ? 404 : 400;
+        const answer = toHttp(e);
+        status = answer.status;
+        message = answer.body.msg;
       }
       return c.html(
         <Page title="查询结果">
@@ -101,8 +100,9 @@ export function feedbackRoute(deps: AppDeps) {
       );
     try {
       const { code } = await deps.db.transaction(async (tx) => {
+        // A refused token is thrown inside the transaction so nothing it counted is kept.
         const refused = await guard.accept(tx, field('token'), deps.clock());
-        if (refused) throw new Refused(refused);
+        if (refused) throw refused;
         return submitFeedback(tx, { text, now: deps.clock(), timezone: deps.config.timezone });
       });
       return c.html(
@@ -121,12 +121,13 @@ export function feedbackRoute(deps: AppDeps) {
         noStore,
       );
     } catch (e) {
-      if (!(e instanceof DomainError) && !(e instanceof Refused)) throw e;
-      // Too many at once (the minute's cap, or a full queue) is 429; the text is kept for the retry.
-      const busy = e instanceof Refused ? e.message === BUSY : e.code === 'conflict';
+      if (!(e instanceof DomainError)) throw e;
+      // Too many at once (the minute's cap, or a full queue) is rate_limited, a 429; the text is
+      // kept for the retry.
+      const { status, body: answer } = toHttp(e);
       return c.html(
-        <Form token={guard.issue(deps.clock().getTime())} error={e.message} text={text} />,
-        busy ? 429 : 400,
+        <Form token={guard.issue(deps.clock().getTime())} error={answer.msg} text={text} />,
+        status,
         noStore,
       );
     }

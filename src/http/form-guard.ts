@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { lt } from 'drizzle-orm';
 import { formTokens } from '../../db/schema/index.js';
 import type { Conn } from '../db.js';
+import { type DomainError, invalid, rateLimited } from '../domain/errors.js';
 import { takeHit } from '../services/rate-windows.js';
 
 /**
@@ -37,17 +38,20 @@ export class FormGuard {
     return `${body}.${this.mac(body).toString('base64url')}`;
   }
 
-  /** Checks and spends a token (in the caller's transaction); returns a reason when refused. */
-  async accept(tx: Conn, token: string, now: Date): Promise<string | undefined> {
+  /**
+   * Checks and spends a token (in the caller's transaction); returns the refusal when refused:
+   * rate_limited when the minute's cap is reached, invalid for a bad, early, late or spent token.
+   */
+  async accept(tx: Conn, token: string, now: Date): Promise<DomainError | undefined> {
     const [ts, nonce, mac] = token.split('.');
-    if (!ts || !nonce || !mac) return STALE;
+    if (!ts || !nonce || !mac) return invalid(STALE);
     const got = Buffer.from(mac, 'base64url');
     const expected = this.mac(`${ts}.${nonce}`);
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) return STALE;
+    if (got.length !== expected.length || !timingSafeEqual(got, expected)) return invalid(STALE);
     const age = now.getTime() - Number(ts);
-    if (age < MIN_AGE_MS) return '提交过快，请稍候再提交。';
-    if (age > MAX_AGE_MS) return '表单已过期，请刷新页面后重新填写。';
-    if (!(await takeHit(tx, 'feedback-form', now, 60_000, FORM_PER_MINUTE))) return BUSY;
+    if (age < MIN_AGE_MS) return invalid('提交过快，请稍候再提交。');
+    if (age > MAX_AGE_MS) return invalid('表单已过期，请刷新页面后重新填写。');
+    if (!(await takeHit(tx, 'feedback-form', now, 60_000, FORM_PER_MINUTE))) return rateLimited(BUSY);
     // The hour it expires, rounded up: enough to purge by, too coarse to date a submission.
     const expiresAt = new Date(Math.ceil((Number(ts) + MAX_AGE_MS) / HOUR) * HOUR);
     await tx.delete(formTokens).where(lt(formTokens.expiresAt, now));
@@ -56,7 +60,7 @@ export class FormGuard {
       .values({ nonce, expiresAt })
       .onConflictDoNothing()
       .returning({ n: formTokens.nonce });
-    if (!spent.length) return '该表单已提交过，请勿重复提交。';
+    if (!spent.length) return invalid('该表单已提交过，请勿重复提交。');
     return undefined;
   }
 }

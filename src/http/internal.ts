@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { safeEqual } from '../lark/verify.js';
+import { toHttp } from '../present/index.js';
 
 const JobRequest = z.object({ at: z.iso.datetime({ offset: true }).optional() });
 
@@ -25,7 +26,10 @@ export function internalRoute(deps: AppDeps) {
       );
       return c.json({ ok: true, result });
     } catch (e) {
-      return c.json({ ok: false, msg: e instanceof Error ? e.message : String(e) }, 400);
+      // An unknown job name is a 404 (runJob throws not_found); a failing job is a fault: a
+      // generic 500, its details only in the log (runJob logs it).
+      const { status, body: answer } = toHttp(e);
+      return c.json({ ok: false, ...answer }, status);
     }
   });
   return app;

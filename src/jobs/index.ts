@@ -1,4 +1,5 @@
 import type { AppDeps } from '../deps.js';
+import { notFound } from '../domain/errors.js';
 import type { Dispatcher } from '../outbox/dispatcher.js';
 import { purgeSettled } from '../outbox/retention.js';
 import { JobQueue } from '../queue/queue.js';
@@ -100,7 +101,7 @@ export function findJob(name: string): JobSpec | undefined {
 
 export async function runJob(deps: JobDeps, name: string, at: Date): Promise<unknown> {
   const job = findJob(name);
-  if (!job) throw new Error(`unknown job "${name}"; jobs: ${JOBS.map((j) => j.name).join(', ')}`);
+  if (!job) throw notFound(`unknown job "${name}"; jobs: ${JOBS.map((j) => j.name).join(', ')}`);
   const started = performance.now();
   try {
     const result = await job.run(deps, at);

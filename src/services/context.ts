@@ -20,3 +20,9 @@ export interface ServiceCtx {
   calendar: WorkdayCalendar;
   directory: Directory;
 }
+
+/**
+ * What a transport's context (a chat command's, a card click's) carries that a ServiceCtx is
+ * built from; the calendar is loaded from the database (src/services/ctx-from.ts).
+ */
+export type ServiceCtxSource = Omit<ServiceCtx, 'calendar'>;

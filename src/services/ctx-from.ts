@@ -1,12 +1,27 @@
-import type { ActionContext } from '../actions/context.js';
-import type { CommandContext } from '../chat/context.js';
 import { loadCalendar } from './calendar.js';
-import type { ServiceCtx } from './context.js';
+import type { ServiceCtx, ServiceCtxSource } from './context.js';
+
+/**
+ * One ServiceCtx per event or click. A transport builds one context object per chat command or
+ * card click; the first call for it loads the calendar (two queries), every later call for the
+ * same object and transaction gets the same ServiceCtx.
+ */
+const built = new WeakMap<ServiceCtxSource, { tx: ServiceCtxSource['tx']; ctx: Promise<ServiceCtx> }>();
 
 /** The service context of a chat command or a card click. */
-export async function serviceCtx(
-  c: Pick<CommandContext | ActionContext, 'tx' | 'actor' | 'now' | 'config' | 'directory'>,
-): Promise<ServiceCtx> {
+export function serviceCtx(c: ServiceCtxSource): Promise<ServiceCtx> {
+  const known = built.get(c);
+  if (known && known.tx === c.tx) return known.ctx;
+  const ctx = build(c);
+  built.set(c, { tx: c.tx, ctx });
+  // A failed load is not kept: the next call (if the caller recovers) tries again.
+  ctx.catch(() => {
+    if (built.get(c)?.ctx === ctx) built.delete(c);
+  });
+  return ctx;
+}
+
+async function build(c: ServiceCtxSource): Promise<ServiceCtx> {
   return {
     tx: c.tx,
     actor: c.actor,

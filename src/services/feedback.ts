@@ -4,7 +4,7 @@ import { anonymousFeedback, problems } from '../../db/schema/index.js';
 import { ANONYMOUS_ACTOR, appendAudit } from '../audit/chain.js';
 import type { Conn, Db, Tx } from '../db.js';
 import { todayIn } from '../domain/dates.js';
-import { conflict, forbidden, invalid, notFound } from '../domain/errors.js';
+import { conflict, forbidden, invalid, notFound, rateLimited } from '../domain/errors.js';
 import { STATE_LABEL } from '../domain/problem.js';
 import { enqueue } from '../outbox/enqueue.js';
 import type { ServiceCtx } from './context.js';
@@ -50,7 +50,7 @@ export async function submitFeedback(
     .select({ n: sql<number>`count(*)::int` })
     .from(anonymousFeedback)
     .where(eq(anonymousFeedback.status, 'new'));
-  if (n >= FEEDBACK_PENDING_MAX) throw conflict('待处理的反馈较多，暂不能受理新的反馈，请过几天再提交。');
+  if (n >= FEEDBACK_PENDING_MAX) throw rateLimited('待处理的反馈较多，暂不能受理新的反馈，请过几天再提交。');
   const code = newReceiptCode();
   const [row] = await tx
     .insert(anonymousFeedback)
