@@ -1,6 +1,6 @@
 import type { ActionContext } from '../actions/context.js';
 import type { CommandContext } from '../chat/context.js';
-import { loadCalendar } from './calendar.js';
+import { loadCalendar } from './calendar/load.js';
 import type { ServiceCtx } from './context.js';
 
 /** The service context of a chat command or a card click. */

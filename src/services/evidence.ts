@@ -13,7 +13,7 @@ import { classifyLarkError } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { enqueueJob, type JobHandler, PermanentJobError } from '../queue/queue.js';
-import { loadCalendar } from './calendar.js';
+import { loadCalendar } from './calendar/load.js';
 import type { ServiceCtx } from './context.js';
 import type { Directory } from './directory.js';
 import { finishWithLookups } from './lookups.js';
