@@ -3,7 +3,9 @@ import type { Child, FC } from 'hono/jsx';
 import type { AppDeps } from '../deps.js';
 import { DomainError } from '../domain/errors.js';
 import { cleanDeep } from '../domain/text.js';
-import { FEEDBACK_MAX, lookupFeedback, submitFeedback } from '../services/feedback.js';
+import { FEEDBACK_MAX } from '../services/feedback/common.js';
+import { lookupFeedback } from '../services/feedback/read.js';
+import { submitFeedback } from '../services/feedback/submit.js';
 import { BUSY, FormGuard } from './form-guard.js';
 
 /**

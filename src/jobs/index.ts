@@ -6,7 +6,7 @@ import { flushDeliveryFailures } from '../services/delivery-failures.js';
 import { runDigest } from '../services/digest.js';
 import { closeDueVotes } from '../services/evaluation/vote.js';
 import { EVIDENCE_JOB, evidenceJob } from '../services/evidence.js';
-import { sealFeedback } from '../services/feedback.js';
+import { sealFeedback } from '../services/feedback/seal.js';
 import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake.js';
 import { runReminders } from '../services/reminders.js';
 import { IMPORT_COMMIT_JOB, importCommitJob } from '../services/spreadsheet/import-commit.js';
