@@ -1,8 +1,8 @@
 import { desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { evaluations, reinspectionItems, units } from '../../db/schema/index.js';
-import type { Conn } from '../db.js';
-import { type Counts, type Rates, rankResults, ratesOf, type UnitResult } from '../domain/tally.js';
+import { evaluations, reinspectionItems, units } from '../../../db/schema/index.js';
+import type { Conn } from '../../db.js';
+import { type Counts, type Rates, rankResults, ratesOf, type UnitResult } from '../../domain/tally.js';
 
 /** The public page shows a unit by its short name (市人社局) when it has one. */
 export const unitLabel = (u: { name: string; shortName: string | null }) => u.shortName?.trim() || u.name;
