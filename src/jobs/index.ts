@@ -4,7 +4,7 @@ import { purgeSettled } from '../outbox/retention.js';
 import { JobQueue } from '../queue/queue.js';
 import { flushDeliveryFailures } from '../services/delivery-failures.js';
 import { runDigest } from '../services/digest.js';
-import { closeDueVotes } from '../services/evaluation/vote.js';
+import { closeDueVotes } from '../services/evaluation/close-due-votes.js';
 import { EVIDENCE_JOB, evidenceJob } from '../services/evidence.js';
 import { sealFeedback } from '../services/feedback/seal.js';
 import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake.js';
