@@ -2,14 +2,28 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { evaluations, reinspectionItems, units } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 
-export interface UnitProgress {
-  evaluationId: number;
-  evaluationName: string;
-  unit: string;
+/** Items of one unit by their decision. */
+export interface ItemCounts {
   total: number;
   confirmed: number;
   reopened: number;
   pending: number;
+}
+
+export const noItems = (): ItemCounts => ({ total: 0, confirmed: 0, reopened: 0, pending: 0 });
+
+/** Adds `n` items of a status (a count per status from a GROUP BY) to the unit's counts. */
+export function countItems(c: ItemCounts, status: string, n: number): void {
+  c.total += n;
+  if (status === 'confirmed') c.confirmed += n;
+  else if (status === 'reopened') c.reopened += n;
+  else c.pending += n;
+}
+
+export interface UnitProgress extends ItemCounts {
+  evaluationId: number;
+  evaluationName: string;
+  unit: string;
 }
 
 /** /回头看 进度: decided / total per unit, newest round first. */
@@ -35,15 +49,9 @@ export async function reinspectionProgress(conn: Conn, unitIds?: number[]): Prom
       evaluationId: r.evaluationId,
       evaluationName: r.evaluationName,
       unit: r.unit,
-      total: 0,
-      confirmed: 0,
-      reopened: 0,
-      pending: 0,
+      ...noItems(),
     };
-    p.total += r.n;
-    if (r.status === 'confirmed') p.confirmed += r.n;
-    else if (r.status === 'reopened') p.reopened += r.n;
-    else p.pending += r.n;
+    countItems(p, r.status, r.n);
     by.set(key, p);
   }
   return [...by.values()].sort(

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { anonymousFeedback } from '../../../db/schema/index.js';
+import { appendAudit } from '../../audit/chain.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
@@ -38,4 +39,22 @@ export async function lockNew(ctx: ServiceCtx, id: string): Promise<FeedbackRow>
   if (!f) throw notFound('未找到该条反馈。');
   if (f.status !== 'new') throw conflict('该条反馈已处理。');
   return f;
+}
+
+/** The decision's audit row: who decided, never who sent the submission. */
+export async function auditDecision(
+  ctx: ServiceCtx,
+  action: string,
+  id: string,
+  after: unknown,
+): Promise<void> {
+  await appendAudit(ctx.tx, {
+    at: ctx.now,
+    actorOpenId: ctx.actor.openId,
+    actorName: ctx.actor.name,
+    action,
+    subjectType: 'feedback',
+    subjectId: id,
+    after,
+  });
 }

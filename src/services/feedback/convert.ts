@@ -1,11 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { anonymousFeedback, problems } from '../../../db/schema/index.js';
-import { appendAudit } from '../../audit/chain.js';
 import { conflict } from '../../domain/errors.js';
 import type { ServiceCtx } from '../context.js';
 import { type AssignResult, assignProblem } from '../problems/assign.js';
-import { authorizeTriage, lockNew } from './common.js';
+import { auditDecision, authorizeTriage, lockNew } from './common.js';
 
 /** The problem's fields staff give; the description is the submission's text, the source 线上匿名. */
 export const ConvertFeedbackInput = z.object({
@@ -37,14 +36,9 @@ export async function convertFeedback(ctx: ServiceCtx, input: ConvertFeedbackInp
     .where(and(eq(anonymousFeedback.id, id), eq(anonymousFeedback.status, 'new')))
     .returning({ id: anonymousFeedback.id });
   if (!done.length) throw conflict('该条反馈已处理。');
-  await appendAudit(ctx.tx, {
-    at: ctx.now,
-    actorOpenId: ctx.actor.openId,
-    actorName: ctx.actor.name,
-    action: 'feedback.converted',
-    subjectType: 'feedback',
-    subjectId: id,
-    after: { problem: r.problem.code, publicTitle: publicTitle ?? null },
+  await auditDecision(ctx, 'feedback.converted', id, {
+    problem: r.problem.code,
+    publicTitle: publicTitle ?? null,
   });
   return r;
 }

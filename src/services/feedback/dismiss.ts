@@ -1,10 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { anonymousFeedback } from '../../../db/schema/index.js';
-import { appendAudit } from '../../audit/chain.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import type { ServiceCtx } from '../context.js';
-import { authorizeTriage, lockNew } from './common.js';
+import { auditDecision, authorizeTriage, lockNew } from './common.js';
 
 /** The reason arrives from a card's form: anything, checked below with the form's own message. */
 export const DismissFeedbackInput = z.object({ id: z.string(), reason: z.unknown() });
@@ -28,13 +27,5 @@ export async function dismissFeedback(ctx: ServiceCtx, input: DismissFeedbackInp
     .where(and(eq(anonymousFeedback.id, f.id), eq(anonymousFeedback.status, 'new')))
     .returning({ id: anonymousFeedback.id });
   if (!done.length) throw conflict('该条反馈已处理。');
-  await appendAudit(ctx.tx, {
-    at: ctx.now,
-    actorOpenId: ctx.actor.openId,
-    actorName: ctx.actor.name,
-    action: 'feedback.dismissed',
-    subjectType: 'feedback',
-    subjectId: id,
-    after: { reason: why },
-  });
+  await auditDecision(ctx, 'feedback.dismissed', id, { reason: why });
 }
