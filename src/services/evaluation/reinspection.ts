@@ -131,7 +131,8 @@ export async function loadItem(
   const [item] = lock ? await q.for('update') : await q;
   if (!item) throw notFound('未找到该回头看事项。');
   const [evaluation] = await conn.select().from(evaluations).where(eq(evaluations.id, item.evaluationId));
-  return { item, evaluation: evaluation! };
+  if (!evaluation) throw new Error(`reinspection: item ${item.id} has no evaluation`);
+  return { item, evaluation };
 }
 
 /** Only that unit's group's supervisors (or staff) decide; a unit without a group: staff. */

@@ -7,7 +7,7 @@ import { namesOf } from '../people.js';
 
 /**
  * 投票人名单: people in the tenant who vote in chat, each with a category. People outside the
- * tenant are not on the roll: they vote with one-time codes (codes.ts).
+ * tenant are not on the roll: they vote with one-time codes (codes.ts, issue-codes.ts).
  */
 
 export function categoryOf(word: string): VoterCategory {
