@@ -23,7 +23,7 @@ export interface NoticeDraft {
   previous?: { at: Date; by: string | null };
 }
 
-export const DraftNoticeInput = z.object({ text: z.string(), year: z.number().int().optional() });
+export const DraftNoticeInput = z.object({ text: z.string(), year: z.number().optional() });
 export type DraftNoticeInput = z.input<typeof DraftNoticeInput>;
 
 function diff(from: WorkdayCalendar, to: WorkdayCalendar, year: number, days: NoticeDay[]) {
