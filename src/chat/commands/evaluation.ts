@@ -16,7 +16,7 @@ import { openVote } from '../../services/evaluation/open-vote.js';
 import { publishResults } from '../../services/evaluation/publish-results.js';
 import { reinspectionProgress } from '../../services/evaluation/reinspection-progress.js';
 import { removeVoter } from '../../services/evaluation/remove-voter.js';
-import { resendBallot } from '../../services/evaluation/resend-ballot.js';
+import { type Resent, resendBallot } from '../../services/evaluation/resend-ballot.js';
 import { resultsFor } from '../../services/evaluation/results.js';
 import { categoryOf, listRoll } from '../../services/evaluation/roll.js';
 import { setEvaluated } from '../../services/evaluation/set-evaluated.js';
@@ -284,6 +284,13 @@ export const pollCommand: CommandSpec = {
   },
 };
 
+function resentText(r: Resent): string {
+  if (r.kind === 'no_vote') return '目前没有进行中的满意度测评。';
+  if (r.kind === 'not_on_roll') return '您不在本次测评的投票人名单中。如有疑问，请联系工作人员。';
+  if (r.kind === 'voted') return `您已完成「${r.evaluationName}」的投票，感谢参与。`;
+  return `已重新发送「${r.evaluationName}」的选票，请查收。`;
+}
+
 /** /投票: a voter asks for their ballot card again (Lark cards can be clicked for 14 days only). */
 export const voteCommand: CommandSpec = {
   names: ['投票', 'vote'],
@@ -291,7 +298,11 @@ export const voteCommand: CommandSpec = {
   usage: '/投票',
   summary: '满意度测评投票人：重新获取选票。',
   async run(ctx) {
-    return resendBallot(ctx.tx, ctx.actor.openId, ctx.config.timezone);
+    return {
+      text: resentText(
+        await resendBallot(ctx.tx, { openId: ctx.actor.openId, timezone: ctx.config.timezone }),
+      ),
+    };
   },
 };
 
