@@ -8,7 +8,7 @@ import postgres from 'postgres';
 import { parseConfig } from '../src/config.js';
 import { openDatabase } from '../src/entry/database.js';
 import { createLogger } from '../src/log.js';
-import { loadCalendar } from '../src/services/calendar.js';
+import { loadCalendar } from '../src/services/calendar/load.js';
 import { buildDigest } from '../src/services/digest.js';
 import { runReminders } from '../src/services/reminders.js';
 

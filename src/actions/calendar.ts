@@ -5,7 +5,8 @@ import {
   noticeCancelledCard,
   noticeImportedCard,
 } from '../../cards/calendar.js';
-import { cancelDraft, confirmDraft } from '../services/calendar.js';
+import { cancelDraft } from '../services/calendar/cancel-draft.js';
+import { confirmDraft } from '../services/calendar/confirm-draft.js';
 import { serviceCtx } from '../services/ctx-from.js';
 import type { ActionHandler } from './context.js';
 
@@ -15,7 +16,7 @@ const DraftValue = z.object({ id: z.string().min(1).max(64) });
 export const calendarActions: Record<string, ActionHandler> = {
   [NOTICE_CONFIRM_ACTION]: async (ctx) => {
     const { id } = DraftValue.parse(ctx.value);
-    const r = await confirmDraft(await serviceCtx(ctx), id);
+    const r = await confirmDraft(await serviceCtx(ctx), { id });
     return {
       toast: {
         type: 'success',
@@ -27,7 +28,7 @@ export const calendarActions: Record<string, ActionHandler> = {
   },
   [NOTICE_CANCEL_ACTION]: async (ctx) => {
     const { id } = DraftValue.parse(ctx.value);
-    const r = await cancelDraft(await serviceCtx(ctx), id);
+    const r = await cancelDraft(await serviceCtx(ctx), { id });
     return {
       toast: { type: 'info', content: '已取消导入，日历未作改动' },
       card: noticeCancelledCard(r.year, ctx.actor.name),

@@ -2,14 +2,11 @@ import { z } from 'zod';
 import { BALLOT_ACTION, ballotCastCard } from '../../cards/ballot.js';
 import { RI_CONFIRM, RI_FORM, RI_REOPEN, reinspectionCard } from '../../cards/evaluation.js';
 import { serviceCtx } from '../services/ctx-from.js';
-import { castChatBallot } from '../services/evaluation/ballot.js';
-import {
-  confirmItem,
-  type Decided,
-  reopenFormView,
-  reopenItem,
-  unitView,
-} from '../services/evaluation/reinspection.js';
+import { castChatBallot } from '../services/evaluation/cast-chat-ballot.js';
+import { confirmItem } from '../services/evaluation/confirm-item.js';
+import { type Decided, unitView } from '../services/evaluation/reinspection.js';
+import { reopenFormView } from '../services/evaluation/reopen-form.js';
+import { reopenItem } from '../services/evaluation/reopen-item.js';
 import type { ActionContext, ActionHandler, ActionResult } from './context.js';
 
 /** Button values name the vote or the item only; who may act is decided again by the services. */
@@ -45,9 +42,15 @@ export const evaluationActions: Record<string, ActionHandler> = {
     };
   },
   [RI_CONFIRM]: async (ctx) =>
-    afterDecision(ctx, await confirmItem(await serviceCtx(ctx), Iid.parse(ctx.value).iid, ctx.messageId)),
+    afterDecision(
+      ctx,
+      await confirmItem(await serviceCtx(ctx), {
+        itemId: Iid.parse(ctx.value).iid,
+        clickedMessageId: ctx.messageId,
+      }),
+    ),
   [RI_FORM]: async (ctx) => {
-    const view = await reopenFormView(await serviceCtx(ctx), Iid.parse(ctx.value).iid);
+    const view = await reopenFormView(await serviceCtx(ctx), { itemId: Iid.parse(ctx.value).iid });
     return {
       toast: { type: 'info', content: '请填写新的整改期限和理由后提交' },
       card: reinspectionCard(view),
@@ -56,11 +59,11 @@ export const evaluationActions: Record<string, ActionHandler> = {
   [RI_REOPEN]: async (ctx) =>
     afterDecision(
       ctx,
-      await reopenItem(
-        await serviceCtx(ctx),
-        Iid.parse(ctx.value).iid,
-        { deadline: str(ctx.formValue.new_deadline), reason: ctx.formValue.reason },
-        ctx.messageId,
-      ),
+      await reopenItem(await serviceCtx(ctx), {
+        itemId: Iid.parse(ctx.value).iid,
+        deadline: str(ctx.formValue.new_deadline),
+        reason: ctx.formValue.reason,
+        clickedMessageId: ctx.messageId,
+      }),
     ),
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { serviceCtx } from '../services/ctx-from.js';
-import { convertFeedback, dismissFeedback } from '../services/feedback.js';
+import { convertFeedback } from '../services/feedback/convert.js';
+import { dismissFeedback } from '../services/feedback/dismiss.js';
 import type { ActionHandler } from './context.js';
 
 const Fid = z.object({ fid: z.string().uuid() });
@@ -11,7 +12,8 @@ export const feedbackActions: Record<string, ActionHandler> = {
   'fb.convert': async (ctx) => {
     const { fid } = Fid.parse(ctx.value);
     const f = ctx.formValue;
-    const r = await convertFeedback(await serviceCtx(ctx), fid, {
+    const r = await convertFeedback(await serviceCtx(ctx), {
+      id: fid,
       title: str(f.title),
       leadUnit: str(f.lead_unit),
       deadline: str(f.deadline),
@@ -36,7 +38,7 @@ export const feedbackActions: Record<string, ActionHandler> = {
   /** 不予采纳, with a reason the submitter will read with their receipt code. */
   'fb.dismiss': async (ctx) => {
     const { fid } = Fid.parse(ctx.value);
-    await dismissFeedback(await serviceCtx(ctx), fid, ctx.formValue.reason);
+    await dismissFeedback(await serviceCtx(ctx), { id: fid, reason: ctx.formValue.reason });
     return {
       toast: { type: 'success', content: '已标记为不予采纳' },
       card: {

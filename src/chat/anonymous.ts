@@ -4,7 +4,9 @@ import { distance } from '../domain/text.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { toReply } from '../present/index.js';
-import { lookupFeedback, sendReceipt, submitFeedback } from '../services/feedback.js';
+import { lookupFeedback } from '../services/feedback/read.js';
+import { sendReceipt } from '../services/feedback/send-receipt.js';
+import { submitFeedback } from '../services/feedback/submit.js';
 
 const FEEDBACK_NAMES = ['匿名反馈', 'anonymous'];
 const LOOKUP_NAMES = ['反馈查询', 'receipt'];

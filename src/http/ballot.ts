@@ -7,7 +7,8 @@ import { DomainError } from '../domain/errors.js';
 import { CHOICE_LABEL, CHOICES } from '../domain/tally.js';
 import { cleanDeep } from '../domain/text.js';
 import { toHttp } from '../present/index.js';
-import { castCodeBallot, checkCode } from '../services/evaluation/ballot.js';
+import { castCodeBallot } from '../services/evaluation/cast-code-ballot.js';
+import { checkCode } from '../services/evaluation/check-code.js';
 import { countWrongGuess, guessingAllowed } from '../services/evaluation/codes.js';
 import { openEvaluation } from '../services/evaluation/common.js';
 

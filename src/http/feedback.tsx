@@ -4,7 +4,9 @@ import type { AppDeps } from '../deps.js';
 import { DomainError } from '../domain/errors.js';
 import { cleanDeep } from '../domain/text.js';
 import { toHttp } from '../present/index.js';
-import { FEEDBACK_MAX, lookupFeedback, submitFeedback } from '../services/feedback.js';
+import { FEEDBACK_MAX } from '../services/feedback/common.js';
+import { lookupFeedback } from '../services/feedback/read.js';
+import { submitFeedback } from '../services/feedback/submit.js';
 import { FormGuard } from './form-guard.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FC } from 'hono/jsx';
 import { formatInstantCn } from '../domain/dates.js';
 import { percent } from '../domain/ranking.js';
-import type { PublicReinspection, PublicVote } from '../services/disclosure-votes.js';
+import type { PublicReinspection, PublicVote } from '../services/disclosure/votes.js';
 
 /** GET /public, the parts after the problem list: published vote results and 回头看 (public.tsx). */
 

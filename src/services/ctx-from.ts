@@ -1,4 +1,4 @@
-import { loadCalendar } from './calendar.js';
+import { loadCalendar } from './calendar/load.js';
 import type { ServiceCtx, ServiceCtxSource } from './context.js';
 
 /**

@@ -19,9 +19,9 @@ import { type DigestFigures, type DigestRow, digestFigures } from '../domain/dig
 import { isOpen, OPEN_STATES } from '../domain/problem.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
-import { loadCalendar } from './calendar.js';
+import { loadCalendar } from './calendar/load.js';
 import { evaluatedUnitNames } from './evaluation/common.js';
-import { reinspectionDigest } from './evaluation/reinspection.js';
+import { reinspectionDigest } from './evaluation/reinspection-progress.js';
 
 /** Monday of the week of `at`, in APP_TIMEZONE: the digest's once-a-week key. */
 export function weekStartOf(at: Date, tz: string): string {

@@ -18,7 +18,7 @@ import {
   publishedReinspection,
   publishedVotes,
   unitLabel,
-} from './disclosure-votes.js';
+} from './disclosure/votes.js';
 
 /**
  * The public disclosure page's data (GET /public, docs/domain.md §4). What leaves here is aggregate

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
-import { loadCalendar } from './calendar.js';
+import { loadCalendar } from './calendar/load.js';
 import type { ServiceCtx } from './context.js';
 import type { Directory } from './directory.js';
 import { resolveName, rolesOf } from './people/read.js';

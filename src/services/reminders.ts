@@ -16,7 +16,7 @@ import { OPEN_STATES } from '../domain/problem.js';
 import { type ReminderItem, remindersFor } from '../domain/reminders.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
-import { loadCalendar } from './calendar.js';
+import { loadCalendar } from './calendar/load.js';
 
 export interface ReminderRun {
   today: string;

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, calendarDays, calendarDrafts, calendarYears, problems } from '../../db/schema/index.js';
-import { loadCalendar } from '../../src/services/calendar.js';
+import { loadCalendar } from '../../src/services/calendar/load.js';
 import { ask, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { NOTICE_2026, NOTICE_2027 } from '../support/notices.js';

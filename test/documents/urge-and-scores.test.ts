@@ -3,7 +3,7 @@ import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, type Tx } from '../../src/db.js';
 import { DEFAULT_WEIGHTS, rankUnits, scoreText } from '../../src/domain/scoring.js';
-import { loadCalendar } from '../../src/services/calendar.js';
+import { loadCalendar } from '../../src/services/calendar/load.js';
 import type { ServiceCtx } from '../../src/services/context.js';
 import { loadScoringFacts } from '../../src/services/documents/scoring-facts.js';
 import { issueUrge } from '../../src/services/documents/urge.js';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousFeedback } from '../../db/schema/index.js';
-import { FEEDBACK_PENDING_MAX } from '../../src/services/feedback.js';
+import { FEEDBACK_PENDING_MAX } from '../../src/services/feedback/common.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type Harness, startHarness } from '../support/harness.js';
 

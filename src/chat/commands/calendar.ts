@@ -1,14 +1,11 @@
 import { dayLabel, noticeDraftCard } from '../../../cards/calendar.js';
 import { formatInstantCn, parseDateInput, todayIn } from '../../domain/dates.js';
 import { invalid } from '../../domain/errors.js';
-import {
-  type DayInfo,
-  type DaySource,
-  draftNotice,
-  monthView,
-  removeOverride,
-  setOverride,
-} from '../../services/calendar.js';
+import type { DayInfo, DaySource } from '../../services/calendar/common.js';
+import { draftNotice } from '../../services/calendar/draft-notice.js';
+import { monthView } from '../../services/calendar/read.js';
+import { removeOverride } from '../../services/calendar/remove-override.js';
+import { setOverride } from '../../services/calendar/set-override.js';
 import { serviceCtx } from '../../services/ctx-from.js';
 import { namesOf } from '../../services/people/read.js';
 import type { CommandContext, CommandSpec } from '../context.js';
@@ -120,7 +117,7 @@ export const calendarCommand: CommandSpec = {
       case 'remove':
       case 'delete': {
         const date = dateArg(words(rest)[0], '/日历 删除 <YYYY-MM-DD>');
-        const now = await removeOverride(await serviceCtx(ctx), date);
+        const now = await removeOverride(await serviceCtx(ctx), { date });
         return { text: `已删除 ${dayLabel(date)} 的单日设置。现为：${describe(now)}` };
       }
       case '导入':
@@ -129,7 +126,7 @@ export const calendarCommand: CommandSpec = {
         const [year, notice] = m ? [Number(m[1]), m[2]!.trim()] : [undefined, rest];
         if (!notice)
           throw invalid('请在命令后粘贴国务院办公厅节假日安排通知全文。格式：/日历 导入 [年份] <通知全文>');
-        const draft = await draftNotice(await serviceCtx(ctx), notice, year);
+        const draft = await draftNotice(await serviceCtx(ctx), { text: notice, year });
         const prevBy = draft.previous?.by
           ? (await namesOf(ctx.tx, [draft.previous.by])).get(draft.previous.by)
           : undefined;

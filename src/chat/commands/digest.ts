@@ -1,4 +1,4 @@
-import { loadCalendar } from '../../services/calendar.js';
+import { loadCalendar } from '../../services/calendar/load.js';
 import { buildDigest, groupUnitIdsOf } from '../../services/digest.js';
 import { isStaff } from '../../services/people/read.js';
 import type { CommandSpec } from '../context.js';

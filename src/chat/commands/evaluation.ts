@@ -5,25 +5,24 @@ import { percent } from '../../domain/ranking.js';
 import { VOTER_CATEGORIES } from '../../domain/tally.js';
 import { serviceCtx } from '../../services/ctx-from.js';
 import { groupUnitIdsOf } from '../../services/digest.js';
-import { resendBallot } from '../../services/evaluation/ballot.js';
-import { issueCodes } from '../../services/evaluation/codes.js';
+import { addVoters } from '../../services/evaluation/add-voters.js';
+import { assignEvaluatedUnit } from '../../services/evaluation/assign-evaluated-unit.js';
+import { assignRest } from '../../services/evaluation/assign-rest.js';
+import { chooseTop } from '../../services/evaluation/choose-top.js';
+import { closeVoteBy } from '../../services/evaluation/close-vote-by.js';
 import { parseLocalDateTime } from '../../services/evaluation/common.js';
-import { reinspectionProgress, startReinspection } from '../../services/evaluation/reinspection.js';
-import { addVoters, categoryOf, listRoll, removeVoter } from '../../services/evaluation/roll.js';
-import {
-  assignEvaluatedUnit,
-  assignRest,
-  chooseTop,
-  listEvaluated,
-  setEvaluated,
-} from '../../services/evaluation/units.js';
-import {
-  closeVoteBy,
-  currentTurnout,
-  openVote,
-  publishResults,
-  resultsFor,
-} from '../../services/evaluation/vote.js';
+import { issueCodes } from '../../services/evaluation/issue-codes.js';
+import { openVote } from '../../services/evaluation/open-vote.js';
+import { publishResults } from '../../services/evaluation/publish-results.js';
+import { reinspectionProgress } from '../../services/evaluation/reinspection-progress.js';
+import { removeVoter } from '../../services/evaluation/remove-voter.js';
+import { type Resent, resendBallot } from '../../services/evaluation/resend-ballot.js';
+import { resultsFor } from '../../services/evaluation/results.js';
+import { categoryOf, listRoll } from '../../services/evaluation/roll.js';
+import { setEvaluated } from '../../services/evaluation/set-evaluated.js';
+import { startReinspection } from '../../services/evaluation/start-reinspection.js';
+import { currentTurnout } from '../../services/evaluation/turnout.js';
+import { listEvaluated } from '../../services/evaluation/units.js';
 import { resolvePerson } from '../../services/people/person-ref.js';
 import { isStaff } from '../../services/people/read.js';
 import type { CommandContext, CommandReply, CommandSpec } from '../context.js';
@@ -74,7 +73,7 @@ export const evaluatedUnitsCommand: CommandSpec = {
     const s = await serviceCtx(ctx);
     if (is(sub, '设置', 'set')) {
       if (!rest.length) throw invalid(`格式：${UNITS_FORMS[0]}`);
-      const chosen = await setEvaluated(s, list(rest.join(',')));
+      const chosen = await setEvaluated(s, { names: list(rest.join(',')) });
       return {
         text: `已设置评议对象 ${chosen.length} 个：${chosen.map((u) => u.name).join('、')}。可用 /评议对象 分组 <单位> <督导组> 分配督导组。`,
       };
@@ -83,7 +82,7 @@ export const evaluatedUnitsCommand: CommandSpec = {
       /^(?:前|top)\s*(\d+)$/i.exec(sub) ?? (is(sub, '前', 'top') ? /^(\d+)$/.exec(rest.shift() ?? '') : null);
     if (top) {
       const withTies = rest.some((w) => is(w, '含并列', 'ties'));
-      const r = await chooseTop(s, Number(top[1]), withTies);
+      const r = await chooseTop(s, { n: Number(top[1]), includeTies: withTies });
       const line = (x: (typeof r.ranked)[number]) =>
         `第 ${x.rank} 名 ${x.item.name}（牵头 ${x.item.led} 件，办结率 ${percent(x.item.led ? x.item.closed / x.item.led : null)}，逾期 ${x.item.overdue} 件）`;
       if (r.kind === 'tie') {
@@ -110,7 +109,7 @@ export const evaluatedUnitsCommand: CommandSpec = {
     if (is(sub, '分组', 'group')) {
       const [unit, group, ...extra] = rest;
       if (!unit || !group || extra.length) throw invalid(`格式：${UNITS_FORMS[2]}`);
-      const r = await assignEvaluatedUnit(s, unit, group);
+      const r = await assignEvaluatedUnit(s, { unit, group });
       const moved = r.moved[0];
       const what = moved
         ? moved.from
@@ -124,7 +123,7 @@ export const evaluatedUnitsCommand: CommandSpec = {
     if (is(sub, '其余', 'rest')) {
       const [group, ...extra] = rest;
       if (!group || extra.length) throw invalid(`格式：${UNITS_FORMS[3]}`);
-      const r = await assignRest(s, group);
+      const r = await assignRest(s, { group });
       if (!r) return { text: '没有需要分配的单位：其余单位均已有督导组。' };
       return {
         text: `已将其余 ${r.moved.length} 个单位交由${r.group.name}负责：${r.moved.map((m) => m.unit.name).join('、')}。${r.problemsMoved ? `其未办结的 ${r.problemsMoved} 件问题改由${r.group.name}审核。` : ''}`,
@@ -165,7 +164,7 @@ async function roll(ctx: CommandContext, rest: string[]): Promise<CommandReply> 
     const people = [];
     for (const token of list(who.join(' ')))
       people.push(await resolvePerson(ctx.tx, ctx.directory, ctx.msg.mentions, token, ctx.now));
-    const r = await addVoters(s, category, people);
+    const r = await addVoters(s, { category, people });
     const lines: string[] = [];
     if (r.added.length) lines.push(`已将 ${r.added.join('、')} 加入投票人名单（${category}）。`);
     for (const m of r.moved) lines.push(`${m.name}的类别已由${m.from}改为${category}。`);
@@ -176,7 +175,7 @@ async function roll(ctx: CommandContext, rest: string[]): Promise<CommandReply> 
   if (is(verb, '移除', 'remove')) {
     if (!args.length) throw invalid(`格式：${POLL_FORMS[1]}`);
     const person = await resolvePerson(ctx.tx, ctx.directory, ctx.msg.mentions, args.join(' '), ctx.now);
-    const category = await removeVoter(s, person);
+    const category = await removeVoter(s, { person });
     return { text: `已将${person.name}移出投票人名单（${category}）。` };
   }
   throw invalid(`格式：\n${POLL_FORMS.slice(0, 2).join('\n')}`);
@@ -252,7 +251,7 @@ export const pollCommand: CommandSpec = {
       const [cat, count, ...extra] = rest;
       if (!cat || !count || extra.length || !/^\d+$/.test(count)) throw invalid(`格式：${POLL_FORMS[3]}`);
       const category = categoryOf(cat);
-      const r = await issueCodes(s, category, Number(count));
+      const r = await issueCodes(s, { category, count: Number(count) });
       const base = ctx.config.publicBaseUrl?.replace(/\/$/, '');
       const text = [
         `「${r.evaluationName}」投票码（${category}，${r.codes.length} 个，每码限用一次）：`,
@@ -285,6 +284,13 @@ export const pollCommand: CommandSpec = {
   },
 };
 
+function resentText(r: Resent): string {
+  if (r.kind === 'no_vote') return '目前没有进行中的满意度测评。';
+  if (r.kind === 'not_on_roll') return '您不在本次测评的投票人名单中。如有疑问，请联系工作人员。';
+  if (r.kind === 'voted') return `您已完成「${r.evaluationName}」的投票，感谢参与。`;
+  return `已重新发送「${r.evaluationName}」的选票，请查收。`;
+}
+
 /** /投票: a voter asks for their ballot card again (Lark cards can be clicked for 14 days only). */
 export const voteCommand: CommandSpec = {
   names: ['投票', 'vote'],
@@ -292,7 +298,11 @@ export const voteCommand: CommandSpec = {
   usage: '/投票',
   summary: '满意度测评投票人：重新获取选票。',
   async run(ctx) {
-    return resendBallot(ctx.tx, ctx.actor.openId, ctx.config.timezone);
+    return {
+      text: resentText(
+        await resendBallot(ctx.tx, { openId: ctx.actor.openId, timezone: ctx.config.timezone }),
+      ),
+    };
   },
 };
 
@@ -310,7 +320,7 @@ export const reinspectCommand: CommandSpec = {
       const m = /^(?:阈值|threshold):\s*(\d+)$/i.exec(rest.join(''));
       if (rest.length && !m)
         throw invalid('格式：/回头看 开始 [阈值:N]（不满意票数达到 N 的单位开展回头看，默认 1）');
-      const r = await startReinspection(await serviceCtx(ctx), m ? Number(m[1]) : 1);
+      const r = await startReinspection(await serviceCtx(ctx), { threshold: m ? Number(m[1]) : 1 });
       if (!r.units.length)
         return {
           text: `「${r.evaluation.name}」中没有单位的不满意票达到 ${r.threshold} 票，无需开展回头看。`,

@@ -1,6 +1,6 @@
 import { triageCard } from '../../../cards/feedback.js';
 import { invalid } from '../../domain/errors.js';
-import { pendingFeedback } from '../../services/feedback.js';
+import { pendingFeedback } from '../../services/feedback/read.js';
 import { allUnits } from '../../services/units/read.js';
 import type { CommandSpec } from '../context.js';
 

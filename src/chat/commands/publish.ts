@@ -1,7 +1,9 @@
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';
+import { publishProblems } from '../../services/disclosure/publish.js';
+import { publishAllClosed } from '../../services/disclosure/publish-all-closed.js';
+import { unpublishProblems } from '../../services/disclosure/unpublish.js';
 import { publishedCount } from '../../services/disclosure.js';
-import { publishAllClosed, publishProblems, unpublishProblems } from '../../services/disclosure-publish.js';
 import type { CommandContext, CommandSpec } from '../context.js';
 import { normalize, words } from '../parse.js';
 
@@ -40,7 +42,7 @@ export const publishCommand: CommandSpec = {
     }
     const s = await serviceCtx(ctx);
     if (is(sub, '撤回', 'withdraw', 'unpublish')) {
-      const r = await unpublishProblems(s, codesOf(rest.join(',')));
+      const r = await unpublishProblems(s, { codes: codesOf(rest.join(',')) });
       const lines: string[] = [];
       if (r.withdrawn.length) lines.push(`已从公开页面撤回：${r.withdrawn.join('、')}。`);
       if (r.notPublished.length) lines.push(`${r.notPublished.join('、')} 未在公开页面，无需撤回。`);
@@ -64,7 +66,7 @@ export const publishCommand: CommandSpec = {
     const m = TITLE_KEY.exec(ctx.rawArgs);
     const codes = codesOf(m ? ctx.rawArgs.slice(0, m.index) : ctx.rawArgs);
     const title = m ? ctx.rawArgs.slice(m.index + m[0].length).trim() : undefined;
-    const r = await publishProblems(s, codes, title);
+    const r = await publishProblems(s, { codes, publicTitle: title });
     const lines: string[] = [];
     if (r.published.length)
       lines.push(

@@ -21,7 +21,7 @@ import { appendAudit } from '../../audit/chain.js';
 import type { Db, Tx } from '../../db.js';
 import { todayIn } from '../../domain/dates.js';
 import { problemCode } from '../../domain/problem.js';
-import { loadCalendar } from '../calendar.js';
+import { loadCalendar } from '../calendar/load.js';
 import { allUnits, unitLabels } from '../units/read.js';
 import { type DemoPlan, type PlanPerson, type PlanProblem, planDemo } from './plan.js';
 

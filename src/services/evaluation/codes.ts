@@ -1,11 +1,6 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
-import { votingCodes } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
-import { conflict, invalid } from '../../domain/errors.js';
-import type { VoterCategory } from '../../domain/tally.js';
-import type { ServiceCtx } from '../context.js';
 import { hasRoom, takeHit } from '../rate-windows.js';
-import { auditEval, mustStaff, openEvaluation } from './common.js';
 
 /**
  * One-time voting codes for voters outside the tenant (invited citizens, entrepreneurs). Handed out
@@ -55,40 +50,4 @@ export const guessingAllowed = (conn: Conn, now: Date) =>
 /** Counts one wrong code (in its own statement, after the refused transaction). */
 export async function countWrongGuess(conn: Conn, now: Date): Promise<void> {
   await takeHit(conn, GUESS_SCOPE, now, GUESS_WINDOW_MS, GUESS_CAP);
-}
-
-export async function issueCodes(
-  ctx: ServiceCtx,
-  category: VoterCategory,
-  count: number,
-): Promise<{ codes: string[]; evaluationName: string }> {
-  mustStaff(ctx.actor, '发放投票码');
-  if (!Number.isInteger(count) || count < 1 || count > MAX_CODES)
-    throw invalid(`数量须为 1 到 ${MAX_CODES} 之间的整数。`);
-  const open = await openEvaluation(ctx.tx);
-  if (!open) throw conflict('目前没有进行中的满意度测评。请先用 /测评 开始 开启测评，再发放投票码。');
-  const codes: string[] = [];
-  while (codes.length < count) {
-    const code = newVotingCode();
-    const inserted = await ctx.tx
-      .insert(votingCodes)
-      .values({
-        codeHash: codeHash(normalizeCode(code)!, ctx.config.appSecretKey),
-        evaluationId: open.id,
-        category,
-      })
-      .onConflictDoNothing()
-      .returning({ h: votingCodes.codeHash });
-    if (inserted.length) codes.push(code);
-  }
-  // The audit says how many and for whom, never the codes.
-  await auditEval(
-    ctx.tx,
-    ctx.now,
-    ctx.actor,
-    'evaluation.codes_issued',
-    { id: open.id },
-    { after: { category, count } },
-  );
-  return { codes, evaluationName: open.name };
 }

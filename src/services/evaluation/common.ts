@@ -3,10 +3,10 @@ import { evaluatedUnits, evaluations, roles, units } from '../../../db/schema/in
 import { appendAudit } from '../../audit/chain.js';
 import type { Config } from '../../config.js';
 import type { Conn, Tx } from '../../db.js';
-import { forbidden } from '../../domain/errors.js';
 import type { TallyResult } from '../../domain/tally.js';
 import { wallClock } from '../../domain/wall-clock.js';
-import { isStaff, type Role } from '../people/read.js';
+import type { ServiceCtx } from '../context.js';
+import type { Role } from '../people/read.js';
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
 
@@ -15,10 +15,6 @@ export interface EvalActor {
   openId: string | null;
   name: string;
   roles?: Set<Role>;
-}
-
-export function mustStaff(actor: { roles: Set<Role> }, what: string): void {
-  if (!isStaff(actor.roles)) throw forbidden(`只有工作人员可以${what}。`);
 }
 
 export async function auditEval(
@@ -40,6 +36,14 @@ export async function auditEval(
     after: o.after ?? null,
   });
 }
+
+/** auditEval for a verb: the context's transaction, time and actor. */
+export const auditBy = (
+  ctx: Pick<ServiceCtx, 'tx' | 'now' | 'actor'>,
+  action: string,
+  subject: { type?: string; id: string | number },
+  o: { before?: unknown; after?: unknown } = {},
+): Promise<void> => auditEval(ctx.tx, ctx.now, ctx.actor, action, subject, o);
 
 /** Serializes opening a vote: at most one is open at a time (no partial unique index in the schema). */
 export async function lockVotes(tx: Tx): Promise<void> {

@@ -1,8 +1,9 @@
 import { desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { evaluations, reinspectionItems, units } from '../../db/schema/index.js';
-import type { Conn } from '../db.js';
-import { type Counts, type Rates, rankResults, ratesOf, type UnitResult } from '../domain/tally.js';
+import { evaluations, reinspectionItems, units } from '../../../db/schema/index.js';
+import type { Conn } from '../../db.js';
+import { type Counts, type Rates, rankResults, ratesOf, type UnitResult } from '../../domain/tally.js';
+import { countItems, noItems } from '../evaluation/reinspection-progress.js';
 
 /** The public page shows a unit by its short name (市人社局) when it has one. */
 export const unitLabel = (u: { name: string; shortName: string | null }) => u.shortName?.trim() || u.name;
@@ -133,17 +134,8 @@ export async function publishedReinspection(conn: Conn, votes: PublicVote[]): Pr
     .map((v) => {
       const byUnit = new Map<number, PublicReinspection['units'][number]>();
       for (const r of rows.filter((x) => x.evaluationId === v.id)) {
-        const u = byUnit.get(r.unitId) ?? {
-          name: unitLabel(r),
-          total: 0,
-          confirmed: 0,
-          reopened: 0,
-          pending: 0,
-        };
-        u.total += r.n;
-        if (r.status === 'confirmed') u.confirmed += r.n;
-        else if (r.status === 'reopened') u.reopened += r.n;
-        else u.pending += r.n;
+        const u = byUnit.get(r.unitId) ?? { name: unitLabel(r), ...noItems() };
+        countItems(u, r.status, r.n);
         byUnit.set(r.unitId, u);
       }
       return {
