@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { anonymousFeedback } from '../../../db/schema/index.js';
 import type { Tx } from '../../db.js';
 import { todayIn } from '../../domain/dates.js';
-import { conflict, invalid } from '../../domain/errors.js';
+import { invalid, rateLimited } from '../../domain/errors.js';
 import { FEEDBACK_MAX, FEEDBACK_PENDING_MAX, newReceiptCode, receiptHash } from './common.js';
 
 export const SubmitFeedbackInput = z.object({ text: z.string(), now: z.date(), timezone: z.string() });
@@ -27,7 +27,7 @@ export async function submitFeedback(
     .select({ n: sql<number>`count(*)::int` })
     .from(anonymousFeedback)
     .where(eq(anonymousFeedback.status, 'new'));
-  if (n >= FEEDBACK_PENDING_MAX) throw conflict('待处理的反馈较多，暂不能受理新的反馈，请过几天再提交。');
+  if (n >= FEEDBACK_PENDING_MAX) throw rateLimited('待处理的反馈较多，暂不能受理新的反馈，请过几天再提交。');
   const code = newReceiptCode();
   const [row] = await tx
     .insert(anonymousFeedback)
