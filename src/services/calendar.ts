@@ -6,6 +6,7 @@ import { calendarDays, calendarDrafts, calendarYears } from '../../db/schema/ind
 import { appendAudit } from '../audit/chain.js';
 import type { Conn } from '../db.js';
 import { LAST_PUBLISHED_YEAR, WorkdayCalendar } from '../domain/calendar.js';
+import { cardWindowStart } from '../domain/card-window.js';
 import { addDays, weekday } from '../domain/dates.js';
 import { conflict, forbidden, invalid } from '../domain/errors.js';
 import { type NoticeDay, parseHolidayNotice } from '../domain/holiday-notice.js';
@@ -225,9 +226,7 @@ export async function draftNotice(ctx: ServiceCtx, text: string, year?: number):
     .map((r) => r.date);
   const changes = diff(ctx.calendar, await loadCalendarWith(ctx.tx, n.year, all), n.year, all);
   // Drafts live as long as a card's buttons can be clicked (14 days); older ones are dropped here.
-  await ctx.tx
-    .delete(calendarDrafts)
-    .where(lt(calendarDrafts.createdAt, new Date(ctx.now.getTime() - 14 * 86_400_000)));
+  await ctx.tx.delete(calendarDrafts).where(lt(calendarDrafts.createdAt, cardWindowStart(ctx.now)));
   const id = randomUUID();
   await ctx.tx.insert(calendarDrafts).values({
     id,

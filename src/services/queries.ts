@@ -13,7 +13,6 @@ import { rankUnits, tally, type UnitTally } from '../domain/ranking.js';
 import { PERMANENT_CODES } from '../outbox/failure-labels.js';
 import type { ServiceCtx } from './context.js';
 import { isStaff, namesOf, type Role } from './people.js';
-import { clockOf } from './problems/common.js';
 import {
   contactUnitIds,
   findProblem,
@@ -25,6 +24,7 @@ import {
   relationOf,
   unitNameMap,
 } from './problems/load.js';
+import { clockOf } from './problems/view.js';
 import { allUnits } from './units.js';
 
 // ---------------------------------------------------------------- /查看

@@ -7,8 +7,8 @@ import { OPEN_STATES, type ProblemState, STATE_LABEL } from '../../domain/proble
 import { closeRate, rankUnits, tally } from '../../domain/ranking.js';
 import type { ServiceCtx } from '../context.js';
 import { isStaff } from '../people.js';
-import { clockOf } from '../problems/common.js';
 import { overdueWorkdays } from '../problems/load.js';
+import { clockOf } from '../problems/view.js';
 import { STATE_FILTER_LABEL, type StateFilter } from '../queries.js';
 import { allUnits } from '../units.js';
 import { dateCell, setUpSheet, toBytes } from './style.js';

@@ -12,6 +12,7 @@ import { CARD_LIMIT_BYTES, type Card, cardBytes } from '../../../cards/kit.js';
 import { importDrafts } from '../../../db/schema/index.js';
 import type { CommandContext, CommandReply } from '../../chat/context.js';
 import type { Tx } from '../../db.js';
+import { cardWindowStart } from '../../domain/card-window.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Downloaded, LarkFiles } from '../../lark/files.js';
 import { classifyLarkError } from '../../lark/messenger.js';
@@ -40,7 +41,6 @@ import { prepareUnits } from './validate.js';
 export const IMPORT_DOWNLOAD_JOB = 'import.download';
 /** A campaign's list is a few hundred KB; the cap also bounds what unzipping may cost. */
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
-const DRAFT_TTL_MS = 14 * 86_400_000;
 
 export const IMPORT_LOCAL_MODE_TEXT = '当前为本地模式（未连接飞书），无法下载文件，不能导入问题清单。';
 export const IMPORT_TOO_LARGE_TEXT =
@@ -196,9 +196,7 @@ export function importDownloadJob(deps: ImportJobDeps): JobHandler {
         if (!errors && v.unknown.length <= MAX_UNKNOWN_UNITS && hasWork(payload, v)) {
           id = randomBytes(12).toString('hex');
           // Drafts live as long as the preview's buttons can be clicked (14 days).
-          await tx
-            .delete(importDrafts)
-            .where(lt(importDrafts.createdAt, new Date(job.now.getTime() - DRAFT_TTL_MS)));
+          await tx.delete(importDrafts).where(lt(importDrafts.createdAt, cardWindowStart(job.now)));
           await tx.insert(importDrafts).values({
             id,
             createdBy: j.uploader,
