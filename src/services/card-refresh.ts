@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
 import { revokedCard } from '../../cards/problem.js';
+import { showCard } from '../../cards/show.js';
 import { outbox } from '../../db/schema/index.js';
 import { canSee } from '../domain/capabilities.js';
 import type { ProblemView, Relation } from '../domain/problem-view.js';
@@ -22,7 +23,7 @@ async function showCardFor(ctx: ServiceCtx, row: ProblemRow, openId: string) {
   const roles = await rolesOf(ctx.tx, openId, ctx.config.adminOpenIds);
   const name = (await namesOf(ctx.tx, [openId])).get(openId) ?? openId;
   try {
-    return (await showProblem({ ...ctx, actor: { openId, name, roles } }, row.code)).card;
+    return showCard((await showProblem({ ...ctx, actor: { openId, name, roles } }, row.code)).show);
   } catch {
     return undefined;
   }
