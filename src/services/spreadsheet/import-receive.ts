@@ -8,7 +8,7 @@ import {
   issueLine,
   MAX_UNKNOWN_UNITS,
 } from '../../../cards/import.js';
-import { CARD_LIMIT_BYTES, type Card, cardBytes } from '../../../cards/kit.js';
+import { CARD_LIMIT_BYTES, type Card, fitCard } from '../../../cards/kit.js';
 import { importDrafts } from '../../../db/schema/index.js';
 import type { CommandContext, CommandReply } from '../../chat/context.js';
 import type { Tx } from '../../db.js';
@@ -129,11 +129,16 @@ async function download(deps: ImportJobDeps, j: DownloadJob): Promise<Downloaded
 /** The download-and-preview job. Re-running it after a crash makes one more draft at most, never an import. */
 /** The preview with as many error lines as fit under Lark's card limit. */
 function fittingCard(view: ImportPreviewView): { card: Card; errorsShown: number } {
-  for (const n of [ERRORS_SHOWN, 20, 10, 5]) {
-    const card = importPreviewCard(view, n);
-    if (cardBytes(card) <= CARD_LIMIT_BYTES - 2048) return { card, errorsShown: n };
-  }
-  return { card: importPreviewCard(view, 0), errorsShown: 0 };
+  let errorsShown = 0;
+  const build = (n: number) => {
+    errorsShown = n;
+    return importPreviewCard(view, n);
+  };
+  const card = fitCard([ERRORS_SHOWN, 20, 10, 5], build, {
+    limit: CARD_LIMIT_BYTES - 2048,
+    otherwise: () => build(0),
+  });
+  return { card, errorsShown };
 }
 
 /** Text messages of at most ~20 KB each (Lark caps a text message at 150 KB). */
