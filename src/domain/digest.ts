@@ -1,6 +1,7 @@
 import type { WorkdayCalendar } from './calendar.js';
 import { todayIn } from './dates.js';
 import { isOpen, type ProblemState, STATE_LABEL, STATES } from './problem.js';
+import { closeRate } from './ranking.js';
 
 export interface DigestRow {
   code: string;
@@ -94,7 +95,7 @@ export function digestFigures(rows: DigestRow[], at: Date, tz: string, cal: Work
     const assigned = u.total - u.byState.withdrawn;
     return {
       ...u,
-      closedRate: assigned > 0 ? u.closed / assigned : null,
+      closedRate: closeRate(u.closed, assigned),
       avgAckWorkdays: ackN > 0 ? ackSum / ackN : null,
     };
   });
@@ -108,7 +109,7 @@ export function digestFigures(rows: DigestRow[], at: Date, tz: string, cal: Work
     newThisWeek,
     closedThisWeek,
     overdue: overdueList.length,
-    closedRate: assigned > 0 ? byState.closed / assigned : null,
+    closedRate: closeRate(byState.closed, assigned),
     units: unitList,
     mostOverdue: overdueList.slice(0, 5),
   };
