@@ -1,6 +1,7 @@
 import { formatDateCn } from '../src/domain/dates.js';
-import { type DigestFigures, pct, unitChartSpec } from '../src/domain/digest.js';
+import { type DigestFigures, unitChartSpec } from '../src/domain/digest.js';
 import { STATE_LABEL, STATES } from '../src/domain/problem.js';
+import { percent } from '../src/domain/ranking.js';
 import { button, buttons, type Card, card, type Element, fitCard, hr, md, note, text } from './kit.js';
 
 export interface DigestCardInput {
@@ -23,7 +24,7 @@ export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length
     text(`范围：${d.scope}`),
     md(
       [
-        `**未销号**：${f.notClosed} 件　**已销号**：${f.byState.closed} 件　**办结率**：${pct(f.closedRate)}`,
+        `**未销号**：${f.notClosed} 件　**已销号**：${f.byState.closed} 件　**办结率**：${percent(f.closedRate)}`,
         `**本周新增**：${f.newThisWeek} 件　**本周销号**：${f.closedThisWeek} 件　**逾期**：${f.overdue} 件`,
         `**按状态**：${STATES.map((s) => `${STATE_LABEL[s]} ${f.byState[s]}`).join('　')}`,
       ].join('\n'),
@@ -41,7 +42,7 @@ export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length
       shown
         .map(
           (u) =>
-            `${d.evaluated?.has(u.unit) ? '★' : ''}${u.unit}：${u.total} / ${u.open} / ${u.overdue} / ${pct(u.closedRate)} / ${u.avgAckWorkdays === null ? '—' : `${u.avgAckWorkdays.toFixed(1)} 个工作日`}`,
+            `${d.evaluated?.has(u.unit) ? '★' : ''}${u.unit}：${u.total} / ${u.open} / ${u.overdue} / ${percent(u.closedRate)} / ${u.avgAckWorkdays === null ? '—' : `${u.avgAckWorkdays.toFixed(1)} 个工作日`}`,
         )
         .join('\n') || '暂无',
     ),

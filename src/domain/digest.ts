@@ -133,5 +133,3 @@ export function unitChartSpec(units: UnitFigures[], max = 12): Record<string, un
     axes: [{ orient: 'bottom', label: { autoRotate: true } }],
   };
 }
-
-export const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
