@@ -9,7 +9,7 @@ import { LAST_PUBLISHED_YEAR, WorkdayCalendar } from '../domain/calendar.js';
 import { cardWindowStart } from '../domain/card-window.js';
 import { addDays, weekday } from '../domain/dates.js';
 import { conflict, forbidden, invalid } from '../domain/errors.js';
-import { type NoticeDay, parseHolidayNotice } from '../domain/holiday-notice.js';
+import { type NoticeDay, type NoticeDraft, parseHolidayNotice } from '../domain/holiday-notice.js';
 import type { ServiceCtx } from './context.js';
 
 /** The workday calendar in force: the statutory one, imported notices and admin overrides. */
@@ -193,20 +193,6 @@ const DraftDays = z.object({
   workdays: z.array(z.object({ date: z.string(), name: z.string() })),
   warnings: z.array(z.string()).default([]),
 });
-
-export interface NoticeDraft {
-  id: string;
-  year: number;
-  holidays: NoticeDay[];
-  workdays: NoticeDay[];
-  warnings: string[];
-  /** Days whose workday status the import changes, against the calendar in force. */
-  changes: { date: string; from: boolean; to: boolean }[];
-  /** Admin-set days the import leaves as they are. */
-  keptOverrides: string[];
-  /** When the year was imported before: the import replaces that one. */
-  previous?: { at: Date; by: string | null };
-}
 
 /** Days a notice speaks about: its year, and any date it names outside it (a 元旦 across the new year). */
 function noticeScope(year: number, days: NoticeDay[]) {
