@@ -1,4 +1,5 @@
 import type { WorkdayCalendar } from './calendar.js';
+import { stackedBarSpec } from './chart-spec.js';
 import { todayIn } from './dates.js';
 import { isOpen, type ProblemState, STATE_LABEL, STATES } from './problem.js';
 import { closeRate } from './ranking.js';
@@ -122,14 +123,5 @@ export function unitChartSpec(units: UnitFigures[], max = 12): Record<string, un
   const values = shown.flatMap((u) =>
     states.map((s) => ({ unit: u.unit, state: STATE_LABEL[s], count: u.byState[s] })),
   );
-  return {
-    type: 'bar',
-    data: [{ id: 'problems', values }],
-    xField: 'unit',
-    yField: 'count',
-    seriesField: 'state',
-    stack: true,
-    legends: { visible: true, orient: 'bottom' },
-    axes: [{ orient: 'bottom', label: { autoRotate: true } }],
-  };
+  return stackedBarSpec({ id: 'problems', values, x: 'unit', y: 'count', series: 'state' });
 }

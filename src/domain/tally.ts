@@ -3,6 +3,7 @@
  * ballot pool (category, unit, choice — no voter) in and stores what comes out; nothing here ever
  * sees who voted.
  */
+import { stackedBarSpec } from './chart-spec.js';
 import { competitionRank } from './ranking.js';
 
 export const VOTER_CATEGORIES = ['常委会委员', '人大代表', '群众代表', '企业家代表'] as const;
@@ -231,15 +232,12 @@ export function resultChartSpec(r: TallyResult): Record<string, unknown> {
   const values = r.units.flatMap((u) =>
     CHOICES.map((c) => ({ unit: u.name, choice: CHOICE_LABEL[c], votes: u.counts[c] })),
   );
-  return {
-    type: 'bar',
-    data: [{ id: 'votes', values }],
-    xField: 'unit',
-    yField: 'votes',
-    seriesField: 'choice',
-    stack: true,
+  return stackedBarSpec({
+    id: 'votes',
+    values,
+    x: 'unit',
+    y: 'votes',
+    series: 'choice',
     color: ['#34a853', '#fbbc04', '#ea4335'],
-    legends: { visible: true, orient: 'bottom' },
-    axes: [{ orient: 'bottom', label: { autoRotate: true } }],
-  };
+  });
 }
