@@ -173,6 +173,7 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
 
 // ---------------------------------------------------------------- /统计 and /排名
 
+/** The facts live in tally-facts.ts; re-exported for /评议对象 (services/evaluation/units.ts). */
 export { tallyFacts };
 
 async function tallies(ctx: ServiceCtx): Promise<{ view: StatsView; units: UnitTally[] }> {
