@@ -1,5 +1,5 @@
 import { addDays, formatInstantCn, weekday } from '../src/domain/dates.js';
-import type { NoticeDay } from '../src/domain/holiday-notice.js';
+import type { NoticeDay, NoticeDraft } from '../src/domain/holiday-notice.js';
 import { button, buttons, type Card, card, field, hr, md, note, text } from './kit.js';
 
 /** The callback values of the import confirmation card; the handler re-checks that the clicker is an admin. */
@@ -61,19 +61,8 @@ const status = (workday: boolean) => (workday ? '工作日' : '休息日');
 /** How many changed days the card lists before summarising the rest (the card stays well under 30 KB). */
 const CHANGES_SHOWN = 40;
 
-export interface NoticeDraftView {
-  id: string;
-  year: number;
-  holidays: NoticeDay[];
-  workdays: NoticeDay[];
-  warnings: string[];
-  changes: { date: string; from: boolean; to: boolean }[];
-  keptOverrides: string[];
-  previous?: { at: Date; by: string | null };
-}
-
 /** The parsed notice shown back to the admin, with 确认导入 / 取消. */
-export function noticeDraftCard(v: NoticeDraftView, tz: string, previousBy?: string): Card {
+export function noticeDraftCard(v: NoticeDraft, tz: string, previousBy?: string): Card {
   const els = [
     note(
       `以下为从通知中读出的 ${v.year} 年放假与调休上班安排。请与国务院办公厅通知逐条核对，无误后点击「确认导入」。`,

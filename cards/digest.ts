@@ -1,19 +1,8 @@
 import { formatDateCn } from '../src/domain/dates.js';
-import { type DigestFigures, pct, unitChartSpec } from '../src/domain/digest.js';
+import { type DigestFigures, unitChartSpec } from '../src/domain/digest.js';
 import { STATE_LABEL, STATES } from '../src/domain/problem.js';
-import {
-  button,
-  buttons,
-  CARD_LIMIT_BYTES,
-  type Card,
-  card,
-  cardBytes,
-  type Element,
-  hr,
-  md,
-  note,
-  text,
-} from './kit.js';
+import { percent } from '../src/domain/ranking.js';
+import { button, buttons, type Card, card, type Element, fitCard, hr, md, note, text } from './kit.js';
 
 export interface DigestCardInput {
   scope: string;
@@ -35,7 +24,7 @@ export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length
     text(`范围：${d.scope}`),
     md(
       [
-        `**未销号**：${f.notClosed} 件　**已销号**：${f.byState.closed} 件　**办结率**：${pct(f.closedRate)}`,
+        `**未销号**：${f.notClosed} 件　**已销号**：${f.byState.closed} 件　**办结率**：${percent(f.closedRate)}`,
         `**本周新增**：${f.newThisWeek} 件　**本周销号**：${f.closedThisWeek} 件　**逾期**：${f.overdue} 件`,
         `**按状态**：${STATES.map((s) => `${STATE_LABEL[s]} ${f.byState[s]}`).join('　')}`,
       ].join('\n'),
@@ -53,7 +42,7 @@ export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length
       shown
         .map(
           (u) =>
-            `${d.evaluated?.has(u.unit) ? '★' : ''}${u.unit}：${u.total} / ${u.open} / ${u.overdue} / ${pct(u.closedRate)} / ${u.avgAckWorkdays === null ? '—' : `${u.avgAckWorkdays.toFixed(1)} 个工作日`}`,
+            `${d.evaluated?.has(u.unit) ? '★' : ''}${u.unit}：${u.total} / ${u.open} / ${u.overdue} / ${percent(u.closedRate)} / ${u.avgAckWorkdays === null ? '—' : `${u.avgAckWorkdays.toFixed(1)} 个工作日`}`,
         )
         .join('\n') || '暂无',
     ),
@@ -90,18 +79,13 @@ export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length
 
 /** The digest card, shortened until it fits Lark's 30 KB. */
 export function boundedDigestCard(d: DigestCardInput): Card {
-  let rows = Math.min(d.figures.units.length, 60);
-  let c = digestCard(d, rows);
-  while (cardBytes(c) > CARD_LIMIT_BYTES && rows > 0) {
-    rows = Math.floor(rows * 0.7);
-    c = digestCard(d, rows);
-  }
-  if (cardBytes(c) > CARD_LIMIT_BYTES) {
+  // Unit rows: up to 60, then 70% of the last, down to none.
+  const rows: [number, ...number[]] = [Math.min(d.figures.units.length, 60)];
+  while (rows.at(-1)! > 0) rows.push(Math.floor(rows.at(-1)! * 0.7));
+  return fitCard(rows, (n) => digestCard(d, n), {
     // The chart is the last thing to shrink: fewer units in it.
-    const units = d.figures.units.slice(0, 5);
-    c = digestCard({ ...d, figures: { ...d.figures, units } }, 0);
-  }
-  return c;
+    otherwise: () => digestCard({ ...d, figures: { ...d.figures, units: d.figures.units.slice(0, 5) } }, 0),
+  });
 }
 
 export interface UnitListItem {

@@ -1,5 +1,6 @@
 import { formatDateCn, formatInstantCn } from '../src/domain/dates.js';
-import { type Counts, pctText, type Rates, resultChartSpec, type TallyResult } from '../src/domain/tally.js';
+import { percent } from '../src/domain/ranking.js';
+import { type Counts, type Rates, resultChartSpec, type TallyResult } from '../src/domain/tally.js';
 import {
   button,
   buttons,
@@ -22,7 +23,7 @@ export interface ResultsView {
 }
 
 export function countsLine(c: Counts, r: Rates): string {
-  return `满意 ${c.satisfied}（${pctText(r.satisfied)}）　基本满意 ${c.basic}（${pctText(r.basic)}）　不满意 ${c.dissatisfied}（${pctText(r.dissatisfied)}）`;
+  return `满意 ${c.satisfied}（${percent(r.satisfied)}）　基本满意 ${c.basic}（${percent(r.basic)}）　不满意 ${c.dissatisfied}（${percent(r.dissatisfied)}）`;
 }
 
 /** The results of a closed vote: ranking, a stacked bar per unit, and the breakdown by voter category. */

@@ -195,3 +195,22 @@ export function cardBytes(c: unknown): number {
   return Buffer.byteLength(JSON.stringify(c), 'utf8');
 }
 export const CARD_LIMIT_BYTES = 30 * 1024;
+
+/**
+ * A card that fits Lark's limit: each step, from the fullest, is built until one fits. When none
+ * does, `otherwise` (a last, smallest card, not measured) or else the last step's card is used.
+ */
+export function fitCard<S>(
+  steps: readonly [S, ...S[]],
+  build: (step: S) => Card,
+  o: { limit?: number; otherwise?: () => Card } = {},
+): Card {
+  const limit = o.limit ?? CARD_LIMIT_BYTES;
+  let c = build(steps[0]);
+  for (const step of steps.slice(1)) {
+    if (cardBytes(c) <= limit) return c;
+    c = build(step);
+  }
+  if (cardBytes(c) <= limit) return c;
+  return o.otherwise ? o.otherwise() : c;
+}

@@ -1,18 +1,6 @@
 import { formatDateCn } from '../src/domain/dates.js';
 import { REMINDER_LABEL, type ReminderKind } from '../src/domain/reminders.js';
-import {
-  button,
-  buttons,
-  CARD_LIMIT_BYTES,
-  type Card,
-  card,
-  cardBytes,
-  type Element,
-  hr,
-  md,
-  note,
-  text,
-} from './kit.js';
+import { button, buttons, type Card, card, type Element, fitCard, hr, md, note, text } from './kit.js';
 
 export interface ReminderLine {
   problemId: number;
@@ -60,16 +48,21 @@ export function reminderCard(
     });
   };
   // Most urgent first is the caller's order; a long list shows its head and points to /清单.
-  for (const [shown, withButtons] of [
+  // [lines shown, of which with buttons]
+  const steps: [[number, number], ...[number, number][]] = [
     [MAX_LINES, MAX_WITH_BUTTONS],
     [30, 10],
     [15, 5],
     [8, 0],
-  ] as const) {
-    const c = build(lines.slice(0, shown), withButtons);
-    if (lines.length > shown)
-      c.body.elements.push(note(`及其他 ${lines.length - shown} 项，请发送 /清单 查看。`));
-    if (cardBytes(c) <= CARD_LIMIT_BYTES) return c;
-  }
-  return build(lines.slice(0, 3), 0);
+  ];
+  return fitCard(
+    steps,
+    ([shown, withButtons]) => {
+      const c = build(lines.slice(0, shown), withButtons);
+      if (lines.length > shown)
+        c.body.elements.push(note(`及其他 ${lines.length - shown} 项，请发送 /清单 查看。`));
+      return c;
+    },
+    { otherwise: () => build(lines.slice(0, 3), 0) },
+  );
 }

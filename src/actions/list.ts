@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LIST_PAGE_ACTION, listCard } from '../../cards/list.js';
 import { serviceCtx } from '../services/ctx-from.js';
-import { listProblems, parseStateFilter } from '../services/queries.js';
+import { parseStateFilter } from '../services/problem-filter.js';
+import { listProblems } from '../services/queries.js';
 import type { ActionHandler } from './context.js';
 
 /** The 上一页 / 下一页 buttons carry filters only; listProblems checks again who sees what. */

@@ -33,18 +33,19 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** The entry's fields as stored and hashed: absent ones are null. */
+const stored = (e: AuditEntry) => ({
+  actorOpenId: e.actorOpenId,
+  actorName: e.actorName,
+  action: e.action,
+  subjectType: e.subjectType,
+  subjectId: e.subjectId ?? null,
+  before: e.before ?? null,
+  after: e.after ?? null,
+});
+
 export function hashEntry(prevHash: string, seq: number, e: AuditEntry): string {
-  const body = canonical({
-    seq,
-    at: e.at.toISOString(),
-    actorOpenId: e.actorOpenId,
-    actorName: e.actorName,
-    action: e.action,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId ?? null,
-    before: e.before ?? null,
-    after: e.after ?? null,
-  });
+  const body = canonical({ seq, at: e.at.toISOString(), ...stored(e) });
   return createHash('sha256').update(prevHash).update(body).digest('hex');
 }
 
@@ -59,19 +60,7 @@ export async function appendAudit(tx: Tx, e: AuditEntry): Promise<string> {
   const prevHash = head?.hash ?? GENESIS_HASH;
   const at = new Date(Math.floor(e.at.getTime()));
   const hash = hashEntry(prevHash, seq, { ...e, at });
-  await tx.insert(auditLog).values({
-    seq,
-    at,
-    actorOpenId: e.actorOpenId,
-    actorName: e.actorName,
-    action: e.action,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId ?? null,
-    before: e.before ?? null,
-    after: e.after ?? null,
-    prevHash,
-    hash,
-  });
+  await tx.insert(auditLog).values({ seq, at, ...stored(e), prevHash, hash });
   await tx.update(auditHead).set({ seq, hash }).where(eq(auditHead.id, 1));
   return hash;
 }

@@ -6,6 +6,11 @@ import type { ReportView } from './views.js';
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 const none = (what: string) => para(`本期无${what}。`);
+/** Problems with a reason (退回理由, 回访意见): code, title, unit, reason; or a line saying there are none. */
+const withReasons = (what: string, reason: string, rows: string[][]) =>
+  rows.length
+    ? table(['问题编号', '问题名称', '牵头单位', reason], rows, [19, 29, 22, 30], [1, 3])
+    : none(what);
 
 function chartBlock(chart: Uint8Array | null): Paragraph[] {
   if (!chart) return [para('（本运行环境不生成图表，办结率见上表。）')];
@@ -56,23 +61,17 @@ export async function reportDocument(v: ReportView): Promise<Buffer> {
         )
       : none('逾期问题'),
     heading1('三、退回整改和群众不满意问题'),
-    v.returned.length
-      ? table(
-          ['问题编号', '问题名称', '牵头单位', '退回理由'],
-          v.returned.map((r) => [r.code, r.title, r.unit, r.reason]),
-          [19, 29, 22, 30],
-          [1, 3],
-        )
-      : none('退回整改问题'),
+    withReasons(
+      '退回整改问题',
+      '退回理由',
+      v.returned.map((r) => [r.code, r.title, r.unit, r.reason]),
+    ),
     blank(),
-    v.unsatisfied.length
-      ? table(
-          ['问题编号', '问题名称', '牵头单位', '回访意见'],
-          v.unsatisfied.map((r) => [r.code, r.title, r.unit, r.comment]),
-          [19, 29, 22, 30],
-          [1, 3],
-        )
-      : none('回访不满意问题'),
+    withReasons(
+      '回访不满意问题',
+      '回访意见',
+      v.unsatisfied.map((r) => [r.code, r.title, r.unit, r.comment]),
+    ),
     heading1('四、“回头看”进展'),
     v.reinspection
       ? para(

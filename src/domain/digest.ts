@@ -1,6 +1,8 @@
 import type { WorkdayCalendar } from './calendar.js';
+import { stackedBarSpec } from './chart-spec.js';
 import { todayIn } from './dates.js';
 import { isOpen, type ProblemState, STATE_LABEL, STATES } from './problem.js';
+import { closeRate } from './ranking.js';
 
 export interface DigestRow {
   code: string;
@@ -94,7 +96,7 @@ export function digestFigures(rows: DigestRow[], at: Date, tz: string, cal: Work
     const assigned = u.total - u.byState.withdrawn;
     return {
       ...u,
-      closedRate: assigned > 0 ? u.closed / assigned : null,
+      closedRate: closeRate(u.closed, assigned),
       avgAckWorkdays: ackN > 0 ? ackSum / ackN : null,
     };
   });
@@ -108,7 +110,7 @@ export function digestFigures(rows: DigestRow[], at: Date, tz: string, cal: Work
     newThisWeek,
     closedThisWeek,
     overdue: overdueList.length,
-    closedRate: assigned > 0 ? byState.closed / assigned : null,
+    closedRate: closeRate(byState.closed, assigned),
     units: unitList,
     mostOverdue: overdueList.slice(0, 5),
   };
@@ -121,16 +123,5 @@ export function unitChartSpec(units: UnitFigures[], max = 12): Record<string, un
   const values = shown.flatMap((u) =>
     states.map((s) => ({ unit: u.unit, state: STATE_LABEL[s], count: u.byState[s] })),
   );
-  return {
-    type: 'bar',
-    data: [{ id: 'problems', values }],
-    xField: 'unit',
-    yField: 'count',
-    seriesField: 'state',
-    stack: true,
-    legends: { visible: true, orient: 'bottom' },
-    axes: [{ orient: 'bottom', label: { autoRotate: true } }],
-  };
+  return stackedBarSpec({ id: 'problems', values, x: 'unit', y: 'count', series: 'state' });
 }
-
-export const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);

@@ -13,6 +13,21 @@ export interface NoticeDay {
   name: string;
 }
 
+/** A parsed holiday notice kept as a draft until an admin clicks 确认导入 (or 取消). */
+export interface NoticeDraft {
+  id: string;
+  year: number;
+  holidays: NoticeDay[];
+  workdays: NoticeDay[];
+  warnings: string[];
+  /** Days whose workday status the import changes, against the calendar in force. */
+  changes: { date: string; from: boolean; to: boolean }[];
+  /** Admin-set days the import leaves as they are. */
+  keptOverrides: string[];
+  /** When the year was imported before: the import replaces that one. */
+  previous?: { at: Date; by: string | null };
+}
+
 export interface HolidayNotice {
   year: number;
   holidays: NoticeDay[];

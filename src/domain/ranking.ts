@@ -9,16 +9,32 @@ export interface Ranked<T> {
   item: T;
 }
 
-/** Sorts by score (highest first), then by name in Chinese collation; ties share a rank. */
-export function rankBy<T>(items: readonly T[], score: (t: T) => number, name: (t: T) => string): Ranked<T>[] {
-  const sorted = [...items].sort((a, b) => score(b) - score(a) || name(a).localeCompare(name(b), 'zh'));
+/**
+ * The one competition ranking: sorted by `order` (negative: `a` ranks higher; 0: tied), then by
+ * `byName` inside a tie; tied items share a rank.
+ */
+export function competitionRank<T>(
+  items: readonly T[],
+  order: (a: T, b: T) => number,
+  byName: (a: T, b: T) => number,
+): Ranked<T>[] {
+  const sorted = [...items].sort((a, b) => order(a, b) || byName(a, b));
   const out: Ranked<T>[] = [];
   sorted.forEach((item, i) => {
     const prev = out[i - 1];
-    const rank = prev && score(sorted[i - 1]!) === score(item) ? prev.rank : i + 1;
+    const rank = prev && order(sorted[i - 1]!, item) === 0 ? prev.rank : i + 1;
     out.push({ rank, item });
   });
   return out;
+}
+
+/** Sorts by score (highest first), then by name in Chinese collation; ties share a rank. */
+export function rankBy<T>(items: readonly T[], score: (t: T) => number, name: (t: T) => string): Ranked<T>[] {
+  return competitionRank(
+    items,
+    (a, b) => score(b) - score(a),
+    (a, b) => name(a).localeCompare(name(b), 'zh'),
+  );
 }
 
 /** A unit's figures for the ranking and the statistics. */
@@ -39,6 +55,7 @@ export function closeRate(closed: number, countable: number): number | null {
   return countable > 0 ? closed / countable : null;
 }
 
+/** The one percent format: one decimal (50.0%), "—" when there is no rate. */
 export function percent(rate: number | null): string {
   return rate === null ? '—' : `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
 }

@@ -1,3 +1,5 @@
+import { competitionRank } from './ranking.js';
+
 /**
  * 考核 scores, pure: five rates in [0, 1] over a unit's problems as lead unit (withdrawn ones
  * excluded), weighted to 0–100 with one decimal. A rate with no denominator is left out and its
@@ -139,13 +141,11 @@ export function scoreUnit(f: UnitFacts, w: Weights, o: ScoringOptions): UnitScor
 export function rankUnits(units: UnitFacts[], w: Weights, o: ScoringOptions): UnitScore[] {
   const scored = units.map((u) => scoreUnit(u, w, o));
   const byName = (a: UnitScore, b: UnitScore) => a.unit.localeCompare(b.unit, 'zh-CN');
-  const ranked = scored
-    .filter((s) => s.score !== null)
-    .sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || byName(a, b));
-  ranked.forEach((s, i) => {
-    const prev = ranked[i - 1];
-    s.rank = prev && prev.score === s.score ? prev.rank : i + 1;
-  });
+  const ranked = competitionRank(
+    scored.filter((s) => s.score !== null),
+    (a, b) => (b.score ?? 0) - (a.score ?? 0),
+    byName,
+  ).map(({ rank, item }) => ({ ...item, rank }));
   return [...ranked, ...scored.filter((s) => s.score === null).sort(byName)];
 }
 

@@ -3,6 +3,8 @@
  * ballot pool (category, unit, choice — no voter) in and stores what comes out; nothing here ever
  * sees who voted.
  */
+import { stackedBarSpec } from './chart-spec.js';
+import { competitionRank } from './ranking.js';
 
 export const VOTER_CATEGORIES = ['常委会委员', '人大代表', '群众代表', '企业家代表'] as const;
 export type VoterCategory = (typeof VOTER_CATEGORIES)[number];
@@ -213,16 +215,11 @@ export function tallyPool(
 export function rankResults(units: UnitResult[]): UnitResult[] {
   const sat = (u: UnitResult) => u.rates.satisfied ?? -1;
   const dis = (u: UnitResult) => u.rates.dissatisfied ?? 2;
-  const sorted = [...units].sort(
-    (a, b) => sat(b) - sat(a) || dis(a) - dis(b) || a.name.localeCompare(b.name, 'zh'),
-  );
-  const out: UnitResult[] = [];
-  sorted.forEach((u, i) => {
-    const prev = out[i - 1];
-    const tied = prev !== undefined && sat(prev) === sat(u) && dis(prev) === dis(u);
-    out.push({ ...u, rank: tied ? prev.rank : i + 1 });
-  });
-  return out;
+  return competitionRank(
+    units,
+    (a, b) => sat(b) - sat(a) || dis(a) - dis(b),
+    (a, b) => a.name.localeCompare(b.name, 'zh'),
+  ).map(({ rank, item }) => ({ ...item, rank }));
 }
 
 /** Units whose 不满意 votes reach the threshold enter 回头看 (docs/domain.md §5). */
@@ -230,23 +227,17 @@ export function unitsForReinspection(r: TallyResult, threshold: number): UnitRes
   return r.units.filter((u) => u.counts.dissatisfied >= threshold);
 }
 
-export const pctText = (x: number | null) =>
-  x === null ? '—' : `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
-
 /** A VChart stacked bar Lark renders itself: per unit, 满意 / 基本满意 / 不满意. */
 export function resultChartSpec(r: TallyResult): Record<string, unknown> {
   const values = r.units.flatMap((u) =>
     CHOICES.map((c) => ({ unit: u.name, choice: CHOICE_LABEL[c], votes: u.counts[c] })),
   );
-  return {
-    type: 'bar',
-    data: [{ id: 'votes', values }],
-    xField: 'unit',
-    yField: 'votes',
-    seriesField: 'choice',
-    stack: true,
+  return stackedBarSpec({
+    id: 'votes',
+    values,
+    x: 'unit',
+    y: 'votes',
+    series: 'choice',
     color: ['#34a853', '#fbbc04', '#ea4335'],
-    legends: { visible: true, orient: 'bottom' },
-    axes: [{ orient: 'bottom', label: { autoRotate: true } }],
-  };
+  });
 }

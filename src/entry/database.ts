@@ -7,7 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Db } from '../db.js';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import { pgOptions } from './pg-types.js';
 
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
@@ -124,4 +124,20 @@ export async function openDatabase(opts: DatabaseOptions, { migrate = true } = {
       lock?.release();
     },
   };
+}
+
+/**
+ * The configured database: PostgreSQL with DATABASE_URL, else PGlite in DATA_DIR. A data directory
+ * another process holds comes back as the error, for the caller to explain and exit.
+ */
+export async function openConfiguredDatabase(config: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): Promise<Database | DataDirLockedError> {
+  try {
+    return await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  } catch (e) {
+    if (e instanceof DataDirLockedError) return e;
+    throw e;
+  }
 }

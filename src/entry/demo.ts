@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigError, parseConfig } from '../config.js';
 import { loadDemo } from '../services/demo/load.js';
 import { DataDirLockedError } from './data-dir-lock.js';
-import { openDatabase } from './database.js';
+import { openConfiguredDatabase } from './database.js';
 import { withSecretKey } from './secret-key.js';
 
 /**
@@ -52,17 +52,10 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = withSecretKey(parseConfig(process.env), (m) => console.warn(m));
-  let database: Awaited<ReturnType<typeof openDatabase>>;
-  try {
-    database = await openDatabase(
-      config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
-    );
-  } catch (e) {
-    if (e instanceof DataDirLockedError) {
-      console.error(lockedMessage(e));
-      return 1;
-    }
-    throw e;
+  const database = await openConfiguredDatabase(config);
+  if (database instanceof DataDirLockedError) {
+    console.error(lockedMessage(database));
+    return 1;
   }
   try {
     const r = await loadDemo(database.db, { now: at, timezone: config.timezone });

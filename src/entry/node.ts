@@ -2,7 +2,7 @@ import { ConfigError, checkSigning, parseConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { installCrashGuard } from './crash-guard.js';
 import { DataDirLockedError } from './data-dir-lock.js';
-import { openDatabase } from './database.js';
+import { openConfiguredDatabase } from './database.js';
 import { withSecretKey } from './secret-key.js';
 import { buildService } from './service.js';
 
@@ -23,17 +23,10 @@ async function main() {
   const log = createLogger(config.logLevel);
   installCrashGuard(log);
   if (unsignedWarning) log.warn({ action: 'start.unsigned' }, unsignedWarning);
-  let database: Awaited<ReturnType<typeof openDatabase>>;
-  try {
-    database = await openDatabase(
-      config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
-    );
-  } catch (e) {
-    if (e instanceof DataDirLockedError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
+  const database = await openConfiguredDatabase(config);
+  if (database instanceof DataDirLockedError) {
+    console.error(database.message);
+    process.exit(1);
   }
   const service = await buildService({
     config,

@@ -8,6 +8,7 @@ import { FEEDBACK_MAX } from '../services/feedback/common.js';
 import { lookupFeedback } from '../services/feedback/read.js';
 import { submitFeedback } from '../services/feedback/submit.js';
 import { FormGuard } from './form-guard.js';
+import { HtmlPage } from './html.js';
 
 /**
  * GET/POST /feedback: the anonymous web form and receipt lookup. Floods and spam are held off
@@ -16,21 +17,16 @@ import { FormGuard } from './form-guard.js';
  * No IP address, user agent or cookie is read, stored or logged.
  */
 
-const Page: FC<{ title: string; children?: Child }> = ({ title, children }) => (
-  <html lang="zh-CN">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="referrer" content="no-referrer" />
-      <title>{title}</title>
-      <style>{`body{font-family:system-ui,"PingFang SC","Noto Sans CJK SC",sans-serif;max-width:40rem;margin:0 auto;padding:1rem;line-height:1.6;color:#1f2329}
+const CSS = `body{font-family:system-ui,"PingFang SC","Noto Sans CJK SC",sans-serif;max-width:40rem;margin:0 auto;padding:1rem;line-height:1.6;color:#1f2329}
 h1{font-size:1.4rem}textarea,input{width:100%;box-sizing:border-box;font-size:1rem;padding:.5rem;border:1px solid #bbb;border-radius:4px}
 button{font-size:1rem;padding:.6rem 1.4rem;margin-top:.6rem;background:#3370ff;color:#fff;border:0;border-radius:4px}
 .note{color:#646a73;font-size:.9rem}.box{border:1px solid #dee0e3;border-radius:6px;padding:1rem;margin:1rem 0}.code{font-size:1.5rem;font-weight:bold;letter-spacing:.1rem}
-.hp{position:absolute;left:-9999px}.err{color:#d83931}`}</style>
-    </head>
-    <body>{children}</body>
-  </html>
+.hp{position:absolute;left:-9999px}.err{color:#d83931}`;
+
+const Page: FC<{ title: string; children?: Child }> = ({ title, children }) => (
+  <HtmlPage title={title} css={CSS}>
+    {children}
+  </HtmlPage>
 );
 
 const Form: FC<{ token: string; error?: string; text?: string }> = ({ token, error, text }) => (

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { Envelope, UrlVerification } from '../lark/payloads.js';
 import { type IntakeKeys, openLarkBody, safeEqual } from '../lark/verify.js';
+import type { Env } from './app-env.js';
 
 export type Opened =
   | { kind: 'challenge'; challenge: string }
@@ -41,4 +42,26 @@ export async function openRequest(c: Context, keys: IntakeKeys, nowMs: number): 
     };
   if (!tokenOk(env.data.header.token)) return { kind: 'refused', status: 401, reason: 'bad_token' };
   return { kind: 'envelope', envelope: env.data };
+}
+
+/**
+ * The first steps of both Lark routes: a refused request or the url_verification challenge is
+ * answered here (`answer`); an envelope comes back with its event id recorded for the log.
+ */
+export async function openLarkRequest(
+  c: Context<Env>,
+  keys: IntakeKeys,
+  o: { challengeOutcome?: string } = {},
+): Promise<{ answer: Response } | { envelope: Envelope }> {
+  const opened = await openRequest(c, keys, Date.now());
+  if (opened.kind === 'refused') {
+    c.set('outcome', `refused:${opened.reason}`);
+    return { answer: c.json({ msg: 'refused' }, opened.status) };
+  }
+  if (opened.kind === 'challenge') {
+    if (o.challengeOutcome) c.set('outcome', o.challengeOutcome);
+    return { answer: c.json({ challenge: opened.challenge }) };
+  }
+  c.set('eventId', opened.envelope.header.event_id);
+  return { envelope: opened.envelope };
 }

@@ -2,26 +2,18 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
 import type { Env } from './app-env.js';
 import { handleEnvelope, type OnAttachment } from './handle-envelope.js';
-import { openRequest } from './intake.js';
+import { openLarkRequest } from './intake.js';
 
 /** POST /lark/events: url_verification, im.message.receive_v1, card.action.trigger and other events. */
 export function larkEventsRoute(deps: AppDeps, extra: OnAttachment = undefined) {
   const app = new Hono<Env>();
   app.post('/', async (c) => {
-    const opened = await openRequest(
+    const opened = await openLarkRequest(
       c,
       { encryptKey: deps.config.encryptKey, verificationToken: deps.config.verificationToken },
-      Date.now(),
+      { challengeOutcome: 'challenge' },
     );
-    if (opened.kind === 'refused') {
-      c.set('outcome', `refused:${opened.reason}`);
-      return c.json({ msg: 'refused' }, opened.status);
-    }
-    if (opened.kind === 'challenge') {
-      c.set('outcome', 'challenge');
-      return c.json({ challenge: opened.challenge });
-    }
-    c.set('eventId', opened.envelope.header.event_id);
+    if ('answer' in opened) return opened.answer;
     const r = await handleEnvelope(deps, opened.envelope, extra);
     if (r.action) c.set('action', r.action);
     if (r.outcome) c.set('outcome', r.outcome);

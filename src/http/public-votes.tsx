@@ -1,7 +1,9 @@
 import type { FC } from 'hono/jsx';
 import { formatInstantCn } from '../domain/dates.js';
 import { percent } from '../domain/ranking.js';
+import type { Counts, Rates } from '../domain/tally.js';
 import type { PublicReinspection, PublicVote } from '../services/disclosure/votes.js';
+import { Table } from './html.js';
 
 /** GET /public, the parts after the problem list: published vote results and 回头看 (public.tsx). */
 
@@ -10,6 +12,17 @@ const Cell: FC<{ n: number; rate: number | null }> = ({ n, rate }) => (
     {n}
     <small>{percent(rate)}</small>
   </td>
+);
+
+const CHOICE_HEADS = ['满意', '基本满意', '不满意'];
+
+/** 满意 / 基本满意 / 不满意: votes and their share. */
+const Cells: FC<{ counts: Counts; rates: Rates }> = ({ counts, rates }) => (
+  <>
+    <Cell n={counts.satisfied} rate={rates.satisfied} />
+    <Cell n={counts.basic} rate={rates.basic} />
+    <Cell n={counts.dissatisfied} rate={rates.dissatisfied} />
+  </>
 );
 
 export const Votes: FC<{ votes: PublicVote[]; tz: string }> = ({ votes, tz }) => (
@@ -23,60 +36,35 @@ export const Votes: FC<{ votes: PublicVote[]; tz: string }> = ({ votes, tz }) =>
           按满意率排名，满意率相同的按不满意票少者在前。
         </p>
         <div class="scroll">
-          <table>
-            <thead>
+          <Table head={['排名 · 单位', ...CHOICE_HEADS, '票数']}>
+            {v.units.map((u) => (
               <tr>
-                <th>排名 · 单位</th>
-                <th>满意</th>
-                <th>基本满意</th>
-                <th>不满意</th>
-                <th>票数</th>
+                <td>
+                  {u.rank}. {u.name}
+                </td>
+                <Cells counts={u.counts} rates={u.rates} />
+                <td>{u.counts.total}</td>
               </tr>
-            </thead>
-            <tbody>
-              {v.units.map((u) => (
-                <tr>
-                  <td>
-                    {u.rank}. {u.name}
-                  </td>
-                  <Cell n={u.counts.satisfied} rate={u.rates.satisfied} />
-                  <Cell n={u.counts.basic} rate={u.rates.basic} />
-                  <Cell n={u.counts.dissatisfied} rate={u.rates.dissatisfied} />
-                  <td>{u.counts.total}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
         {v.mergeNote ? <p class="note">{v.mergeNote}</p> : null}
         {v.groups.length && v.units.some((u) => u.byGroup.length) ? (
           <details>
             <summary>按投票人类别</summary>
             <div class="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th>单位 · 类别</th>
-                    <th>满意</th>
-                    <th>基本满意</th>
-                    <th>不满意</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {v.units.flatMap((u) =>
-                    u.byGroup.map((g) => (
-                      <tr>
-                        <td>
-                          {u.name} · {g.label}
-                        </td>
-                        <Cell n={g.counts.satisfied} rate={g.rates.satisfied} />
-                        <Cell n={g.counts.basic} rate={g.rates.basic} />
-                        <Cell n={g.counts.dissatisfied} rate={g.rates.dissatisfied} />
-                      </tr>
-                    )),
-                  )}
-                </tbody>
-              </table>
+              <Table head={['单位 · 类别', ...CHOICE_HEADS]}>
+                {v.units.flatMap((u) =>
+                  u.byGroup.map((g) => (
+                    <tr>
+                      <td>
+                        {u.name} · {g.label}
+                      </td>
+                      <Cells counts={g.counts} rates={g.rates} />
+                    </tr>
+                  )),
+                )}
+              </Table>
             </div>
           </details>
         ) : null}
@@ -95,28 +83,17 @@ export const Reinspection: FC<{ rounds: PublicReinspection[] }> = ({ rounds }) =
       <div>
         <h3>{r.evaluationName}</h3>
         <div class="scroll">
-          <table>
-            <thead>
+          <Table head={['单位', '复查问题', '维持销号', '重新整改', '待复查']}>
+            {r.units.map((u) => (
               <tr>
-                <th>单位</th>
-                <th>复查问题</th>
-                <th>维持销号</th>
-                <th>重新整改</th>
-                <th>待复查</th>
+                <td>{u.name}</td>
+                <td>{u.total}</td>
+                <td>{u.confirmed}</td>
+                <td>{u.reopened}</td>
+                <td>{u.pending}</td>
               </tr>
-            </thead>
-            <tbody>
-              {r.units.map((u) => (
-                <tr>
-                  <td>{u.name}</td>
-                  <td>{u.total}</td>
-                  <td>{u.confirmed}</td>
-                  <td>{u.reopened}</td>
-                  <td>{u.pending}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       </div>
     ))}

@@ -13,6 +13,7 @@ import {
   type PublicList,
   publicPage,
 } from '../services/disclosure.js';
+import { HtmlPage, Select, Table } from './html.js';
 import { Reinspection, Votes } from './public-votes.js';
 
 /**
@@ -72,18 +73,9 @@ details summary{cursor:pointer;color:#245bdb;margin:.5rem 0}
 footer{color:#646a73;font-size:.85rem;padding:0 .2rem 2rem}`;
 
 const Page: FC<{ children?: Child }> = ({ children }) => (
-  <html lang="zh-CN">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="referrer" content="no-referrer" />
-      <title>{TITLE}</title>
-      <style>{CSS}</style>
-    </head>
-    <body>
-      <main>{children}</main>
-    </body>
-  </html>
+  <HtmlPage title={TITLE} css={CSS}>
+    <main>{children}</main>
+  </HtmlPage>
 );
 
 const Stat: FC<{ label: string; value: string | number }> = ({ label, value }) => (
@@ -104,28 +96,17 @@ interface FiguresRow {
 }
 
 const FiguresTable: FC<{ first: string; rows: FiguresRow[] }> = ({ first, rows }) => (
-  <table>
-    <thead>
+  <Table head={[first, '问题', '已销号', '办结率', '逾期']}>
+    {rows.map((r) => (
       <tr>
-        <th>{first}</th>
-        <th>问题</th>
-        <th>已销号</th>
-        <th>办结率</th>
-        <th>逾期</th>
+        <td>{r.name}</td>
+        <td>{r.count}</td>
+        <td>{r.closed}</td>
+        <td>{percent(r.rate)}</td>
+        <td>{r.overdue}</td>
       </tr>
-    </thead>
-    <tbody>
-      {rows.map((r) => (
-        <tr>
-          <td>{r.name}</td>
-          <td>{r.count}</td>
-          <td>{r.closed}</td>
-          <td>{percent(r.rate)}</td>
-          <td>{r.overdue}</td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+    ))}
+  </Table>
 );
 
 const Figures: FC<{ f: CampaignFigures }> = ({ f }) => (
@@ -193,39 +174,32 @@ const Problems: FC<{ list: PublicList; f: PublicFilter }> = ({ list, f }) => {
     <section id="problems">
       <h2>公开问题清单</h2>
       <form class="filters" method="get" action="/public#problems">
-        <label>
-          承办单位
-          <select name="unit">
-            <option value="">全部单位</option>
-            {list.unitOptions.map((u) => (
-              <option value={String(u.id)} selected={u.id === f.unitId}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          类别
-          <select name="category">
-            <option value="">全部类别</option>
-            {list.categoryOptions.map((c) => (
-              <option value={c} selected={c === f.category}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          状态
-          <select name="state">
-            <option value="">全部状态</option>
-            {PUBLIC_STATE_FILTERS.map((s) => (
-              <option value={s} selected={s === f.state}>
-                {PUBLIC_STATE_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          label="承办单位"
+          name="unit"
+          all="全部单位"
+          choices={list.unitOptions.map((u) => ({
+            value: String(u.id),
+            label: u.name,
+            selected: u.id === f.unitId,
+          }))}
+        />
+        <Select
+          label="类别"
+          name="category"
+          all="全部类别"
+          choices={list.categoryOptions.map((c) => ({ value: c, label: c, selected: c === f.category }))}
+        />
+        <Select
+          label="状态"
+          name="state"
+          all="全部状态"
+          choices={PUBLIC_STATE_FILTERS.map((s) => ({
+            value: s,
+            label: PUBLIC_STATE_LABEL[s],
+            selected: s === f.state,
+          }))}
+        />
         <label>
           搜索
           <input type="search" name="q" value={f.q ?? ''} maxlength={50} placeholder="编号、标题或单位" />

@@ -1,114 +1,29 @@
-import { and, desc, eq, gte, inArray, isNotNull, ne, or, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
 import { revokedCard } from '../../cards/problem.js';
+import { showCard } from '../../cards/show.js';
 import { outbox } from '../../db/schema/index.js';
-import type { Tx } from '../db.js';
 import { canSee } from '../domain/capabilities.js';
 import type { ProblemView, Relation } from '../domain/problem-view.js';
-import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import { type Copy, liveCopies, rewriteCopies } from '../outbox/card-refresh.js';
 import type { ServiceCtx } from './context.js';
 import { namesOf, rolesOf } from './people/read.js';
-import { cardForPerson, clockOf } from './problems/common.js';
 import { decidersOf } from './problems/deciders.js';
 import { findProblem, loadView, type ProblemRow, relationOf } from './problems/load.js';
+import { cardForPerson, clockOf } from './problems/view.js';
 import { showProblem } from './queries.js';
 
 /**
- * The one place copies of sent cards are kept true (docs/decisions/0009-separation-of-duties.md):
- * a copy still waiting in the outbox is rewritten in place, a sent one is patched while Lark
- * allows (14 days). Problem cards are rebuilt per holder, and only for holders who may still see
- * the problem; the others get a short notice once and are then left alone.
+ * Problem cards' copies kept true per holder (docs/decisions/0009-separation-of-duties.md): rebuilt
+ * only for holders who may still see the problem; the others get a short notice once and are then
+ * left alone. How a copy is rewritten or patched is outbox/card-refresh.ts.
  */
-const PATCH_WINDOW_MS = 14 * 86_400_000;
-
-const COPY = {
-  id: outbox.id,
-  status: outbox.status,
-  attempts: outbox.attempts,
-  sentMessageId: outbox.sentMessageId,
-  audience: outbox.audience,
-  purpose: outbox.purpose,
-  problemId: outbox.problemId,
-};
-interface Copy {
-  id: string;
-  status: string;
-  attempts: number;
-  sentMessageId: string | null;
-  audience: string | null;
-  purpose: string | null;
-  problemId: number | null;
-}
-
-/** Interactive copies that can still change, newest first. */
-async function liveCopies(tx: Tx, where: SQL | undefined, now: Date): Promise<Copy[]> {
-  return tx
-    .select(COPY)
-    .from(outbox)
-    .where(
-      and(
-        where,
-        eq(outbox.msgType, 'interactive'),
-        or(
-          eq(outbox.status, 'pending'),
-          and(
-            inArray(outbox.status, ['sent', 'local']),
-            isNotNull(outbox.sentMessageId),
-            gte(outbox.sentAt, new Date(now.getTime() - PATCH_WINDOW_MS)),
-          ),
-        ),
-      ),
-    )
-    .orderBy(desc(outbox.createdAt));
-}
-
-/** New content for each copy: in place while never tried, one patch once sent. Returns the ids written. */
-async function rewrite(tx: Tx, items: { copy: Copy; content: unknown }[], problemId?: number) {
-  const patches: OutboxMessage[] = [];
-  const written: string[] = [];
-  for (const { copy: c, content } of items) {
-    if (c.status === 'pending' && c.attempts === 0) {
-      await tx
-        .update(outbox)
-        .set({ content: JSON.stringify(content) })
-        .where(eq(outbox.id, c.id));
-      written.push(c.id);
-    } else if (c.sentMessageId) {
-      patches.push({
-        msgType: 'interactive',
-        content,
-        purpose: 'card_patch',
-        problemId,
-        patch: { messageId: c.sentMessageId },
-      });
-      written.push(c.id);
-    }
-  }
-  await enqueue(tx, patches);
-  return written;
-}
-
-/** Every copy of a card sent under `purpose` (ballots of a vote, a unit's 回头看 card) gets `content`. */
-export async function refreshCards(
-  tx: Tx,
-  purpose: string,
-  content: unknown,
-  now: Date,
-  exceptMessageId?: string,
-): Promise<void> {
-  const copies = await liveCopies(tx, eq(outbox.purpose, purpose), now);
-  const items = copies.filter((c) => !exceptMessageId || c.sentMessageId !== exceptMessageId);
-  await rewrite(
-    tx,
-    items.map((copy) => ({ copy, content })),
-  );
-}
 
 /** A /查看 copy rebuilt for its holder: the full card with history, evidence and 未送达 lines. */
 async function showCardFor(ctx: ServiceCtx, row: ProblemRow, openId: string) {
   const roles = await rolesOf(ctx.tx, openId, ctx.config.adminOpenIds);
   const name = (await namesOf(ctx.tx, [openId])).get(openId) ?? openId;
   try {
-    return (await showProblem({ ...ctx, actor: { openId, name, roles } }, row.code)).card;
+    return showCard((await showProblem({ ...ctx, actor: { openId, name, roles } }, row.code)).show);
   } catch {
     return undefined;
   }
@@ -164,8 +79,8 @@ async function sweep(
         : await cardForPerson(ctx, view, row, who, { relation: rel });
     if (card) fresh.push({ copy: c, content: card });
   }
-  await rewrite(ctx.tx, fresh, row.id);
-  const written = await rewrite(ctx.tx, gone, row.id);
+  await rewriteCopies(ctx.tx, fresh, row.id);
+  const written = await rewriteCopies(ctx.tx, gone, row.id);
   const holders = [...new Set(gone.map((g) => g.copy.audience!))];
   if (!holders.length) return;
   // Never again: the notified copies and every settled copy of these holders lose their holder,

@@ -19,6 +19,8 @@ import {
   publishedVotes,
   unitLabel,
 } from './disclosure/votes.js';
+import { stateWhere } from './problem-filter.js';
+import { problemFacts } from './tally-facts.js';
 
 /**
  * The public disclosure page's data (GET /public, docs/domain.md §4). What leaves here is aggregate
@@ -90,14 +92,7 @@ export interface CampaignFigures {
 
 /** Every problem counts here (aggregates name nobody); withdrawn ones are left out of 办结率, as in /统计. */
 export async function campaignFigures(conn: Conn, today: string): Promise<CampaignFigures> {
-  const facts = await conn
-    .select({
-      state: problems.state,
-      category: problems.category,
-      leadUnitId: problems.leadUnitId,
-      deadline: problems.deadline,
-    })
-    .from(problems);
+  const facts = await problemFacts(conn);
   const all = await conn
     .select({ id: units.id, name: units.name, shortName: units.shortName })
     .from(units)
@@ -172,10 +167,7 @@ function filterWhere(f: PublicFilter, today: string): SQL | undefined {
   if (f.unitId !== undefined) conds.push(eq(problems.leadUnitId, f.unitId));
   if (f.category === '未分类') conds.push(sql`${problems.category} is null`);
   else if (f.category) conds.push(eq(problems.category, f.category));
-  if (f.state === 'open') conds.push(inArray(problems.state, OPEN_STATES));
-  else if (f.state === 'overdue')
-    conds.push(inArray(problems.state, OPEN_STATES), sql`${problems.deadline} < ${today}`);
-  else if (f.state) conds.push(eq(problems.state, f.state));
+  if (f.state) conds.push(...stateWhere(f.state, today));
   if (f.q) {
     const p = `%${likeEscape(f.q)}%`;
     conds.push(

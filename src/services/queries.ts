@@ -1,30 +1,37 @@
-import { and, asc, eq, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
-import { CARD_LIMIT_BYTES, type Card, cardBytes, note } from '../../cards/kit.js';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { ListPageView, ListRow } from '../../cards/list.js';
-import { problemCard } from '../../cards/problem.js';
-import { rankCard, type StatsView, statsCard } from '../../cards/stats.js';
-import { outbox, problemCoUnits, problems } from '../../db/schema/index.js';
+import type { ShowView } from '../../cards/show.js';
+import type { StatsView } from '../../cards/stats.js';
+import { outbox, problems } from '../../db/schema/index.js';
 import type { Conn } from '../db.js';
 import { canSee, capabilities } from '../domain/capabilities.js';
 import { todayIn } from '../domain/dates.js';
 import { forbidden, invalid } from '../domain/errors.js';
-import { OPEN_STATES, type ProblemState, STATE_LABEL, STATES } from '../domain/problem.js';
-import { rankUnits, tally, type UnitTally } from '../domain/ranking.js';
+import { OPEN_STATES, type ProblemState, STATE_LABEL } from '../domain/problem.js';
+import { type Ranked, rankUnits, tally, type UnitTally } from '../domain/ranking.js';
 import { PERMANENT_CODES } from '../outbox/failure-labels.js';
+import { mustStaffOrSupervisor } from './auth.js';
 import type { ServiceCtx } from './context.js';
 import { isStaff, namesOf, type Role } from './people/read.js';
-import { clockOf } from './problems/common.js';
 import {
-  contactUnitIds,
+  STATE_FILTER_LABEL,
+  type StateFilter,
+  scopeOf,
+  scopeWhere,
+  stateWhere,
+  unitWhere,
+} from './problem-filter.js';
+import {
   findProblem,
   loadEvidence,
   loadHistory,
   loadView,
-  memberGroupIds,
   overdueWorkdays,
   relationOf,
   unitNameMap,
 } from './problems/load.js';
+import { clockOf } from './problems/view.js';
+import { tallyFacts } from './tally-facts.js';
 import { allUnits } from './units/read.js';
 
 // ---------------------------------------------------------------- /查看
@@ -66,89 +73,31 @@ export async function undelivered(conn: Conn, problemId: number): Promise<string
 }
 
 /**
- * `/查看`: the problem card built for the viewer (their buttons, fresh: Lark lets a card be
- * clicked for 14 days only), its whole history by name, the evidence list and 未送达.
+ * `/查看`: the problem as the viewer may see it (their buttons, fresh: Lark lets a card be clicked
+ * for 14 days only), its whole history by name, the evidence list and 未送达.
  */
-export async function showProblem(ctx: ServiceCtx, ref: string): Promise<{ card: Card; problemId: number }> {
+export async function showProblem(
+  ctx: ServiceCtx,
+  ref: string,
+): Promise<{ show: ShowView; problemId: number }> {
   const row = await findProblem(ctx.tx, ref);
   const rel = await relationOf(ctx.tx, ctx.actor.openId, ctx.actor.roles, row);
   if (!canSee(rel))
     throw forbidden(`您无权查看 ${row.code}。只有承办单位联络员、负责的督导组成员和工作人员可以查看。`);
   const view = await loadView(ctx.tx, row, clockOf(ctx));
-  const history = await loadHistory(ctx.tx, row.id);
-  const evidence = await loadEvidence(ctx.tx, row.id);
-  const failed = await undelivered(ctx.tx, row.id);
-  const caps = capabilities(view, rel);
-  const build = (h: typeof history, e: typeof evidence) => {
-    const c = problemCard(view, {
-      caps,
-      timezone: ctx.config.timezone,
-      history: h,
-      evidence: e,
-      asCo: rel.co && !rel.lead,
-    });
-    if (failed.length) c.body.elements.push(note(failed.slice(0, 20).join('\n')));
-    return c;
+  const show: ShowView = {
+    view,
+    caps: capabilities(view, rel),
+    timezone: ctx.config.timezone,
+    history: await loadHistory(ctx.tx, row.id),
+    evidence: await loadEvidence(ctx.tx, row.id),
+    asCo: rel.co && !rel.lead,
+    undelivered: await undelivered(ctx.tx, row.id),
   };
-  let c = build(history, evidence);
-  // Lark refuses cards over 30 KB: keep the latest records when a long history would not fit.
-  for (const keep of [10, 5, 0]) {
-    if (cardBytes(c) <= CARD_LIMIT_BYTES) break;
-    c = build(history.slice(-keep), evidence.slice(0, keep));
-  }
-  return { card: c, problemId: row.id };
-}
-
-// ---------------------------------------------------------------- who sees which problems
-
-/** The problems a person may list: staff all; supervisors their groups' and group-less ones; contacts their units'. */
-export interface Scope {
-  all: boolean;
-  supervisor: boolean;
-  groupIds: number[];
-  unitIds: number[];
-}
-
-export async function scopeOf(conn: Conn, openId: string, roles: Set<Role>): Promise<Scope | null> {
-  if (isStaff(roles)) return { all: true, supervisor: false, groupIds: [], unitIds: [] };
-  const supervisor = roles.has('supervisor');
-  const groupIds = supervisor ? await memberGroupIds(conn, openId) : [];
-  const unitIds = await contactUnitIds(conn, openId);
-  if (!supervisor && !unitIds.length) return null;
-  return { all: false, supervisor, groupIds, unitIds };
-}
-
-const coOf = (conn: Conn, unitIds: number[]) =>
-  conn
-    .select({ id: problemCoUnits.problemId })
-    .from(problemCoUnits)
-    .where(inArray(problemCoUnits.unitId, unitIds));
-
-/** The same rule as relationOf, as SQL: what /清单 lists, /查看 shows. */
-function scopeWhere(conn: Conn, s: Scope): SQL | undefined {
-  if (s.all) return undefined;
-  const parts: (SQL | undefined)[] = [];
-  if (s.supervisor)
-    parts.push(
-      isNull(problems.groupId),
-      s.groupIds.length ? inArray(problems.groupId, s.groupIds) : undefined,
-    );
-  if (s.unitIds.length)
-    parts.push(inArray(problems.leadUnitId, s.unitIds), inArray(problems.id, coOf(conn, s.unitIds)));
-  return or(...parts) ?? sql`false`;
+  return { show, problemId: row.id };
 }
 
 // ---------------------------------------------------------------- /清单
-
-export type StateFilter = ProblemState | 'overdue' | 'open';
-export const STATE_FILTER_LABEL: Record<string, string> = { ...STATE_LABEL, overdue: '逾期', open: '未销号' };
-
-export function parseStateFilter(word: string): StateFilter | undefined {
-  const w = word.trim().toLowerCase();
-  if (w === '逾期' || w === 'overdue') return 'overdue';
-  if (w === '未销号' || w === 'open') return 'open';
-  return STATES.find((k) => k === w || STATE_LABEL[k] === word.trim());
-}
 
 export interface ListFilter {
   unitId?: number;
@@ -171,13 +120,11 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
     if (!scope.all && !scope.supervisor && !scope.unitIds.includes(f.unitId))
       throw forbidden(`您只能查看本单位的问题，不能查看${name}的问题。`);
     labels.push(name);
-    conds.push(or(eq(problems.leadUnitId, f.unitId), inArray(problems.id, coOf(ctx.tx, [f.unitId]))));
+    conds.push(unitWhere(ctx.tx, f.unitId));
   }
   if (f.state) {
     labels.push(STATE_FILTER_LABEL[f.state]!);
-    if (f.state === 'overdue') conds.push(inArray(problems.state, OPEN_STATES), lt(problems.deadline, today));
-    else if (f.state === 'open') conds.push(inArray(problems.state, OPEN_STATES));
-    else conds.push(eq(problems.state, f.state));
+    conds.push(...stateWhere(f.state, today));
   }
   const where = and(...conds);
   const [{ n } = { n: 0 }] = await ctx.tx
@@ -226,23 +173,8 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
 
 // ---------------------------------------------------------------- /统计 and /排名
 
-/** What /统计, /排名 and /评议对象 count: every problem's state, category, lead unit and deadline, and cooperating units. */
-export async function tallyFacts(ctx: Pick<ServiceCtx, 'tx'>) {
-  const facts = await ctx.tx
-    .select({
-      state: problems.state,
-      category: problems.category,
-      leadUnitId: problems.leadUnitId,
-      deadline: problems.deadline,
-    })
-    .from(problems);
-  const co = await ctx.tx
-    .select({ unitId: problemCoUnits.unitId })
-    .from(problemCoUnits)
-    .innerJoin(problems, eq(problems.id, problemCoUnits.problemId))
-    .where(ne(problems.state, 'withdrawn'));
-  return { facts, coUnitIds: co.map((c) => c.unitId) };
-}
+/** The facts live in tally-facts.ts; re-exported for /评议对象 (services/evaluation/units.ts). */
+export { tallyFacts };
 
 async function tallies(ctx: ServiceCtx): Promise<{ view: StatsView; units: UnitTally[] }> {
   const today = todayIn(ctx.now, ctx.config.timezone);
@@ -260,18 +192,21 @@ async function tallies(ctx: ServiceCtx): Promise<{ view: StatsView; units: UnitT
   };
 }
 
-function mustStaffOrSupervisor(ctx: ServiceCtx, what: string) {
-  if (!isStaff(ctx.actor.roles) && !ctx.actor.roles.has('supervisor'))
-    throw forbidden(`${what} 仅限工作人员或督导组成员使用。`);
+/** `/统计`: figures per state, category and unit. */
+export async function statsFor(ctx: ServiceCtx): Promise<StatsView> {
+  mustStaffOrSupervisor(ctx.actor, '/统计');
+  return (await tallies(ctx)).view;
 }
 
-export async function statsCardFor(ctx: ServiceCtx): Promise<Card> {
-  mustStaffOrSupervisor(ctx, '/统计');
-  return statsCard((await tallies(ctx)).view);
+export interface RankingView {
+  ranked: Ranked<UnitTally>[];
+  today: string;
+  idleUnits: number;
 }
 
-export async function rankCardFor(ctx: ServiceCtx): Promise<Card> {
-  mustStaffOrSupervisor(ctx, '/排名');
+/** `/排名`: units ranked by the problems they lead (equal counts share a place). */
+export async function rankingFor(ctx: ServiceCtx): Promise<RankingView> {
+  mustStaffOrSupervisor(ctx.actor, '/排名');
   const { view, units } = await tallies(ctx);
-  return rankCard(rankUnits(units), { today: view.today, idleUnits: view.idleUnits });
+  return { ranked: rankUnits(units), today: view.today, idleUnits: view.idleUnits };
 }

@@ -1,7 +1,7 @@
 import { resultsCard } from '../../../cards/evaluation.js';
 import { formatInstantCn } from '../../domain/dates.js';
 import { forbidden, invalid } from '../../domain/errors.js';
-import { percent } from '../../domain/ranking.js';
+import { closeRate, percent } from '../../domain/ranking.js';
 import { VOTER_CATEGORIES } from '../../domain/tally.js';
 import { serviceCtx } from '../../services/ctx-from.js';
 import { groupUnitIdsOf } from '../../services/digest.js';
@@ -84,7 +84,7 @@ export const evaluatedUnitsCommand: CommandSpec = {
       const withTies = rest.some((w) => is(w, '含并列', 'ties'));
       const r = await chooseTop(s, { n: Number(top[1]), includeTies: withTies });
       const line = (x: (typeof r.ranked)[number]) =>
-        `第 ${x.rank} 名 ${x.item.name}（牵头 ${x.item.led} 件，办结率 ${percent(x.item.led ? x.item.closed / x.item.led : null)}，逾期 ${x.item.overdue} 件）`;
+        `第 ${x.rank} 名 ${x.item.name}（牵头 ${x.item.led} 件，办结率 ${percent(closeRate(x.item.closed, x.item.led))}，逾期 ${x.item.overdue} 件）`;
       if (r.kind === 'tie') {
         return {
           text: [

@@ -1,6 +1,6 @@
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';
-import { parseStateFilter } from '../../services/queries.js';
+import { parseStateFilter } from '../../services/problem-filter.js';
 import { type ExportFilter, exportProblems } from '../../services/spreadsheet/export.js';
 import { importTemplate } from '../../services/spreadsheet/template.js';
 import { resolveUnit } from '../../services/units/read.js';

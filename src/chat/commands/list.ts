@@ -1,7 +1,8 @@
 import { listCard } from '../../../cards/list.js';
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';
-import { type ListFilter, listProblems, parseStateFilter } from '../../services/queries.js';
+import { parseStateFilter } from '../../services/problem-filter.js';
+import { type ListFilter, listProblems } from '../../services/queries.js';
 import { resolveUnit } from '../../services/units/read.js';
 import type { CommandSpec } from '../context.js';
 import { words } from '../parse.js';

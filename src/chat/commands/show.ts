@@ -1,3 +1,4 @@
+import { showCard } from '../../../cards/show.js';
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';
 import { showProblem } from '../../services/queries.js';
@@ -14,8 +15,8 @@ export const showCommand: CommandSpec = {
   async run(ctx) {
     const [code, ...extra] = words(ctx.args);
     if (!code || extra.length) throw invalid('格式：/查看 <编号>，如 /查看 DB-2026-007');
-    const { card, problemId } = await showProblem(await serviceCtx(ctx), code);
+    const { show, problemId } = await showProblem(await serviceCtx(ctx), code);
     // problemId + audience: this copy is patched (rebuilt for the asker) when the problem changes.
-    return { card, problemId, audience: ctx.actor.openId };
+    return { card: showCard(show), problemId, audience: ctx.actor.openId };
   },
 };

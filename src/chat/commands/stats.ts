@@ -1,5 +1,6 @@
+import { rankCard, statsCard } from '../../../cards/stats.js';
 import { serviceCtx } from '../../services/ctx-from.js';
-import { rankCardFor, statsCardFor } from '../../services/queries.js';
+import { rankingFor, statsFor } from '../../services/queries.js';
 import type { CommandSpec } from '../context.js';
 
 export const statsCommand: CommandSpec = {
@@ -9,7 +10,7 @@ export const statsCommand: CommandSpec = {
   usage: '/统计',
   summary: '按单位、状态、类别统计问题数、未销号、逾期和办结率。',
   async run(ctx) {
-    return { card: await statsCardFor(await serviceCtx(ctx)) };
+    return { card: statsCard(await statsFor(await serviceCtx(ctx))) };
   },
 };
 
@@ -20,6 +21,7 @@ export const rankCommand: CommandSpec = {
   usage: '/排名',
   summary: '承办单位按牵头问题数排名（件数相同名次相同），附办结率和逾期数。',
   async run(ctx) {
-    return { card: await rankCardFor(await serviceCtx(ctx)) };
+    const r = await rankingFor(await serviceCtx(ctx));
+    return { card: rankCard(r.ranked, r) };
   },
 };

@@ -3,25 +3,12 @@ import { eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { calendarDays, calendarDrafts, calendarYears } from '../../../db/schema/index.js';
 import type { WorkdayCalendar } from '../../domain/calendar.js';
+import { cardWindowStart } from '../../domain/card-window.js';
 import { addDays } from '../../domain/dates.js';
-import { type NoticeDay, parseHolidayNotice } from '../../domain/holiday-notice.js';
+import { type NoticeDay, type NoticeDraft, parseHolidayNotice } from '../../domain/holiday-notice.js';
 import type { ServiceCtx } from '../context.js';
 import { authorizeAdmin, noticeScope, withStatus } from './common.js';
 import { loadCalendarWith } from './load.js';
-
-export interface NoticeDraft {
-  id: string;
-  year: number;
-  holidays: NoticeDay[];
-  workdays: NoticeDay[];
-  warnings: string[];
-  /** Days whose workday status the import changes, against the calendar in force. */
-  changes: { date: string; from: boolean; to: boolean }[];
-  /** Admin-set days the import leaves as they are. */
-  keptOverrides: string[];
-  /** When the year was imported before: the import replaces that one. */
-  previous?: { at: Date; by: string | null };
-}
 
 export const DraftNoticeInput = z.object({ text: z.string(), year: z.number().optional() });
 export type DraftNoticeInput = z.input<typeof DraftNoticeInput>;
@@ -47,9 +34,7 @@ export async function draftNotice(ctx: ServiceCtx, input: DraftNoticeInput): Pro
     .map((r) => r.date);
   const changes = diff(ctx.calendar, await loadCalendarWith(ctx.tx, n.year, all), n.year, all);
   // Drafts live as long as a card's buttons can be clicked (14 days); older ones are dropped here.
-  await ctx.tx
-    .delete(calendarDrafts)
-    .where(lt(calendarDrafts.createdAt, new Date(ctx.now.getTime() - 14 * 86_400_000)));
+  await ctx.tx.delete(calendarDrafts).where(lt(calendarDrafts.createdAt, cardWindowStart(ctx.now)));
   const id = randomUUID();
   await ctx.tx.insert(calendarDrafts).values({
     id,

@@ -2,8 +2,8 @@ import { desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { evaluations, reinspectionItems, units } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
+import { countReinspected, noReinspection, type ReinspectionCounts } from '../../domain/reinspection.js';
 import { type Counts, type Rates, rankResults, ratesOf, type UnitResult } from '../../domain/tally.js';
-import { countItems, noItems } from '../evaluation/reinspection-progress.js';
 
 /** The public page shows a unit by its short name (市人社局) when it has one. */
 export const unitLabel = (u: { name: string; shortName: string | null }) => u.shortName?.trim() || u.name;
@@ -53,7 +53,7 @@ export interface PublicVote {
 
 export interface PublicReinspection {
   evaluationName: string;
-  units: { name: string; total: number; confirmed: number; reopened: number; pending: number }[];
+  units: ({ name: string } & ReinspectionCounts)[];
 }
 
 /** Votes whose results staff published (evaluations.publishedAt set), newest first. */
@@ -134,8 +134,8 @@ export async function publishedReinspection(conn: Conn, votes: PublicVote[]): Pr
     .map((v) => {
       const byUnit = new Map<number, PublicReinspection['units'][number]>();
       for (const r of rows.filter((x) => x.evaluationId === v.id)) {
-        const u = byUnit.get(r.unitId) ?? { name: unitLabel(r), ...noItems() };
-        countItems(u, r.status, r.n);
+        const u = byUnit.get(r.unitId) ?? { name: unitLabel(r), ...noReinspection() };
+        countReinspected(u, r.status, r.n);
         byUnit.set(r.unitId, u);
       }
       return {

@@ -113,7 +113,7 @@ export async function staffAndSupervisors(conn: Conn, config: Config): Promise<s
 }
 
 /** Card copies are kept true by one module for problems and evaluations alike. */
-export { refreshCards } from '../card-refresh.js';
+export { refreshCards } from '../../outbox/card-refresh.js';
 
 /** "2026-11-27 17:00" (or a date alone: 23:59 that day) in APP_TIMEZONE → the instant. */
 export function parseLocalDateTime(s: string, tz: string): Date | undefined {

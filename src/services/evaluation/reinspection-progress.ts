@@ -1,24 +1,10 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { evaluations, reinspectionItems, units } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
+import { countReinspected, noReinspection, type ReinspectionCounts } from '../../domain/reinspection.js';
 
-/** Items of one unit by their decision. */
-export interface ItemCounts {
-  total: number;
-  confirmed: number;
-  reopened: number;
-  pending: number;
-}
-
-export const noItems = (): ItemCounts => ({ total: 0, confirmed: 0, reopened: 0, pending: 0 });
-
-/** Adds `n` items of a status (a count per status from a GROUP BY) to the unit's counts. */
-export function countItems(c: ItemCounts, status: string, n: number): void {
-  c.total += n;
-  if (status === 'confirmed') c.confirmed += n;
-  else if (status === 'reopened') c.reopened += n;
-  else c.pending += n;
-}
+/** Items of one unit by their decision (src/domain/reinspection.ts). */
+export type ItemCounts = ReinspectionCounts;
 
 export interface UnitProgress extends ItemCounts {
   evaluationId: number;
@@ -49,9 +35,9 @@ export async function reinspectionProgress(conn: Conn, unitIds?: number[]): Prom
       evaluationId: r.evaluationId,
       evaluationName: r.evaluationName,
       unit: r.unit,
-      ...noItems(),
+      ...noReinspection(),
     };
-    countItems(p, r.status, r.n);
+    countReinspected(p, r.status, r.n);
     by.set(key, p);
   }
   return [...by.values()].sort(

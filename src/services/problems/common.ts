@@ -1,6 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { type ProblemForm, problemCard } from '../../../cards/problem.js';
 import {
   problemCoUnits,
   problemEvents,
@@ -9,17 +8,14 @@ import {
   unitContacts,
 } from '../../../db/schema/index.js';
 import { appendAudit } from '../../audit/chain.js';
-import { capabilities } from '../../domain/capabilities.js';
 import type { RequestKind } from '../../domain/deciders.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import { type ProblemState, STATE_LABEL, TEXT_MAX } from '../../domain/problem.js';
-import type { ProblemView, Relation } from '../../domain/problem-view.js';
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
-import { rolesOf } from '../people/read.js';
-import { allUnits } from '../units/read.js';
-import { type Deciders, decidersOf } from './deciders.js';
-import { loadView, type ProblemRow, relationOf, type ViewClock } from './load.js';
+import { decidersOf } from './deciders.js';
+import { loadView, type ProblemRow } from './load.js';
+import { cardForPerson, clockOf } from './view.js';
 
 /** What a problem verb returns: the problem as it is now and the line the transport shows. */
 export interface ChangeResult {
@@ -74,12 +70,6 @@ export function updatedRow(rows: ProblemRow[], p: { code: string }): ProblemRow 
   return row;
 }
 
-export const clockOf = (ctx: ServiceCtx): ViewClock => ({
-  now: ctx.now,
-  timezone: ctx.config.timezone,
-  calendar: ctx.calendar,
-});
-
 /** One history entry (what /查看 shows) and one audit row, in the caller's transaction. */
 export async function record(
   ctx: ServiceCtx,
@@ -112,31 +102,6 @@ export async function record(
     subjectId: p.code,
     before: o.before ?? null,
     after: o.after ?? (o.text ? { text: o.text, ...o.data } : (o.data ?? null)),
-  });
-}
-
-/** The card about a problem as one person should see it (their buttons). */
-export async function cardForPerson(
-  ctx: ServiceCtx,
-  view: ProblemView,
-  row: ProblemRow,
-  openId: string,
-  o: { banner?: string; form?: ProblemForm; asCo?: boolean; deciders?: Deciders; relation?: Relation } = {},
-) {
-  const r =
-    o.relation ??
-    (await relationOf(ctx.tx, openId, await rolesOf(ctx.tx, openId, ctx.config.adminOpenIds), row, {
-      deciders: o.deciders ?? (await decidersOf(ctx.tx, row, ctx.config.adminOpenIds)),
-    }));
-  const caps = capabilities(view, r);
-  const unitNames = o.form === 'decideDispute' ? (await allUnits(ctx.tx)).map((u) => u.name) : undefined;
-  return problemCard(view, {
-    caps,
-    timezone: ctx.config.timezone,
-    banner: o.banner,
-    form: o.form,
-    asCo: o.asCo ?? (r.co && !r.lead),
-    unitNames,
   });
 }
 
@@ -186,6 +151,8 @@ export async function sendText(
 
 /** Card copies are kept true by one module (card-refresh.ts); re-exported for the problem services. */
 export { refreshCopies } from '../card-refresh.js';
+/** A problem as one person sees it lives in view.ts (card-refresh.ts needs it too); re-exported here. */
+export { cardForPerson, clockOf } from './view.js';
 
 export async function contactsOf(ctx: ServiceCtx, unitIds: number[]): Promise<string[]> {
   if (!unitIds.length) return [];

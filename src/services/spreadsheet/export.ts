@@ -1,15 +1,15 @@
-import { and, asc, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { problemCoUnits, problemEvents, problems, units } from '../../../db/schema/index.js';
 import { formatInstantCn, todayIn } from '../../domain/dates.js';
-import { forbidden } from '../../domain/errors.js';
-import { OPEN_STATES, type ProblemState, STATE_LABEL } from '../../domain/problem.js';
+import { type ProblemState, STATE_LABEL } from '../../domain/problem.js';
 import { closeRate, rankUnits, tally } from '../../domain/ranking.js';
+import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
-import { isStaff } from '../people/read.js';
-import { clockOf } from '../problems/common.js';
+import { STATE_FILTER_LABEL, type StateFilter, stateWhere, unitWhere } from '../problem-filter.js';
 import { overdueWorkdays } from '../problems/load.js';
-import { STATE_FILTER_LABEL, type StateFilter } from '../queries.js';
+import { clockOf } from '../problems/view.js';
+import { problemFacts } from '../tally-facts.js';
 import { allUnits } from '../units/read.js';
 import { dateCell, setUpSheet, toBytes } from './style.js';
 
@@ -32,68 +32,95 @@ export interface ExportFile {
 export const PROBLEMS_SHEET = '问题清单';
 export const FIGURES_SHEET = '单位统计';
 
+type ProblemRow = typeof problems.$inferSelect;
+interface Progress {
+  text: string;
+  at: Date;
+  outcome?: string;
+}
+
 export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<ExportFile> {
-  if (!isStaff(ctx.actor.roles)) throw forbidden('只有工作人员可以导出问题清单。');
-  const tz = ctx.config.timezone;
-  const today = todayIn(ctx.now, tz);
+  mustStaff(ctx.actor, '导出问题清单');
+  const today = todayIn(ctx.now, ctx.config.timezone);
   const all = await allUnits(ctx.tx);
   const unitName = new Map(all.map((u) => [u.id, u.name]));
   const labels: string[] = [];
   const conds: (SQL | undefined)[] = [];
   if (f.unitId !== undefined) {
     labels.push(unitName.get(f.unitId) ?? `单位#${f.unitId}`);
-    const co = ctx.tx
-      .select({ id: problemCoUnits.problemId })
-      .from(problemCoUnits)
-      .where(eq(problemCoUnits.unitId, f.unitId));
-    conds.push(or(eq(problems.leadUnitId, f.unitId), inArray(problems.id, co)));
+    conds.push(unitWhere(ctx.tx, f.unitId));
   }
   if (f.state) {
     labels.push(STATE_FILTER_LABEL[f.state]!);
-    if (f.state === 'overdue') conds.push(inArray(problems.state, OPEN_STATES), lt(problems.deadline, today));
-    else if (f.state === 'open') conds.push(inArray(problems.state, OPEN_STATES));
-    else conds.push(eq(problems.state, f.state));
+    conds.push(...stateWhere(f.state, today));
   }
   const rows = await ctx.tx
     .select()
     .from(problems)
     .where(and(...conds))
     .orderBy(asc(problems.year), asc(problems.seq));
-  const ids = rows.map((r) => r.id);
-  const coByProblem = new Map<number, string[]>();
-  const lastProgress = new Map<number, { text: string; at: Date; outcome?: string }>();
-  if (ids.length) {
-    const co = await ctx.tx
-      .select({ problemId: problemCoUnits.problemId, name: units.name })
-      .from(problemCoUnits)
-      .innerJoin(units, eq(units.id, problemCoUnits.unitId))
-      .where(inArray(problemCoUnits.problemId, ids))
-      .orderBy(asc(units.name));
-    for (const c of co) coByProblem.set(c.problemId, [...(coByProblem.get(c.problemId) ?? []), c.name]);
-    const progress = await ctx.tx
-      .select({
-        problemId: problemEvents.problemId,
-        text: problemEvents.text,
-        at: problemEvents.at,
-        data: problemEvents.data,
-      })
-      .from(problemEvents)
-      .where(and(eq(problemEvents.kind, 'progress'), inArray(problemEvents.problemId, ids)))
-      .orderBy(desc(problemEvents.at), desc(problemEvents.id));
-    for (const p of progress) {
-      if (lastProgress.has(p.problemId)) continue;
-      const d = p.data as { outcome?: unknown } | null;
-      lastProgress.set(p.problemId, {
-        text: p.text,
-        at: p.at,
-        outcome: typeof d?.outcome === 'string' ? d.outcome : undefined,
-      });
-    }
-  }
 
   const wb = new ExcelJS.Workbook();
   wb.creator = '督办助手';
   wb.created = ctx.now;
+  await problemsSheet(ctx, wb, rows, unitName);
+  await figuresSheet(ctx, wb, all, today, f.unitId);
+  aboutSheet(ctx, wb, labels, rows.length);
+
+  const stamp = today.replaceAll('-', '');
+  const fileName = `督办问题清单${labels.length ? `-${labels.join('-')}` : ''}-${stamp}.xlsx`.replace(
+    /[\\/:*?"<>|]/g,
+    '_',
+  );
+  return { fileName, bytes: await toBytes(wb), count: rows.length };
+}
+
+/** Each problem's cooperating units by name, and its latest progress report. */
+async function coUnitsAndProgress(ctx: ServiceCtx, ids: number[]) {
+  const coByProblem = new Map<number, string[]>();
+  const lastProgress = new Map<number, Progress>();
+  if (!ids.length) return { coByProblem, lastProgress };
+  const co = await ctx.tx
+    .select({ problemId: problemCoUnits.problemId, name: units.name })
+    .from(problemCoUnits)
+    .innerJoin(units, eq(units.id, problemCoUnits.unitId))
+    .where(inArray(problemCoUnits.problemId, ids))
+    .orderBy(asc(units.name));
+  for (const c of co) coByProblem.set(c.problemId, [...(coByProblem.get(c.problemId) ?? []), c.name]);
+  const progress = await ctx.tx
+    .select({
+      problemId: problemEvents.problemId,
+      text: problemEvents.text,
+      at: problemEvents.at,
+      data: problemEvents.data,
+    })
+    .from(problemEvents)
+    .where(and(eq(problemEvents.kind, 'progress'), inArray(problemEvents.problemId, ids)))
+    .orderBy(desc(problemEvents.at), desc(problemEvents.id));
+  for (const p of progress) {
+    if (lastProgress.has(p.problemId)) continue;
+    const d = p.data as { outcome?: unknown } | null;
+    lastProgress.set(p.problemId, {
+      text: p.text,
+      at: p.at,
+      outcome: typeof d?.outcome === 'string' ? d.outcome : undefined,
+    });
+  }
+  return { coByProblem, lastProgress };
+}
+
+/** Sheet 1: the problems, as filtered. */
+async function problemsSheet(
+  ctx: ServiceCtx,
+  wb: ExcelJS.Workbook,
+  rows: ProblemRow[],
+  unitName: Map<number, string>,
+) {
+  const tz = ctx.config.timezone;
+  const { coByProblem, lastProgress } = await coUnitsAndProgress(
+    ctx,
+    rows.map((r) => r.id),
+  );
   const ws = wb.addWorksheet(PROBLEMS_SHEET);
   setUpSheet(ws, [
     { key: 'code', header: '编号', width: 14 },
@@ -129,7 +156,16 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
       progressAt: lp ? dateCell(todayIn(lp.at, tz)) : null,
     });
   }
+}
 
+/** Sheet 2: per unit over all its problems (withdrawn not counted), as /统计: a state filter would make 办结率 meaningless. */
+async function figuresSheet(
+  ctx: ServiceCtx,
+  wb: ExcelJS.Workbook,
+  all: { id: number; name: string }[],
+  today: string,
+  unitId: number | undefined,
+) {
   const figures = wb.addWorksheet(FIGURES_SHEET);
   setUpSheet(figures, [
     { key: 'name', header: '单位', width: 30 },
@@ -139,19 +175,8 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
     { key: 'overdue', header: '逾期', width: 9, numFmt: '0' },
     { key: 'rate', header: '办结率', width: 10, numFmt: '0.0%' },
   ]);
-  // Per unit over all its problems (withdrawn not counted), as /统计: a state filter would make 办结率 meaningless.
-  const facts = await ctx.tx
-    .select({
-      state: problems.state,
-      category: problems.category,
-      leadUnitId: problems.leadUnitId,
-      deadline: problems.deadline,
-    })
-    .from(problems);
-  const t = tally(facts, [], all, today);
-  const ranked = rankUnits(
-    t.units.filter((u) => u.led > 0 && (f.unitId === undefined || u.unitId === f.unitId)),
-  );
+  const t = tally(await problemFacts(ctx.tx), [], all, today);
+  const ranked = rankUnits(t.units.filter((u) => u.led > 0 && (unitId === undefined || u.unitId === unitId)));
   for (const { item: u } of ranked)
     figures.addRow({
       name: u.name,
@@ -161,7 +186,7 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
       overdue: u.overdue,
       rate: closeRate(u.closed, u.led),
     });
-  if (f.unitId === undefined) {
+  if (unitId === undefined) {
     const total = figures.addRow({
       name: '合计',
       count: t.totals.count,
@@ -172,28 +197,24 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
     });
     total.font = { bold: true };
   }
+}
 
+/** Sheet 3: what was exported when, by whom. */
+function aboutSheet(ctx: ServiceCtx, wb: ExcelJS.Workbook, labels: string[], count: number) {
   const about = wb.addWorksheet('导出说明');
   about.columns = [
     { key: 'k', width: 14 },
     { key: 'v', width: 70, style: { alignment: { wrapText: true, vertical: 'top' } } },
   ];
   about.addRows([
-    ['导出时间', formatInstantCn(ctx.now, tz)],
+    ['导出时间', formatInstantCn(ctx.now, ctx.config.timezone)],
     ['导出人', ctx.actor.name],
     ['筛选条件', labels.length ? labels.join('，') : '全部问题'],
-    ['问题数', rows.length],
+    ['问题数', count],
     [
       '说明',
       `「${FIGURES_SHEET}」按各单位牵头的全部问题统计（已撤销的不计），不受状态筛选影响；逾期指未销号且已过期限，逾期工作日按法定节假日和调休计算。`,
     ],
   ]);
   about.getColumn('k').font = { bold: true };
-
-  const stamp = today.replaceAll('-', '');
-  const fileName = `督办问题清单${labels.length ? `-${labels.join('-')}` : ''}-${stamp}.xlsx`.replace(
-    /[\\/:*?"<>|]/g,
-    '_',
-  );
-  return { fileName, bytes: await toBytes(wb), count: rows.length };
 }

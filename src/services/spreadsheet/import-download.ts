@@ -7,9 +7,10 @@ import {
   issueLine,
   MAX_UNKNOWN_UNITS,
 } from '../../../cards/import.js';
-import { CARD_LIMIT_BYTES, type Card, cardBytes } from '../../../cards/kit.js';
+import { CARD_LIMIT_BYTES, type Card, fitCard } from '../../../cards/kit.js';
 import { importDrafts } from '../../../db/schema/index.js';
 import type { Tx } from '../../db.js';
+import { cardWindowStart } from '../../domain/card-window.js';
 import { DomainError } from '../../domain/errors.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import { type JobHandler, PermanentJobError } from '../../queue/queue.js';
@@ -34,8 +35,6 @@ import { prepareUnits } from './validate.js';
  * answers with the preview card.
  */
 
-const DRAFT_TTL_MS = 14 * 86_400_000;
-
 async function replyText(
   tx: Tx,
   j: Pick<DownloadJob, 'messageId' | 'chatId'>,
@@ -53,11 +52,16 @@ export interface ImportJobDeps extends ImportDeps {
 
 /** The preview with as many error lines as fit under Lark's card limit. */
 function fittingCard(view: ImportPreviewView): { card: Card; errorsShown: number } {
-  for (const n of [ERRORS_SHOWN, 20, 10, 5]) {
-    const card = importPreviewCard(view, n);
-    if (cardBytes(card) <= CARD_LIMIT_BYTES - 2048) return { card, errorsShown: n };
-  }
-  return { card: importPreviewCard(view, 0), errorsShown: 0 };
+  let errorsShown = 0;
+  const build = (n: number) => {
+    errorsShown = n;
+    return importPreviewCard(view, n);
+  };
+  const card = fitCard([ERRORS_SHOWN, 20, 10, 5], build, {
+    limit: CARD_LIMIT_BYTES - 2048,
+    otherwise: () => build(0),
+  });
+  return { card, errorsShown };
 }
 
 /** Text messages of at most ~20 KB each (Lark caps a text message at 150 KB). */
@@ -126,9 +130,7 @@ export function importDownloadJob(deps: ImportJobDeps): JobHandler {
         if (!errors && v.unknown.length <= MAX_UNKNOWN_UNITS && hasWork(payload, v)) {
           id = randomBytes(12).toString('hex');
           // Drafts live as long as the preview's buttons can be clicked (14 days).
-          await tx
-            .delete(importDrafts)
-            .where(lt(importDrafts.createdAt, new Date(job.now.getTime() - DRAFT_TTL_MS)));
+          await tx.delete(importDrafts).where(lt(importDrafts.createdAt, cardWindowStart(job.now)));
           await tx.insert(importDrafts).values({
             id,
             createdBy: j.uploader,
