@@ -1,6 +1,7 @@
 import { formatDateCn } from '../src/domain/dates.js';
 import { type DigestFigures, pct, unitChartSpec } from '../src/domain/digest.js';
 import { STATE_LABEL, STATES } from '../src/domain/problem.js';
+import { ACTION, act } from './actions.js';
 import {
   button,
   buttons,
@@ -76,7 +77,9 @@ export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length
   if (f.mostOverdue.length)
     els.push(
       buttons(
-        f.mostOverdue.slice(0, 5).map((p) => button(`查看 ${p.code}`, { action: 'p.open', code: p.code })),
+        f.mostOverdue
+          .slice(0, 5)
+          .map((p) => button(`查看 ${p.code}`, act(ACTION.problemOpen, { code: p.code }))),
       ),
     );
   if (d.unconfirmedYear)
@@ -131,7 +134,9 @@ export function unitWeeklyCard(unit: string, weekStart: string, items: UnitListI
     els.push(note(`及其他 ${items.length - shown.length} 项，请发送 /清单 查看。`));
   const first = shown.slice(0, 8);
   if (first.length)
-    els.push(buttons(first.map((i) => button(`办理 ${i.code}`, { action: 'p.open', pid: i.problemId }))));
+    els.push(
+      buttons(first.map((i) => button(`办理 ${i.code}`, act(ACTION.problemOpen, { pid: i.problemId })))),
+    );
   return card(`本周待办 · ${unit} · ${formatDateCn(weekStart)}起`, els, {
     color: 'orange',
     enTitle: 'Weekly to-do',

@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { BALLOT_ACTION, ballotCastCard } from '../../cards/ballot.js';
-import { RI_CONFIRM, RI_FORM, RI_REOPEN, reinspectionCard } from '../../cards/evaluation.js';
+import { ACTION, parseValue } from '../../cards/actions.js';
+import { ballotCastCard } from '../../cards/ballot.js';
+import { reinspectionCard } from '../../cards/evaluation.js';
 import { serviceCtx } from '../services/ctx-from.js';
 import { castChatBallot } from '../services/evaluation/ballot.js';
 import {
@@ -12,10 +12,6 @@ import {
 } from '../services/evaluation/reinspection.js';
 import type { ActionContext, ActionHandler, ActionResult } from './context.js';
 
-/** Button values name the vote or the item only; who may act is decided again by the services. */
-const Eid = z.object({ eid: z.coerce.number().int().positive() });
-const Iid = z.object({ iid: z.coerce.number().int().positive() });
-
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
 async function afterDecision(ctx: ActionContext, d: Decided): Promise<ActionResult> {
@@ -25,13 +21,14 @@ async function afterDecision(ctx: ActionContext, d: Decided): Promise<ActionResu
   };
 }
 
+/** Button values name the vote or the item only; who may act is decided again by the services. */
 export const evaluationActions: Record<string, ActionHandler> = {
   /**
    * The ballot's 提交. The answer says it counted and shows no choice: the clicked card is
    * replaced by a thank-you (nothing about the ballot goes through the outbox).
    */
-  [BALLOT_ACTION]: async (ctx) => {
-    const { eid } = Eid.parse(ctx.value);
+  [ACTION.ballot]: async (ctx) => {
+    const { eid } = parseValue(ACTION.ballot, ctx.value);
     const e = await castChatBallot(ctx.tx, {
       evaluationId: eid,
       voter: { openId: ctx.actor.openId, name: ctx.actor.name },
@@ -44,21 +41,26 @@ export const evaluationActions: Record<string, ActionHandler> = {
       card: ballotCastCard(e.name),
     };
   },
-  [RI_CONFIRM]: async (ctx) =>
-    afterDecision(ctx, await confirmItem(await serviceCtx(ctx), Iid.parse(ctx.value).iid, ctx.messageId)),
-  [RI_FORM]: async (ctx) => {
-    const view = await reopenFormView(await serviceCtx(ctx), Iid.parse(ctx.value).iid);
+  [ACTION.reinspectionConfirm]: async (ctx) => {
+    const { iid } = parseValue(ACTION.reinspectionConfirm, ctx.value);
+    return afterDecision(ctx, await confirmItem(await serviceCtx(ctx), iid, ctx.messageId));
+  },
+  [ACTION.reinspectionForm]: async (ctx) => {
+    const view = await reopenFormView(
+      await serviceCtx(ctx),
+      parseValue(ACTION.reinspectionForm, ctx.value).iid,
+    );
     return {
       toast: { type: 'info', content: '请填写新的整改期限和理由后提交' },
       card: reinspectionCard(view),
     };
   },
-  [RI_REOPEN]: async (ctx) =>
+  [ACTION.reinspectionReopen]: async (ctx) =>
     afterDecision(
       ctx,
       await reopenItem(
         await serviceCtx(ctx),
-        Iid.parse(ctx.value).iid,
+        parseValue(ACTION.reinspectionReopen, ctx.value).iid,
         { deadline: str(ctx.formValue.new_deadline), reason: ctx.formValue.reason },
         ctx.messageId,
       ),

@@ -1,5 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { z } from 'zod';
+import { ACTION, parseValue } from '../../cards/actions.js';
 import { evidenceListCard, evidencePickedCard } from '../../cards/evidence.js';
 import { blobs, evidence, outbox } from '../../db/schema/index.js';
 import { canSee } from '../domain/capabilities.js';
@@ -9,15 +9,6 @@ import { findProblem, loadEvidence, type ProblemRow, relationOf } from '../servi
 import type { ActionContext, ActionHandler } from './context.js';
 
 /** Card buttons about 佐证材料. Values name what was clicked; authority and state are checked again here. */
-
-const Pid = z.object({ pid: z.coerce.number().int().positive() });
-const Send = Pid.extend({ eid: z.coerce.number().int().positive() });
-const Attach = Pid.extend({
-  mid: z.string().min(1),
-  fk: z.string().min(1),
-  kind: z.enum(['image', 'file']),
-  name: z.string().max(200).optional(),
-});
 
 /** Re-sending on 查看材料: the newest files, within a budget (the bytes travel through the outbox). */
 const RESEND_MAX_FILES = 5;
@@ -47,8 +38,8 @@ async function fileTo(ctx: ActionContext, p: ProblemRow, e: { sha256: string; na
 
 export const evidenceActions: Record<string, ActionHandler> = {
   /** The answer to "which problem is this for?": only the sender of the file, only an open problem of theirs. */
-  'p.evidence.attach': async (ctx) => {
-    const v = Attach.parse(ctx.value);
+  [ACTION.evidenceAttach]: async (ctx) => {
+    const v = parseValue(ACTION.evidenceAttach, ctx.value);
     // The card must be the one we asked this person with, about this very message.
     const [asked] = ctx.messageId
       ? await ctx.tx
@@ -74,8 +65,8 @@ export const evidenceActions: Record<string, ActionHandler> = {
   },
 
   /** 查看材料: the list card (images shown) and the newest files, to the clicker's one-to-one chat. */
-  'p.evidence.list': async (ctx) => {
-    const { pid } = Pid.parse(ctx.value);
+  [ACTION.evidenceList]: async (ctx) => {
+    const { pid } = parseValue(ACTION.evidenceList, ctx.value);
     const p = await viewable(ctx, pid);
     const items = await loadEvidence(ctx.tx, p.id);
     if (!items.length) return { toast: { type: 'info', content: `${p.code} 尚无佐证材料。` } };
@@ -105,8 +96,8 @@ export const evidenceActions: Record<string, ActionHandler> = {
   },
 
   /** 查看 on one item: that file, to the clicker's one-to-one chat. */
-  'p.evidence.send': async (ctx) => {
-    const { pid, eid } = Send.parse(ctx.value);
+  [ACTION.evidenceSend]: async (ctx) => {
+    const { pid, eid } = parseValue(ACTION.evidenceSend, ctx.value);
     const p = await viewable(ctx, pid);
     const [e] = await ctx.tx
       .select({ sha256: evidence.sha256, name: evidence.name })

@@ -23,8 +23,4 @@ export const ACTIONS = new Map<string, ActionHandler>(
   }),
 );
 
-export function registerActions(map: Record<string, ActionHandler>): void {
-  for (const [k, v] of Object.entries(map)) ACTIONS.set(k, v);
-}
-
 export const actionFor = (name: string): ActionHandler | undefined => ACTIONS.get(name);

@@ -1,5 +1,10 @@
-import { z } from 'zod';
-import type { ProblemForm } from '../../cards/problem.js';
+import {
+  ACTION,
+  type ActionName,
+  type ActionValue,
+  type ProblemForm,
+  parseValue,
+} from '../../cards/actions.js';
 import { capabilities } from '../domain/capabilities.js';
 import { conflict, forbidden } from '../domain/errors.js';
 import type { Capability } from '../domain/problem-view.js';
@@ -24,9 +29,6 @@ import {
 } from '../services/problems/unit-side.js';
 import type { ActionContext, ActionHandler, ActionResult } from './context.js';
 
-/** The button's value names the problem; it never grants anything. pid is parsed, then authority checked again. */
-const Pid = z.object({ pid: z.coerce.number().int().positive() });
-
 const FORM_NEEDS: Record<ProblemForm, Capability> = {
   progress: 'progress',
   closure: 'requestClosure',
@@ -38,8 +40,6 @@ const FORM_NEEDS: Record<ProblemForm, Capability> = {
   withdraw: 'withdraw',
   edit: 'edit',
 };
-
-const FormName = z.enum(Object.keys(FORM_NEEDS) as [ProblemForm, ...ProblemForm[]]);
 
 const str = (v: unknown) =>
   Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
@@ -54,18 +54,21 @@ async function changed(ctx: ActionContext, r: ChangeResult): Promise<ActionResul
   };
 }
 
-function on(fn: (ctx: ActionContext, pid: number) => Promise<ChangeResult>): ActionHandler {
+/** The actions whose value names one problem by id. */
+type PidAction = { [N in ActionName]: ActionValue<N> extends { pid: number } ? N : never }[ActionName];
+
+/** The button's value names the problem; it never grants anything. pid is parsed, then authority checked again. */
+function on(name: PidAction, fn: (ctx: ActionContext, pid: number) => Promise<ChangeResult>): ActionHandler {
   return async (ctx) => {
-    const { pid } = Pid.parse(ctx.value);
+    const { pid } = parseValue(name, ctx.value);
     return changed(ctx, await fn(ctx, pid));
   };
 }
 
 export const problemActions: Record<string, ActionHandler> = {
   /** Opens a form inside the card; allowed only if the viewer has the capability the form serves. */
-  'p.form': async (ctx) => {
-    const { pid } = Pid.parse(ctx.value);
-    const f = FormName.parse(ctx.value.form);
+  [ACTION.problemForm]: async (ctx) => {
+    const { pid, form: f } = parseValue(ACTION.problemForm, ctx.value);
     const s = await serviceCtx(ctx);
     const row = await findProblem(ctx.tx, pid);
     const view = await loadView(ctx.tx, row, clockOf(s));
@@ -80,16 +83,14 @@ export const problemActions: Record<string, ActionHandler> = {
     };
   },
   /** Opens the problem card with fresh buttons for the clicker (from reminders and digests); optionally a form. */
-  'p.open': async (ctx) => {
+  [ACTION.problemOpen]: async (ctx) => {
+    const v = parseValue(ACTION.problemOpen, ctx.value);
     const s = await serviceCtx(ctx);
-    const row = await findProblem(
-      ctx.tx,
-      typeof ctx.value.code === 'string' ? ctx.value.code : Pid.parse(ctx.value).pid,
-    );
+    const row = await findProblem(ctx.tx, v.code ?? v.pid!);
     const rel = await relationOf(ctx.tx, ctx.actor.openId, ctx.actor.roles, row);
     if (!rel.lead && !rel.co && !rel.supervisor && !rel.staff) throw forbidden(`您无权查看 ${row.code}。`);
     const view = await loadView(ctx.tx, row, clockOf(s));
-    const wanted = ctx.value.form === undefined ? undefined : FormName.parse(ctx.value.form);
+    const wanted = v.form;
     const form =
       wanted && capabilities(view, rel).has(FORM_NEEDS[wanted]) && !(row.state === 'assigned' && rel.lead)
         ? wanted
@@ -99,8 +100,10 @@ export const problemActions: Record<string, ActionHandler> = {
       card: await cardForPerson(s, view, row, ctx.actor.openId, { form }),
     };
   },
-  'p.ack': on(async (ctx, pid) => acknowledge(await serviceCtx(ctx), pid, ctx.messageId)),
-  'p.progress': on(async (ctx, pid) =>
+  [ACTION.acknowledge]: on(ACTION.acknowledge, async (ctx, pid) =>
+    acknowledge(await serviceCtx(ctx), pid, ctx.messageId),
+  ),
+  [ACTION.progress]: on(ACTION.progress, async (ctx, pid) =>
     reportProgress(
       await serviceCtx(ctx),
       pid,
@@ -108,10 +111,10 @@ export const problemActions: Record<string, ActionHandler> = {
       ctx.messageId,
     ),
   ),
-  'p.closure.request': on(async (ctx, pid) =>
+  [ACTION.closureRequest]: on(ACTION.closureRequest, async (ctx, pid) =>
     requestClosure(await serviceCtx(ctx), pid, ctx.formValue.summary, ctx.messageId),
   ),
-  'p.extension.request': on(async (ctx, pid) =>
+  [ACTION.extensionRequest]: on(ACTION.extensionRequest, async (ctx, pid) =>
     requestExtension(
       await serviceCtx(ctx),
       pid,
@@ -119,22 +122,22 @@ export const problemActions: Record<string, ActionHandler> = {
       ctx.messageId,
     ),
   ),
-  'p.dispute.request': on(async (ctx, pid) =>
+  [ACTION.disputeRequest]: on(ACTION.disputeRequest, async (ctx, pid) =>
     requestDispute(await serviceCtx(ctx), pid, ctx.formValue.reason, ctx.messageId),
   ),
-  'p.closure.approve': on(async (ctx, pid) =>
+  [ACTION.closureApprove]: on(ACTION.closureApprove, async (ctx, pid) =>
     decideClosure(await serviceCtx(ctx), pid, true, ctx.formValue.reason, ctx.messageId),
   ),
-  'p.closure.return': on(async (ctx, pid) =>
+  [ACTION.closureReturn]: on(ACTION.closureReturn, async (ctx, pid) =>
     decideClosure(await serviceCtx(ctx), pid, false, ctx.formValue.reason, ctx.messageId),
   ),
-  'p.extension.approve': on(async (ctx, pid) =>
+  [ACTION.extensionApprove]: on(ACTION.extensionApprove, async (ctx, pid) =>
     decideExtension(await serviceCtx(ctx), pid, true, null, ctx.messageId),
   ),
-  'p.extension.reject': on(async (ctx, pid) =>
+  [ACTION.extensionReject]: on(ACTION.extensionReject, async (ctx, pid) =>
     decideExtension(await serviceCtx(ctx), pid, false, ctx.formValue.reason, ctx.messageId),
   ),
-  'p.dispute.decide': on(async (ctx, pid) =>
+  [ACTION.disputeDecide]: on(ACTION.disputeDecide, async (ctx, pid) =>
     decideDispute(
       await serviceCtx(ctx),
       pid,
@@ -146,10 +149,10 @@ export const problemActions: Record<string, ActionHandler> = {
       ctx.messageId,
     ),
   ),
-  'p.withdraw': on(async (ctx, pid) =>
+  [ACTION.withdraw]: on(ACTION.withdraw, async (ctx, pid) =>
     withdraw(await serviceCtx(ctx), pid, ctx.formValue.reason, ctx.messageId),
   ),
-  'p.edit': on(async (ctx, pid) =>
+  [ACTION.edit]: on(ACTION.edit, async (ctx, pid) =>
     editProblem(
       await serviceCtx(ctx),
       pid,
@@ -163,7 +166,8 @@ export const problemActions: Record<string, ActionHandler> = {
     ),
   ),
   /** The assign form's 提交. */
-  'p.assign': async (ctx) => {
+  [ACTION.assign]: async (ctx) => {
+    parseValue(ACTION.assign, ctx.value);
     const f = ctx.formValue;
     const coUnits = Array.isArray(f.co_units)
       ? f.co_units.map(String)

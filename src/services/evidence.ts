@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import { z } from 'zod';
+import { ACTION, act } from '../../cards/actions.js';
 import { evidencePickCard } from '../../cards/evidence.js';
 import { blobs, evidence, outbox, problemCoUnits, problems } from '../../db/schema/index.js';
 import type { CommandContext, CommandReply } from '../chat/context.js';
@@ -153,14 +154,9 @@ export async function receiveEvidence(
   // audience: only the sender may answer this card (checked again on the click).
   ctx.send({
     msgType: 'interactive',
-    content: evidencePickCard(name, open, (p) => ({
-      action: 'p.evidence.attach',
-      pid: p.id,
-      mid: msg.messageId,
-      fk: msg.fileKey,
-      kind: msg.kind,
-      name,
-    })),
+    content: evidencePickCard(name, open, (p) =>
+      act(ACTION.evidenceAttach, { pid: p.id, mid: file.messageId, fk: file.fileKey, kind: file.kind, name }),
+    ),
     purpose: 'evidence_pick',
     audience: ctx.actor.openId,
     replyTo: { messageId: msg.messageId, chatId: msg.chatId },
