@@ -1,6 +1,6 @@
 import { ACTION, act } from './actions.js';
+import { assignFields } from './assign.js';
 import { type Card, card, field, form, hr, input, note, text } from './kit.js';
-import { assignFields } from './problem.js';
 
 /** One triage card per anonymous submission: 转为问题 (with a redacted public title) or 不予采纳. */
 export function triageCard(f: { id: string; text: string; receivedOn: string }, unitNames: string[]): Card {
