@@ -1,6 +1,6 @@
 import { formatDateCn } from '../src/domain/dates.js';
 import { type DigestFigures, pct, unitChartSpec } from '../src/domain/digest.js';
-import { STATE_LABEL, STATES } from '../src/domain/problem.js';
+import { type ProblemState, STATE_LABEL, STATES } from '../src/domain/problem.js';
 import { ACTION, act } from './actions.js';
 import {
   button,
@@ -111,7 +111,7 @@ export interface UnitListItem {
   problemId: number;
   code: string;
   title: string;
-  state: string;
+  state: ProblemState;
   deadline: string;
   overdueWorkdays: number;
 }
@@ -125,7 +125,7 @@ export function unitWeeklyCard(unit: string, weekStart: string, items: UnitListI
       shown
         .map(
           (i) =>
-            `${i.code} ${i.title}｜${STATE_LABEL[i.state as keyof typeof STATE_LABEL] ?? i.state}｜期限 ${formatDateCn(i.deadline)}${i.overdueWorkdays > 0 ? `｜逾期 ${i.overdueWorkdays} 个工作日` : ''}`,
+            `${i.code} ${i.title}｜${STATE_LABEL[i.state] ?? i.state}｜期限 ${formatDateCn(i.deadline)}${i.overdueWorkdays > 0 ? `｜逾期 ${i.overdueWorkdays} 个工作日` : ''}`,
         )
         .join('\n') || '无',
     ),

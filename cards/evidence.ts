@@ -1,5 +1,5 @@
 import { formatInstantCn } from '../src/domain/dates.js';
-import { STATE_LABEL } from '../src/domain/problem.js';
+import { type ProblemState, STATE_LABEL } from '../src/domain/problem.js';
 import type { EvidenceItem } from '../src/domain/problem-view.js';
 import { ACTION, act } from './actions.js';
 import { button, buttons, type Card, card, type Element, image, type Json, note, text } from './kit.js';
@@ -33,13 +33,13 @@ export function evidencePickCard(
 /** The pick card after a choice: no buttons left to click twice. */
 export function evidencePickedCard(
   fileName: string,
-  p: { code: string; title: string; state?: string },
+  p: { code: string; title: string; state?: ProblemState },
 ): Card {
   return card(
     '正在保存佐证材料',
     [
       text(
-        `「${fileName}」将附到 ${p.code} ${p.title}${p.state ? `（${STATE_LABEL[p.state as keyof typeof STATE_LABEL] ?? p.state}）` : ''}，保存后会回复您。`,
+        `「${fileName}」将附到 ${p.code} ${p.title}${p.state ? `（${STATE_LABEL[p.state] ?? p.state}）` : ''}，保存后会回复您。`,
       ),
     ],
     {

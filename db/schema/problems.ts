@@ -13,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { ProblemState } from '../../src/domain/problem.js';
 import { supervisionGroups, units } from './units.js';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -41,7 +42,7 @@ export const problems = pgTable(
       .references(() => units.id),
     groupId: integer().references(() => supervisionGroups.id),
     deadline: date({ mode: 'string' }).notNull(),
-    state: text().notNull().default('assigned'),
+    state: text().$type<ProblemState>().notNull().default('assigned'),
     progressPct: integer(),
     createdBy: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -52,9 +52,7 @@ export type EvidenceJob = z.infer<typeof EvidenceJob>;
 
 export function checkOpen(p: ProblemRow): void {
   if (!allows('evidence', p.state))
-    throw conflict(
-      `${p.code} 当前状态为「${STATE_LABEL[p.state as keyof typeof STATE_LABEL] ?? p.state}」，不能再提交佐证材料。`,
-    );
+    throw conflict(`${p.code} 当前状态为「${STATE_LABEL[p.state] ?? p.state}」，不能再提交佐证材料。`);
 }
 
 /** The unit the sender submits for: the lead unit if theirs, else their cooperating unit; others are refused. */

@@ -136,7 +136,7 @@ export async function lookupFeedback(conn: Conn, code: string): Promise<string> 
   const head = `您于${y}年${m}月${d}日提交的匿名反馈`;
   if (f.status === 'converted' && f.problemId) {
     const [p] = await conn.select().from(problems).where(eq(problems.id, f.problemId));
-    return `${head}已转为督办问题 ${p?.code ?? ''}，当前状态：${p ? STATE_LABEL[p.state as keyof typeof STATE_LABEL] : '—'}。感谢您的反映。`;
+    return `${head}已转为督办问题 ${p?.code ?? ''}，当前状态：${p ? STATE_LABEL[p.state] : '—'}。感谢您的反映。`;
   }
   if (f.status === 'dismissed')
     return `${head}经研究未予采纳。说明：${f.decisionReason ?? '—'}。感谢您的反映。`;

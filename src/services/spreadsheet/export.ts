@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { problemCoUnits, problemEvents, problems, units } from '../../../db/schema/index.js';
 import { formatInstantCn, todayIn } from '../../domain/dates.js';
 import { forbidden } from '../../domain/errors.js';
-import { OPEN_STATES, type ProblemState, STATE_LABEL } from '../../domain/problem.js';
+import { OPEN_STATES, STATE_LABEL } from '../../domain/problem.js';
 import { closeRate, rankUnits, tally } from '../../domain/ranking.js';
 import type { ServiceCtx } from '../context.js';
 import { isStaff } from '../people.js';
@@ -116,7 +116,7 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
     ws.addRow({
       code: r.code,
       title: r.title,
-      state: STATE_LABEL[r.state as ProblemState] ?? r.state,
+      state: STATE_LABEL[r.state] ?? r.state,
       lead: unitName.get(r.leadUnitId) ?? `单位#${r.leadUnitId}`,
       co: coByProblem.get(r.id)?.join('、') ?? null,
       category: r.category,
