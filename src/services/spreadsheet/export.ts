@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { z } from 'zod';
 import { problemCoUnits, problemEvents, problems, units } from '../../../db/schema/index.js';
 import { formatInstantCn, todayIn } from '../../domain/dates.js';
 import { forbidden } from '../../domain/errors.js';
@@ -28,6 +29,9 @@ export interface ExportFile {
   bytes: Buffer;
   count: number;
 }
+
+/** A progress event's data (problem_events.data): the outcome is the one field the sheet shows. */
+const ProgressData = z.looseObject({ outcome: z.string() });
 
 export const PROBLEMS_SHEET = '问题清单';
 export const FIGURES_SHEET = '单位统计';
@@ -82,11 +86,10 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
       .orderBy(desc(problemEvents.at), desc(problemEvents.id));
     for (const p of progress) {
       if (lastProgress.has(p.problemId)) continue;
-      const d = p.data as { outcome?: unknown } | null;
       lastProgress.set(p.problemId, {
         text: p.text,
         at: p.at,
-        outcome: typeof d?.outcome === 'string' ? d.outcome : undefined,
+        outcome: ProgressData.safeParse(p.data).data?.outcome,
       });
     }
   }
