@@ -8,7 +8,7 @@ import type { Json } from './kit.js';
  * never who may do it: the handlers check authority again.
  *
  * Cards stay in people's chats: a value a card sent before must stay readable for 14 days after a
- * change here (docs/architecture.md). Unknown fields are dropped, never refused.
+ * change here. Unknown fields are dropped, never refused.
  */
 export const ACTION = {
   problemForm: 'p.form',
