@@ -1,8 +1,8 @@
 import { formatInstantCn } from '../src/domain/dates.js';
 import { CHOICE_LABEL, CHOICES } from '../src/domain/tally.js';
+import { ACTION, act } from './actions.js';
 import { type Card, card, type Element, form, md, note, select, text } from './kit.js';
 
-export const BALLOT_ACTION = 'ev.ballot';
 /** Form field of a unit's choice on the card and on the web page. */
 export const unitField = (unitId: number) => `u_${unitId}`;
 
@@ -41,7 +41,7 @@ export function ballotCard(v: BallotView): Card {
         `${v.name}：请对以下 ${v.units.length} 个评议对象分别作出评价（满意 / 基本满意 / 不满意），全部选择后提交。`,
       ),
       ...(v.closesAt ? [md(`**截止时间**：${formatInstantCn(v.closesAt, v.timezone)}`)] : []),
-      form('ballot_form', fields, { action: BALLOT_ACTION, eid: v.evaluationId }),
+      form('ballot_form', fields, act(ACTION.ballot, { eid: v.evaluationId })),
       note(`每人限投一次，提交后不能更改。${SECRECY_NOTE}`),
     ],
     { color: 'indigo', enTitle: 'Satisfaction ballot' },

@@ -1,10 +1,7 @@
 import { addDays, formatInstantCn, weekday } from '../src/domain/dates.js';
 import type { NoticeDay, NoticeDraft } from '../src/domain/holiday-notice.js';
+import { ACTION, act } from './actions.js';
 import { button, buttons, type Card, card, field, hr, md, note, text } from './kit.js';
-
-/** The callback values of the import confirmation card; the handler re-checks that the clicker is an admin. */
-export const NOTICE_CONFIRM_ACTION = 'cal.notice.confirm';
-export const NOTICE_CANCEL_ACTION = 'cal.notice.cancel';
 
 const WEEKDAY = ['日', '一', '二', '三', '四', '五', '六'];
 /** 10月1日（周四）, with the year when it is not the notice's. */
@@ -61,7 +58,7 @@ const status = (workday: boolean) => (workday ? '工作日' : '休息日');
 /** How many changed days the card lists before summarising the rest (the card stays well under 30 KB). */
 const CHANGES_SHOWN = 40;
 
-/** The parsed notice shown back to the admin, with 确认导入 / 取消. */
+/** The parsed notice shown back to the admin, with 确认导入 / 取消; the handler re-checks the admin. */
 export function noticeDraftCard(v: NoticeDraft, tz: string, previousBy?: string): Card {
   const els = [
     note(
@@ -94,10 +91,10 @@ export function noticeDraftCard(v: NoticeDraft, tz: string, previousBy?: string)
     );
   els.push(
     buttons([
-      button('确认导入', { action: NOTICE_CONFIRM_ACTION, id: v.id }, 'primary_filled', {
+      button('确认导入', act(ACTION.noticeConfirm, { id: v.id }), 'primary_filled', {
         confirm: `确认按此导入 ${v.year} 年节假日安排？`,
       }),
-      button('取消', { action: NOTICE_CANCEL_ACTION, id: v.id }),
+      button('取消', act(ACTION.noticeCancel, { id: v.id })),
     ]),
   );
   return card(`导入 ${v.year} 年节假日安排（待确认）`, els, {

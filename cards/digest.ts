@@ -1,7 +1,8 @@
 import { formatDateCn } from '../src/domain/dates.js';
 import { type DigestFigures, unitChartSpec } from '../src/domain/digest.js';
-import { STATE_LABEL, STATES } from '../src/domain/problem.js';
+import { type ProblemState, STATE_LABEL, STATES } from '../src/domain/problem.js';
 import { percent } from '../src/domain/ranking.js';
+import { ACTION, act } from './actions.js';
 import { button, buttons, type Card, card, type Element, fitCard, hr, md, note, text } from './kit.js';
 
 export interface DigestCardInput {
@@ -65,7 +66,9 @@ export function digestCard(d: DigestCardInput, unitRows = d.figures.units.length
   if (f.mostOverdue.length)
     els.push(
       buttons(
-        f.mostOverdue.slice(0, 5).map((p) => button(`查看 ${p.code}`, { action: 'p.open', code: p.code })),
+        f.mostOverdue
+          .slice(0, 5)
+          .map((p) => button(`查看 ${p.code}`, act(ACTION.problemOpen, { code: p.code }))),
       ),
     );
   if (d.unconfirmedYear)
@@ -92,7 +95,7 @@ export interface UnitListItem {
   problemId: number;
   code: string;
   title: string;
-  state: string;
+  state: ProblemState;
   deadline: string;
   overdueWorkdays: number;
 }
@@ -106,7 +109,7 @@ export function unitWeeklyCard(unit: string, weekStart: string, items: UnitListI
       shown
         .map(
           (i) =>
-            `${i.code} ${i.title}｜${STATE_LABEL[i.state as keyof typeof STATE_LABEL] ?? i.state}｜期限 ${formatDateCn(i.deadline)}${i.overdueWorkdays > 0 ? `｜逾期 ${i.overdueWorkdays} 个工作日` : ''}`,
+            `${i.code} ${i.title}｜${STATE_LABEL[i.state] ?? i.state}｜期限 ${formatDateCn(i.deadline)}${i.overdueWorkdays > 0 ? `｜逾期 ${i.overdueWorkdays} 个工作日` : ''}`,
         )
         .join('\n') || '无',
     ),
@@ -115,7 +118,9 @@ export function unitWeeklyCard(unit: string, weekStart: string, items: UnitListI
     els.push(note(`及其他 ${items.length - shown.length} 项，请发送 /清单 查看。`));
   const first = shown.slice(0, 8);
   if (first.length)
-    els.push(buttons(first.map((i) => button(`办理 ${i.code}`, { action: 'p.open', pid: i.problemId }))));
+    els.push(
+      buttons(first.map((i) => button(`办理 ${i.code}`, act(ACTION.problemOpen, { pid: i.problemId })))),
+    );
   return card(`本周待办 · ${unit} · ${formatDateCn(weekStart)}起`, els, {
     color: 'orange',
     enTitle: 'Weekly to-do',

@@ -1,6 +1,7 @@
 import { formatDateCn, formatInstantCn } from '../src/domain/dates.js';
 import { percent } from '../src/domain/ranking.js';
 import { type Counts, type Rates, resultChartSpec, type TallyResult } from '../src/domain/tally.js';
+import { ACTION, act } from './actions.js';
 import {
   button,
   buttons,
@@ -69,10 +70,6 @@ export function resultsCard(v: ResultsView): Card {
 
 // ---------------------------------------------------------------- 回头看
 
-export const RI_CONFIRM = 'ri.confirm';
-export const RI_FORM = 'ri.form';
-export const RI_REOPEN = 'ri.reopen';
-
 export interface ReinspectionItemView {
   id: number;
   code: string;
@@ -117,17 +114,17 @@ export function reinspectionCard(v: ReinspectionView): Card {
             datePicker('new_deadline', '新的整改期限', { required: true }),
             input('reason', '重新整改理由', { required: true, multiline: true, maxLength: 2000 }),
           ],
-          { action: RI_REOPEN, iid: i.id },
+          act(ACTION.reinspectionReopen, { iid: i.id }),
         ),
       );
     } else {
       els.push(
         buttons([
-          button('维持销号', { action: RI_CONFIRM, iid: i.id }, 'primary', {
+          button('维持销号', act(ACTION.reinspectionConfirm, { iid: i.id }), 'primary', {
             confirm: `确认 ${i.code} 整改到位、维持销号？`,
           }),
-          button('重新整改', { action: RI_FORM, iid: i.id }, 'danger'),
-          button('查看', { action: 'p.open', code: i.code }),
+          button('重新整改', act(ACTION.reinspectionForm, { iid: i.id }), 'danger'),
+          button('查看', act(ACTION.problemOpen, { code: i.code })),
         ]),
       );
     }

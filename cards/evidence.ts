@@ -1,7 +1,8 @@
 import { formatInstantCn } from '../src/domain/dates.js';
-import { STATE_LABEL } from '../src/domain/problem.js';
+import { type ProblemState, STATE_LABEL } from '../src/domain/problem.js';
 import type { EvidenceItem } from '../src/domain/problem-view.js';
-import { button, buttons, type Card, card, type Element, type Json, note, text } from './kit.js';
+import { ACTION, act } from './actions.js';
+import { button, buttons, type Card, card, type Element, image, type Json, note, text } from './kit.js';
 
 /** Cards about 佐证材料 (evidence): which problem a file belongs to, and the list a viewer opens. */
 
@@ -32,13 +33,13 @@ export function evidencePickCard(
 /** The pick card after a choice: no buttons left to click twice. */
 export function evidencePickedCard(
   fileName: string,
-  p: { code: string; title: string; state?: string },
+  p: { code: string; title: string; state?: ProblemState },
 ): Card {
   return card(
     '正在保存佐证材料',
     [
       text(
-        `「${fileName}」将附到 ${p.code} ${p.title}${p.state ? `（${STATE_LABEL[p.state as keyof typeof STATE_LABEL] ?? p.state}）` : ''}，保存后会回复您。`,
+        `「${fileName}」将附到 ${p.code} ${p.title}${p.state ? `（${STATE_LABEL[p.state] ?? p.state}）` : ''}，保存后会回复您。`,
       ),
     ],
     {
@@ -66,17 +67,11 @@ export function evidenceListCard(
   const els: Element[] = [];
   const shown = items.slice(0, 20);
   for (const e of shown) {
-    if (e.kind === 'image' && e.fileKey)
-      els.push({
-        tag: 'img',
-        img_key: e.fileKey,
-        alt: { tag: 'plain_text', content: e.name },
-        scale_type: 'fit_horizontal',
-      });
+    if (e.kind === 'image' && e.fileKey) els.push(image(e.fileKey, e.name));
     els.push(text(`${e.name}（${kb(e.size)}，${e.uploadedByName}，${formatInstantCn(e.uploadedAt, tz)}）`));
     els.push(
       buttons([
-        button(e.kind === 'image' ? '查看原图' : '查看', { action: 'p.evidence.send', pid: p.id, eid: e.id }),
+        button(e.kind === 'image' ? '查看原图' : '查看', act(ACTION.evidenceSend, { pid: p.id, eid: e.id })),
       ]),
     );
   }

@@ -1,5 +1,6 @@
+import { ACTION, act } from './actions.js';
+import { assignFields } from './assign.js';
 import { type Card, card, field, form, hr, input, note, text } from './kit.js';
-import { assignFields } from './problem.js';
 
 /** One triage card per anonymous submission: 转为问题 (with a redacted public title) or 不予采纳. */
 export function triageCard(f: { id: string; text: string; receivedOn: string }, unitNames: string[]): Card {
@@ -14,13 +15,13 @@ export function triageCard(f: { id: string; text: string; receivedOn: string }, 
       form(
         `convert_${short}`,
         assignFields(unitNames, { publicTitle: true }),
-        { action: 'fb.convert', fid: f.id },
+        act(ACTION.feedbackConvert, { fid: f.id }),
         '转为问题',
       ),
       form(
         `dismiss_${short}`,
         [input('reason', '不予采纳的理由（将告知反馈人）', { required: true, maxLength: 500 })],
-        { action: 'fb.dismiss', fid: f.id },
+        act(ACTION.feedbackDismiss, { fid: f.id }),
         '不予采纳',
       ),
       note('反馈原文将原样转交承办单位。系统不记录反馈人身份。'),

@@ -1,12 +1,11 @@
 import { formatDateCn } from '../src/domain/dates.js';
+import { ACTION, act } from './actions.js';
 import { button, buttons, type Card, card, type Element, form, md, note, select, text } from './kit.js';
 
 /**
  * Cards of the spreadsheet import: the preview (rows ready, errors by row, unknown units to tick),
  * then what happened after 确认导入. File contents are user text: plain_text only.
  */
-export const IMPORT_CONFIRM_ACTION = 'import.confirm';
-export const IMPORT_CANCEL_ACTION = 'import.cancel';
 /** The multi-select of unknown units to create, in the preview's form. */
 export const NEW_UNITS_FIELD = 'new_units';
 
@@ -50,11 +49,60 @@ export function issueLine(e: RowIssueView, problemSheet?: string): string {
   return `${where}：${e.messages.join('；')}`;
 }
 
+/** The unknown unit names, with the rows they stand in and what they may have meant. */
+function unknownElements(unknown: ImportPreviewView['unknown']): Element[] {
+  const els: Element[] = [];
+  const tooManyUnknown = unknown.length > MAX_UNKNOWN_UNITS;
+  els.push(md('**未登记的单位**（勾选后随导入新建；如是写错，请改正文件后重新发送）：'));
+  const lines = unknown
+    .slice(0, MAX_UNKNOWN_UNITS)
+    .map(
+      (u) =>
+        `${u.name}（${rowsLabel(u.rows)}）${u.suggestions.length ? `　您是否要找：${u.suggestions.join('、')}？` : ''}`,
+    );
+  if (tooManyUnknown) lines.push(`……共 ${unknown.length} 个`);
+  els.push(text(lines.join('\n')));
+  if (tooManyUnknown)
+    els.push(
+      text(
+        `未登记的单位超过 ${MAX_UNKNOWN_UNITS} 个，未导入。请在「单位与联络员」表中登记这些单位（或改正单位名称）后重新发送。`,
+        { color: 'red' },
+      ),
+    );
+  return els;
+}
+
+/** 确认导入 (a form when there are unknown units to tick) and 取消. */
+function confirmElements(v: ImportPreviewView, id: string): Element[] {
+  const value = act(ACTION.importConfirm, { id });
+  const cancel = button('取消', act(ACTION.importCancel, { id }));
+  const confirm = `确认导入并交办 ${v.ready.length} 件问题？交办卡片会立即发给各单位联络员。`;
+  const els: Element[] = v.unknown.length
+    ? [
+        form(
+          'import_form',
+          [
+            select(
+              NEW_UNITS_FIELD,
+              '要新建的单位',
+              v.unknown.map((u) => ({ label: u.name, value: u.name })),
+              { multi: true },
+            ),
+          ],
+          value,
+          '确认导入',
+        ),
+        buttons([cancel]),
+      ]
+    : [buttons([button('确认导入', value, 'primary_filled', { confirm }), cancel])];
+  els.push(note('确认后一次性导入全部行：任何一行导入失败，则全部不导入。'));
+  return els;
+}
+
 /** The preview; `errorsShown` shrinks when a card with long error lines would pass Lark's size limit. */
 export function importPreviewCard(v: ImportPreviewView, errorsShown = ERRORS_SHOWN): Card {
   const els: Element[] = [];
-  const tooManyUnknown = v.unknown.length > MAX_UNKNOWN_UNITS;
-  const bad = v.errors.length > 0 || tooManyUnknown;
+  const bad = v.errors.length > 0 || v.unknown.length > MAX_UNKNOWN_UNITS;
   els.push(
     note(
       `文件「${v.fileName}」${v.problemSheet ? `，工作表「${v.problemSheet}」共 ${v.total} 行问题` : '，没有问题清单工作表'}。`,
@@ -72,24 +120,7 @@ export function importPreviewCard(v: ImportPreviewView, errorsShown = ERRORS_SHO
       shown.push(`……另有 ${v.errors.length - errorsShown} 行有误，完整清单见下一条消息。`);
     els.push(text(shown.join('\n'), { color: 'red' }));
   }
-  if (v.unknown.length) {
-    els.push(md('**未登记的单位**（勾选后随导入新建；如是写错，请改正文件后重新发送）：'));
-    const lines = v.unknown
-      .slice(0, MAX_UNKNOWN_UNITS)
-      .map(
-        (u) =>
-          `${u.name}（${rowsLabel(u.rows)}）${u.suggestions.length ? `　您是否要找：${u.suggestions.join('、')}？` : ''}`,
-      );
-    if (tooManyUnknown) lines.push(`……共 ${v.unknown.length} 个`);
-    els.push(text(lines.join('\n')));
-    if (tooManyUnknown)
-      els.push(
-        text(
-          `未登记的单位超过 ${MAX_UNKNOWN_UNITS} 个，未导入。请在「单位与联络员」表中登记这些单位（或改正单位名称）后重新发送。`,
-          { color: 'red' },
-        ),
-      );
-  }
+  if (v.unknown.length) els.push(...unknownElements(v.unknown));
   if (v.newUnits.length) {
     const names = v.newUnits.map((u) => (u.shortName ? `${u.name}（${u.shortName}）` : u.name));
     els.push(text(`将新建单位（来自「单位与联络员」表）：${some(names, 30, '个')}`));
@@ -111,38 +142,8 @@ export function importPreviewCard(v: ImportPreviewView, errorsShown = ERRORS_SHO
     els.push(md(bad ? '**其余可导入的行：**' : '**将交办：**'), text(lines.join('\n')));
   }
   for (const s of v.skipped) els.push(note(`「${s.sheet}」第 ${s.row} 行：${s.reason}`));
-  if (v.id) {
-    const value = { action: IMPORT_CONFIRM_ACTION, id: v.id };
-    const confirm = `确认导入并交办 ${v.ready.length} 件问题？交办卡片会立即发给各单位联络员。`;
-    if (v.unknown.length) {
-      els.push(
-        form(
-          'import_form',
-          [
-            select(
-              NEW_UNITS_FIELD,
-              '要新建的单位',
-              v.unknown.map((u) => ({ label: u.name, value: u.name })),
-              { multi: true },
-            ),
-          ],
-          value,
-          '确认导入',
-        ),
-      );
-      els.push(buttons([button('取消', { action: IMPORT_CANCEL_ACTION, id: v.id })]));
-    } else {
-      els.push(
-        buttons([
-          button('确认导入', value, 'primary_filled', { confirm }),
-          button('取消', { action: IMPORT_CANCEL_ACTION, id: v.id }),
-        ]),
-      );
-    }
-    els.push(note('确认后一次性导入全部行：任何一行导入失败，则全部不导入。'));
-  } else if (!bad && !v.ready.length) {
-    els.push(note('没有需要导入的新内容。'));
-  }
+  if (v.id) els.push(...confirmElements(v, v.id));
+  else if (!bad && !v.ready.length) els.push(note('没有需要导入的新内容。'));
   return card(bad ? '导入问题清单：文件有误' : '导入问题清单（待确认）', els, {
     color: bad ? 'red' : 'orange',
     enTitle: bad ? 'Import: errors in the file' : 'Import the problem list (to confirm)',

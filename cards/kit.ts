@@ -75,6 +75,16 @@ export function escapeMd(s: string): string {
   return s.replace(MD_SPECIAL, (c) => `&#${c.charCodeAt(0)};`).replace(/\n/g, '\n');
 }
 
+/** An image the bot uploaded (by its key), as wide as the card. */
+export function image(imgKey: string, alt: string): Element {
+  return {
+    tag: 'img',
+    img_key: imgKey,
+    alt: { tag: 'plain_text', content: alt },
+    scale_type: 'fit_horizontal',
+  };
+}
+
 export function hr(): Element {
   return { tag: 'hr' };
 }

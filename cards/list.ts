@@ -1,4 +1,5 @@
 import { formatDateCn } from '../src/domain/dates.js';
+import { ACTION, act } from './actions.js';
 import { button, buttons, type Card, card, type Element, md, note, text } from './kit.js';
 
 /** One row of `/清单`: code, title, lead unit, state, deadline, overdue workdays. */
@@ -32,8 +33,6 @@ export interface ListPageView {
   filter: ListFilterValue;
 }
 
-export const LIST_PAGE_ACTION = 'list.page';
-
 function rowText(r: ListRow): string {
   const late = r.overdue ? `　逾期 ${r.overdueWorkdays ?? 0} 个工作日` : '';
   return `${r.code}　${r.title}\n牵头：${r.leadUnitName}　${r.stateLabel}　期限：${formatDateCn(r.deadline)}${late}`;
@@ -48,9 +47,9 @@ export function listCard(v: ListPageView): Card {
   if (!v.rows.length) els.push(text(v.total ? '本页没有内容。' : '没有符合条件的问题。'));
   for (const r of v.rows) els.push(text(rowText(r)));
   const nav: Element[] = [];
-  if (v.page > 1) nav.push(button('上一页', { action: LIST_PAGE_ACTION, ...v.filter, page: v.page - 1 }));
+  if (v.page > 1) nav.push(button('上一页', act(ACTION.listPage, { ...v.filter, page: v.page - 1 })));
   if (v.page < v.pages)
-    nav.push(button('下一页', { action: LIST_PAGE_ACTION, ...v.filter, page: v.page + 1 }, 'primary'));
+    nav.push(button('下一页', act(ACTION.listPage, { ...v.filter, page: v.page + 1 }), 'primary'));
   if (nav.length) els.push(buttons(nav));
   if (v.scopeNote) els.push(note(v.scopeNote));
   els.push(note('发送 /查看 <编号> 查看详情和可用操作；翻页也可发送 /清单 … 第N页。'));

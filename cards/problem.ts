@@ -1,35 +1,25 @@
 import { formatDateCn, formatInstantCn } from '../src/domain/dates.js';
-import { CATEGORIES, STATE_LABEL, TIMELINESS } from '../src/domain/problem.js';
+import { STATE_LABEL } from '../src/domain/problem.js';
 import type { Capability, EvidenceItem, HistoryItem, ProblemView } from '../src/domain/problem-view.js';
+import { ACTION, act, type ProblemForm } from './actions.js';
 import {
   button,
   buttons,
   type Card,
   card,
-  datePicker,
   type Element,
   escapeMd,
   field,
-  form,
   type HeaderColor,
   hr,
-  input,
+  image,
   md,
   note,
-  select,
   text,
 } from './kit.js';
+import { problemFormElement } from './problem-forms.js';
 
-export type ProblemForm =
-  | 'progress'
-  | 'closure'
-  | 'extension'
-  | 'dispute'
-  | 'return'
-  | 'rejectExtension'
-  | 'decideDispute'
-  | 'withdraw'
-  | 'edit';
+export type { ProblemForm } from './actions.js';
 
 export interface ProblemCardOptions {
   caps: Set<Capability>;
@@ -84,145 +74,37 @@ export function deadlineText(p: ProblemView): string {
   return s;
 }
 
-const v = (pid: number, action: string, extra: Record<string, unknown> = {}) => ({ action, pid, ...extra });
+/** The button that opens one of the card's forms. */
+const formValue = (p: ProblemView, f: ProblemForm) => act(ACTION.problemForm, { pid: p.id, form: f });
 
 function actionButtons(p: ProblemView, caps: Set<Capability>): Element[] {
   const b: Element[] = [];
-  if (caps.has('acknowledge')) b.push(button('签收', v(p.id, 'p.ack'), 'primary'));
+  if (caps.has('acknowledge')) b.push(button('签收', act(ACTION.acknowledge, { pid: p.id }), 'primary'));
   if (caps.has('progress'))
-    b.push(
-      button(
-        '反馈进展',
-        v(p.id, 'p.form', { form: 'progress' }),
-        caps.has('acknowledge') ? 'default' : 'primary',
-      ),
-    );
-  if (caps.has('requestClosure')) b.push(button('申请销号', v(p.id, 'p.form', { form: 'closure' })));
-  if (caps.has('requestExtension')) b.push(button('申请延期', v(p.id, 'p.form', { form: 'extension' })));
-  if (caps.has('requestDispute')) b.push(button('申请改派', v(p.id, 'p.form', { form: 'dispute' })));
+    b.push(button('反馈进展', formValue(p, 'progress'), caps.has('acknowledge') ? 'default' : 'primary'));
+  if (caps.has('requestClosure')) b.push(button('申请销号', formValue(p, 'closure')));
+  if (caps.has('requestExtension')) b.push(button('申请延期', formValue(p, 'extension')));
+  if (caps.has('requestDispute')) b.push(button('申请改派', formValue(p, 'dispute')));
   const closure = p.pending.find((r) => r.kind === 'closure');
   if (caps.has('decideClosure') && closure) {
     b.push(
-      button('同意销号', v(p.id, 'p.closure.approve', { rid: closure.id }), 'primary', {
+      button('同意销号', act(ACTION.closureApprove, { pid: p.id }), 'primary', {
         confirm: `确认同意 ${p.code} 销号？`,
       }),
     );
-    b.push(button('退回整改', v(p.id, 'p.form', { form: 'return' }), 'danger'));
+    b.push(button('退回整改', formValue(p, 'return'), 'danger'));
   }
   const ext = p.pending.find((r) => r.kind === 'extension');
   if (caps.has('decideExtension') && ext) {
-    b.push(button('同意延期', v(p.id, 'p.extension.approve', { rid: ext.id }), 'primary'));
-    b.push(button('驳回延期', v(p.id, 'p.form', { form: 'rejectExtension' }), 'danger'));
+    b.push(button('同意延期', act(ACTION.extensionApprove, { pid: p.id }), 'primary'));
+    b.push(button('驳回延期', formValue(p, 'rejectExtension'), 'danger'));
   }
   if (caps.has('decideDispute') && p.pending.some((r) => r.kind === 'dispute'))
-    b.push(button('处理改派申请', v(p.id, 'p.form', { form: 'decideDispute' }), 'primary'));
-  if (caps.has('viewEvidence') && p.evidenceCount > 0) b.push(button('查看材料', v(p.id, 'p.evidence.list')));
-  if (caps.has('withdraw')) b.push(button('撤销', v(p.id, 'p.form', { form: 'withdraw' }), 'danger'));
+    b.push(button('处理改派申请', formValue(p, 'decideDispute'), 'primary'));
+  if (caps.has('viewEvidence') && p.evidenceCount > 0)
+    b.push(button('查看材料', act(ACTION.evidenceList, { pid: p.id })));
+  if (caps.has('withdraw')) b.push(button('撤销', formValue(p, 'withdraw'), 'danger'));
   return b;
-}
-
-function formElement(p: ProblemView, f: ProblemForm, unitNames: string[]): Element {
-  const pid = p.id;
-  switch (f) {
-    case 'progress':
-      return form(
-        'progress_form',
-        [
-          input('content', '整改进展', {
-            required: true,
-            multiline: true,
-            maxLength: 5000,
-            placeholder: '请简要说明已采取的措施和取得的成效',
-          }),
-          input('percent', '完成比例（%）', { placeholder: '选填，0–100' }),
-          input('outcome', '量化成效', { placeholder: '选填，如：兑现奖补资金1537.5万元；办理证件907人' }),
-        ],
-        v(pid, 'p.progress'),
-      );
-    case 'closure':
-      return form(
-        'closure_form',
-        [input('summary', '整改情况小结', { required: true, multiline: true, maxLength: 5000 })],
-        v(pid, 'p.closure.request'),
-      );
-    case 'extension':
-      return form(
-        'extension_form',
-        [
-          datePicker('new_deadline', '新的整改期限', { required: true }),
-          input('reason', '延期理由', { required: true, multiline: true, maxLength: 2000 }),
-        ],
-        v(pid, 'p.extension.request'),
-      );
-    case 'dispute':
-      return form(
-        'dispute_form',
-        [
-          input('reason', '申请改派理由（如：不属于本单位职责）', {
-            required: true,
-            multiline: true,
-            maxLength: 2000,
-          }),
-        ],
-        v(pid, 'p.dispute.request'),
-      );
-    case 'return':
-      return form(
-        'return_form',
-        [input('reason', '退回理由', { required: true, multiline: true, maxLength: 2000 })],
-        v(pid, 'p.closure.return'),
-      );
-    case 'rejectExtension':
-      return form(
-        'reject_extension_form',
-        [input('reason', '驳回理由', { required: true, multiline: true, maxLength: 2000 })],
-        v(pid, 'p.extension.reject'),
-      );
-    case 'decideDispute':
-      return form(
-        'decide_dispute_form',
-        [
-          select(
-            'lead_unit',
-            '新的牵头单位（同意改派时选择）',
-            unitNames.map((n) => ({ label: n, value: n })),
-          ),
-          input('reason', '处理意见', { required: true, multiline: true, maxLength: 2000 }),
-          select(
-            'decision',
-            '处理结果',
-            [
-              { label: '同意改派', value: 'accept' },
-              { label: '驳回申请', value: 'reject' },
-            ],
-            { required: true },
-          ),
-        ],
-        v(pid, 'p.dispute.decide'),
-      );
-    case 'withdraw':
-      return form(
-        'withdraw_form',
-        [input('reason', '撤销理由', { required: true, multiline: true, maxLength: 2000 })],
-        v(pid, 'p.withdraw'),
-      );
-    case 'edit':
-      return form(
-        'edit_form',
-        [
-          input('title', '标题', { value: p.title, maxLength: 200 }),
-          input('description', '描述', { value: p.description, multiline: true, maxLength: 5000 }),
-          select(
-            'category',
-            '类别',
-            CATEGORIES.map((c) => ({ label: c, value: c })),
-            { initial: p.category ?? undefined },
-          ),
-          datePicker('deadline', '整改期限', { initial: p.deadline }),
-        ],
-        v(pid, 'p.edit'),
-      );
-  }
 }
 
 export function historyLines(items: HistoryItem[], tz: string, max = 20): string[] {
@@ -277,13 +159,7 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
   if (o.evidence?.length) {
     els.push(hr(), md('**佐证材料清单**'));
     for (const e of o.evidence.slice(0, 20)) {
-      if (e.kind === 'image' && e.fileKey)
-        els.push({
-          tag: 'img',
-          img_key: e.fileKey,
-          alt: { tag: 'plain_text', content: e.name },
-          scale_type: 'fit_horizontal',
-        });
+      if (e.kind === 'image' && e.fileKey) els.push(image(e.fileKey, e.name));
       els.push(
         text(
           `${e.name}（${Math.max(1, Math.round(e.size / 1024))} KB，${e.uploadedByName}，${formatInstantCn(e.uploadedAt, o.timezone)}）`,
@@ -294,13 +170,15 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
     if (files.length)
       els.push(
         buttons(
-          files.map((e) => button(`查看：${e.name.slice(0, 20)}`, v(p.id, 'p.evidence.send', { eid: e.id }))),
+          files.map((e) =>
+            button(`查看：${e.name.slice(0, 20)}`, act(ACTION.evidenceSend, { pid: p.id, eid: e.id })),
+          ),
         ),
       );
   }
   const acts = actionButtons(p, o.caps);
   if (o.form) {
-    els.push(hr(), formElement(p, o.form, o.unitNames ?? []));
+    els.push(hr(), problemFormElement(p, o.form, o.unitNames ?? []));
   } else if (acts.length) {
     els.push(hr(), buttons(acts));
   }
@@ -311,52 +189,6 @@ export function problemCard(p: ProblemView, o: ProblemCardOptions): Card {
     color: COLOR[p.state] ?? 'blue',
     enTitle: `Problem ${p.code}`,
   });
-}
-
-/** The fields of an assignment (used by the /交办 form and by the triage of anonymous feedback). */
-export function assignFields(
-  unitNames: string[],
-  o: { coUnits?: boolean; description?: boolean; publicTitle?: boolean } = {},
-): Element[] {
-  const units = unitNames.map((n) => ({ label: n, value: n }));
-  return [
-    input('title', '问题标题', { required: true, maxLength: 200 }),
-    ...(o.publicTitle
-      ? [input('public_title', '公开标题（去除可识别信息，用于公开页面）', { maxLength: 200 })]
-      : []),
-    select('lead_unit', '牵头单位', units, { required: true }),
-    ...(o.coUnits ? [select('co_units', '配合单位', units, { multi: true })] : []),
-    datePicker('deadline', '整改期限', { required: true }),
-    select(
-      'category',
-      '类别',
-      CATEGORIES.map((c) => ({ label: c, value: c })),
-      { required: true },
-    ),
-    select(
-      'timeliness',
-      '时效',
-      TIMELINESS.map((c) => ({ label: c, value: c })),
-      { required: true, initial: '长期整改' },
-    ),
-    ...(o.description ? [input('description', '问题描述', { multiline: true, maxLength: 5000 })] : []),
-  ];
-}
-
-/** The assign form (`/交办` without arguments). */
-export function assignFormCard(unitNames: string[], today: string): Card {
-  return card(
-    '交办问题',
-    [
-      form('assign_form', assignFields(unitNames, { coUnits: true, description: true }), {
-        action: 'p.assign',
-      }),
-      note(
-        `今天是${formatDateCn(today)}。也可直接发送：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>`,
-      ),
-    ],
-    { color: 'blue', enTitle: 'Assign a problem' },
-  );
 }
 
 /** What a copy becomes once its holder no longer handles the problem: the code, nothing more. */

@@ -1,5 +1,6 @@
 import { formatDateCn } from '../src/domain/dates.js';
 import { REMINDER_LABEL, type ReminderKind } from '../src/domain/reminders.js';
+import { ACTION, act } from './actions.js';
 import { button, buttons, type Card, card, type Element, fitCard, hr, md, note, text } from './kit.js';
 
 export interface ReminderLine {
@@ -33,10 +34,11 @@ export function reminderCard(
       );
       if (i < withButtons) {
         const b: Element[] = [];
-        if (l.canAcknowledge) b.push(button('签收', { action: 'p.ack', pid: l.problemId }, 'primary'));
+        if (l.canAcknowledge)
+          b.push(button('签收', act(ACTION.acknowledge, { pid: l.problemId }), 'primary'));
         if (l.canProgress)
-          b.push(button('反馈进展', { action: 'p.open', pid: l.problemId, form: 'progress' }));
-        b.push(button('查看', { action: 'p.open', pid: l.problemId }));
+          b.push(button('反馈进展', act(ACTION.problemOpen, { pid: l.problemId, form: 'progress' })));
+        b.push(button('查看', act(ACTION.problemOpen, { pid: l.problemId })));
         els.push(buttons(b));
       }
     });

@@ -17,16 +17,6 @@ export type Tx = PgTransaction<
 /** Anything that can run queries: the database or an open transaction. */
 export type Conn = Db | Tx;
 
-/** Runs fn in a transaction, reusing the caller's when one is given. */
-export async function inTx<T>(conn: Conn, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (isTx(conn)) return fn(conn);
-  return conn.transaction(fn);
-}
-
-function isTx(conn: Conn): conn is Tx {
-  return 'rollback' in conn;
-}
-
 /** True when the database answers (GET /healthz). */
 export async function ping(db: Db): Promise<boolean> {
   try {

@@ -9,7 +9,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { blobs, problems } from './problems.js';
+import { blobs } from './blobs.js';
+import { problems } from './problems.js';
 import { units } from './units.js';
 
 /**

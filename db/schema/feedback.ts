@@ -24,13 +24,3 @@ export const anonymousFeedback = pgTable(
   },
   (t) => [uniqueIndex('anonymous_feedback_receipt_uq').on(t.receiptHash)],
 );
-
-/** A parsed spreadsheet waiting for 确认导入 (rows as JSON). */
-export const importDrafts = pgTable('import_drafts', {
-  id: text().primaryKey(),
-  createdBy: text().notNull(),
-  fileName: text().notNull(),
-  payload: text().notNull(),
-  status: text().notNull().default('pending'),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});

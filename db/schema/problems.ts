@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
-  customType,
   date,
   index,
   integer,
@@ -13,12 +12,9 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { ProblemState } from '../../src/domain/problem.js';
+import { blobs } from './blobs.js';
 import { supervisionGroups, units } from './units.js';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
 
 /**
  * A problem on the list (问题清单). state: assigned | acknowledged | in_progress | closure_requested
@@ -41,7 +37,7 @@ export const problems = pgTable(
       .references(() => units.id),
     groupId: integer().references(() => supervisionGroups.id),
     deadline: date({ mode: 'string' }).notNull(),
-    state: text().notNull().default('assigned'),
+    state: text().$type<ProblemState>().notNull().default('assigned'),
     progressPct: integer(),
     createdBy: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -128,15 +124,6 @@ export const problemRequests = pgTable(
     uniqueIndex('problem_requests_one_pending_uq').on(t.problemId, t.kind).where(sql`status = 'pending'`),
   ],
 );
-
-/** Evidence bytes, one copy per sha256. */
-export const blobs = pgTable('blobs', {
-  sha256: text().primaryKey(),
-  bytes: bytea().notNull(),
-  size: bigint({ mode: 'number' }).notNull(),
-  contentType: text().notNull(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
 
 /** 佐证材料 attached to a problem. */
 export const evidence = pgTable(

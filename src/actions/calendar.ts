@@ -1,21 +1,14 @@
-import { z } from 'zod';
-import {
-  NOTICE_CANCEL_ACTION,
-  NOTICE_CONFIRM_ACTION,
-  noticeCancelledCard,
-  noticeImportedCard,
-} from '../../cards/calendar.js';
+import { ACTION, parseValue } from '../../cards/actions.js';
+import { noticeCancelledCard, noticeImportedCard } from '../../cards/calendar.js';
 import { cancelDraft } from '../services/calendar/cancel-draft.js';
 import { confirmDraft } from '../services/calendar/confirm-draft.js';
 import { serviceCtx } from '../services/ctx-from.js';
 import type { ActionHandler } from './context.js';
 
 /** The button names a draft only; confirmDraft and cancelDraft check again that the clicker is an admin. */
-const DraftValue = z.object({ id: z.string().min(1).max(64) });
-
 export const calendarActions: Record<string, ActionHandler> = {
-  [NOTICE_CONFIRM_ACTION]: async (ctx) => {
-    const { id } = DraftValue.parse(ctx.value);
+  [ACTION.noticeConfirm]: async (ctx) => {
+    const { id } = parseValue(ACTION.noticeConfirm, ctx.value);
     const r = await confirmDraft(await serviceCtx(ctx), { id });
     return {
       toast: {
@@ -26,8 +19,8 @@ export const calendarActions: Record<string, ActionHandler> = {
       card: noticeImportedCard(r, ctx.actor.name),
     };
   },
-  [NOTICE_CANCEL_ACTION]: async (ctx) => {
-    const { id } = DraftValue.parse(ctx.value);
+  [ACTION.noticeCancel]: async (ctx) => {
+    const { id } = parseValue(ACTION.noticeCancel, ctx.value);
     const r = await cancelDraft(await serviceCtx(ctx), { id });
     return {
       toast: { type: 'info', content: '已取消导入，日历未作改动' },

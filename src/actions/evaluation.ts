@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { BALLOT_ACTION, ballotCastCard } from '../../cards/ballot.js';
-import { RI_CONFIRM, RI_FORM, RI_REOPEN, reinspectionCard } from '../../cards/evaluation.js';
+import { ACTION, parseValue } from '../../cards/actions.js';
+import { ballotCastCard } from '../../cards/ballot.js';
+import { reinspectionCard } from '../../cards/evaluation.js';
 import { serviceCtx } from '../services/ctx-from.js';
 import { castChatBallot } from '../services/evaluation/cast-chat-ballot.js';
 import { confirmItem } from '../services/evaluation/confirm-item.js';
@@ -8,10 +8,6 @@ import { type Decided, unitView } from '../services/evaluation/reinspection.js';
 import { reopenFormView } from '../services/evaluation/reopen-form.js';
 import { reopenItem } from '../services/evaluation/reopen-item.js';
 import type { ActionContext, ActionHandler, ActionResult } from './context.js';
-
-/** Button values name the vote or the item only; who may act is decided again by the services. */
-const Eid = z.object({ eid: z.coerce.number().int().positive() });
-const Iid = z.object({ iid: z.coerce.number().int().positive() });
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
@@ -22,13 +18,14 @@ async function afterDecision(ctx: ActionContext, d: Decided): Promise<ActionResu
   };
 }
 
+/** Button values name the vote or the item only; who may act is decided again by the services. */
 export const evaluationActions: Record<string, ActionHandler> = {
   /**
    * The ballot's 提交. The answer says it counted and shows no choice: the clicked card is
    * replaced by a thank-you (nothing about the ballot goes through the outbox).
    */
-  [BALLOT_ACTION]: async (ctx) => {
-    const { eid } = Eid.parse(ctx.value);
+  [ACTION.ballot]: async (ctx) => {
+    const { eid } = parseValue(ACTION.ballot, ctx.value);
     const e = await castChatBallot(ctx.tx, {
       evaluationId: eid,
       voter: { openId: ctx.actor.openId, name: ctx.actor.name },
@@ -41,26 +38,28 @@ export const evaluationActions: Record<string, ActionHandler> = {
       card: ballotCastCard(e.name),
     };
   },
-  [RI_CONFIRM]: async (ctx) =>
+  [ACTION.reinspectionConfirm]: async (ctx) =>
     afterDecision(
       ctx,
       await confirmItem(await serviceCtx(ctx), {
-        itemId: Iid.parse(ctx.value).iid,
+        itemId: parseValue(ACTION.reinspectionConfirm, ctx.value).iid,
         clickedMessageId: ctx.messageId,
       }),
     ),
-  [RI_FORM]: async (ctx) => {
-    const view = await reopenFormView(await serviceCtx(ctx), { itemId: Iid.parse(ctx.value).iid });
+  [ACTION.reinspectionForm]: async (ctx) => {
+    const view = await reopenFormView(await serviceCtx(ctx), {
+      itemId: parseValue(ACTION.reinspectionForm, ctx.value).iid,
+    });
     return {
       toast: { type: 'info', content: '请填写新的整改期限和理由后提交' },
       card: reinspectionCard(view),
     };
   },
-  [RI_REOPEN]: async (ctx) =>
+  [ACTION.reinspectionReopen]: async (ctx) =>
     afterDecision(
       ctx,
       await reopenItem(await serviceCtx(ctx), {
-        itemId: Iid.parse(ctx.value).iid,
+        itemId: parseValue(ACTION.reinspectionReopen, ctx.value).iid,
         deadline: str(ctx.formValue.new_deadline),
         reason: ctx.formValue.reason,
         clickedMessageId: ctx.messageId,

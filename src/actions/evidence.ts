@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { ACTION, parseValue } from '../../cards/actions.js';
 import { evidenceListCard, evidencePickedCard } from '../../cards/evidence.js';
 import { attachEvidence } from '../services/evidence/attach.js';
 import type { EvidenceBytes } from '../services/evidence/common.js';
@@ -8,15 +8,6 @@ import type { ProblemRow } from '../services/problems/load.js';
 import type { ActionContext, ActionHandler } from './context.js';
 
 /** Card buttons about 佐证材料. Values name what was clicked; authority and state are checked again by the services. */
-
-const Pid = z.object({ pid: z.coerce.number().int().positive() });
-const Send = Pid.extend({ eid: z.coerce.number().int().positive() });
-const Attach = Pid.extend({
-  mid: z.string().min(1),
-  fk: z.string().min(1),
-  kind: z.enum(['image', 'file']),
-  name: z.string().max(200).optional(),
-});
 
 /** A file message to the clicker's one-to-one chat: uploaded first (outbox kind upload_file), then sent. */
 function fileTo(ctx: ActionContext, p: ProblemRow, f: EvidenceBytes): void {
@@ -33,8 +24,8 @@ function fileTo(ctx: ActionContext, p: ProblemRow, f: EvidenceBytes): void {
 
 export const evidenceActions: Record<string, ActionHandler> = {
   /** The answer to "which problem is this for?": only the sender of the file, only an open problem of theirs. */
-  'p.evidence.attach': async (ctx) => {
-    const v = Attach.parse(ctx.value);
+  [ACTION.evidenceAttach]: async (ctx) => {
+    const v = parseValue(ACTION.evidenceAttach, ctx.value);
     const { problem: p, name } = await attachEvidence(ctx, {
       problemId: v.pid,
       messageId: v.mid,
@@ -51,8 +42,8 @@ export const evidenceActions: Record<string, ActionHandler> = {
   },
 
   /** 查看材料: the list card (images shown) and the newest files, to the clicker's one-to-one chat. */
-  'p.evidence.list': async (ctx) => {
-    const { pid } = Pid.parse(ctx.value);
+  [ACTION.evidenceList]: async (ctx) => {
+    const { pid } = parseValue(ACTION.evidenceList, ctx.value);
     const { problem: p, items, resend } = await listEvidence(ctx, { problemId: pid });
     if (!items.length) return { toast: { type: 'info', content: `${p.code} 尚无佐证材料。` } };
     // No audience: this card is not a problem card, refreshCopies must not rebuild it. The
@@ -69,8 +60,8 @@ export const evidenceActions: Record<string, ActionHandler> = {
   },
 
   /** 查看 on one item: that file, to the clicker's one-to-one chat. */
-  'p.evidence.send': async (ctx) => {
-    const { pid, eid } = Send.parse(ctx.value);
+  [ACTION.evidenceSend]: async (ctx) => {
+    const { pid, eid } = parseValue(ACTION.evidenceSend, ctx.value);
     const { problem: p, file } = await evidenceFile(ctx, { problemId: pid, evidenceId: eid });
     fileTo(ctx, p, file);
     return { toast: { type: 'success', content: '已发送至您的单聊' } };

@@ -1,16 +1,15 @@
-import { z } from 'zod';
+import { ACTION, parseValue } from '../../cards/actions.js';
 import { serviceCtx } from '../services/ctx-from.js';
 import { convertFeedback } from '../services/feedback/convert.js';
 import { dismissFeedback } from '../services/feedback/dismiss.js';
 import type { ActionHandler } from './context.js';
 
-const Fid = z.object({ fid: z.string().uuid() });
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
 export const feedbackActions: Record<string, ActionHandler> = {
   /** 转为问题 (staff, re-checked in the service). */
-  'fb.convert': async (ctx) => {
-    const { fid } = Fid.parse(ctx.value);
+  [ACTION.feedbackConvert]: async (ctx) => {
+    const { fid } = parseValue(ACTION.feedbackConvert, ctx.value);
     const f = ctx.formValue;
     const r = await convertFeedback(await serviceCtx(ctx), {
       id: fid,
@@ -36,8 +35,8 @@ export const feedbackActions: Record<string, ActionHandler> = {
     };
   },
   /** 不予采纳, with a reason the submitter will read with their receipt code. */
-  'fb.dismiss': async (ctx) => {
-    const { fid } = Fid.parse(ctx.value);
+  [ACTION.feedbackDismiss]: async (ctx) => {
+    const { fid } = parseValue(ACTION.feedbackDismiss, ctx.value);
     await dismissFeedback(await serviceCtx(ctx), { id: fid, reason: ctx.formValue.reason });
     return {
       toast: { type: 'success', content: '已标记为不予采纳' },

@@ -1,5 +1,10 @@
-import { z } from 'zod';
-import type { ProblemForm } from '../../cards/problem.js';
+import {
+  ACTION,
+  type ActionName,
+  type ActionValue,
+  type ProblemForm,
+  parseValue,
+} from '../../cards/actions.js';
 import { capabilities } from '../domain/capabilities.js';
 import { conflict, forbidden } from '../domain/errors.js';
 import type { Capability } from '../domain/problem-view.js';
@@ -20,9 +25,6 @@ import { requestExtension } from '../services/problems/request-extension.js';
 import { withdraw } from '../services/problems/withdraw.js';
 import type { ActionContext, ActionHandler, ActionResult } from './context.js';
 
-/** The button's value names the problem; it never grants anything. pid is parsed, then authority checked again. */
-const Pid = z.object({ pid: z.coerce.number().int().positive() });
-
 const FORM_NEEDS: Record<ProblemForm, Capability> = {
   progress: 'progress',
   closure: 'requestClosure',
@@ -34,8 +36,6 @@ const FORM_NEEDS: Record<ProblemForm, Capability> = {
   withdraw: 'withdraw',
   edit: 'edit',
 };
-
-const FormName = z.enum(Object.keys(FORM_NEEDS) as [ProblemForm, ...ProblemForm[]]);
 
 const str = (v: unknown) =>
   Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
@@ -56,10 +56,16 @@ type Change = (
   messageId?: string,
 ) => Promise<ChangeResult>;
 
-/** A button that changes the problem: pid parsed, the service context built once, one verb called. */
-function on(fn: Change): ActionHandler {
+/** The actions whose value names one problem by id. */
+type PidAction = { [N in ActionName]: ActionValue<N> extends { pid: number } ? N : never }[ActionName];
+
+/**
+ * A button that changes the problem: pid parsed (it names the problem and never grants anything),
+ * the service context built once, one verb called; the verb checks authority again.
+ */
+function on(name: PidAction, fn: Change): ActionHandler {
   return async (ctx) => {
-    const { pid } = Pid.parse(ctx.value);
+    const { pid } = parseValue(name, ctx.value);
     const s = await serviceCtx(ctx);
     return changed(ctx, s, await fn(s, pid, ctx.formValue, ctx.messageId));
   };
@@ -67,9 +73,8 @@ function on(fn: Change): ActionHandler {
 
 export const problemActions: Record<string, ActionHandler> = {
   /** Opens a form inside the card; allowed only if the viewer has the capability the form serves. */
-  'p.form': async (ctx) => {
-    const { pid } = Pid.parse(ctx.value);
-    const f = FormName.parse(ctx.value.form);
+  [ACTION.problemForm]: async (ctx) => {
+    const { pid, form: f } = parseValue(ACTION.problemForm, ctx.value);
     const s = await serviceCtx(ctx);
     const row = await findProblem(ctx.tx, pid);
     const view = await loadView(ctx.tx, row, clockOf(s));
@@ -84,16 +89,14 @@ export const problemActions: Record<string, ActionHandler> = {
     };
   },
   /** Opens the problem card with fresh buttons for the clicker (from reminders and digests); optionally a form. */
-  'p.open': async (ctx) => {
+  [ACTION.problemOpen]: async (ctx) => {
+    const v = parseValue(ACTION.problemOpen, ctx.value);
     const s = await serviceCtx(ctx);
-    const row = await findProblem(
-      ctx.tx,
-      typeof ctx.value.code === 'string' ? ctx.value.code : Pid.parse(ctx.value).pid,
-    );
+    const row = await findProblem(ctx.tx, v.code ?? v.pid!);
     const rel = await relationOf(ctx.tx, ctx.actor.openId, ctx.actor.roles, row);
     if (!rel.lead && !rel.co && !rel.supervisor && !rel.staff) throw forbidden(`您无权查看 ${row.code}。`);
     const view = await loadView(ctx.tx, row, clockOf(s));
-    const wanted = ctx.value.form === undefined ? undefined : FormName.parse(ctx.value.form);
+    const wanted = v.form;
     const form =
       wanted && capabilities(view, rel).has(FORM_NEEDS[wanted]) && !(row.state === 'assigned' && rel.lead)
         ? wanted
@@ -103,22 +106,32 @@ export const problemActions: Record<string, ActionHandler> = {
       card: await cardForPerson(s, view, row, ctx.actor.openId, { form }),
     };
   },
-  'p.ack': on((s, pid, _f, m) => acknowledge(s, pid, m)),
-  'p.progress': on((s, pid, f, m) =>
+  [ACTION.acknowledge]: on(ACTION.acknowledge, (s, pid, _f, m) => acknowledge(s, pid, m)),
+  [ACTION.progress]: on(ACTION.progress, (s, pid, f, m) =>
     reportProgress(s, pid, { content: f.content, percent: f.percent, outcome: f.outcome }, m),
   ),
-  'p.closure.request': on((s, pid, f, m) => requestClosure(s, pid, { summary: f.summary }, m)),
-  'p.extension.request': on((s, pid, f, m) =>
+  [ACTION.closureRequest]: on(ACTION.closureRequest, (s, pid, f, m) =>
+    requestClosure(s, pid, { summary: f.summary }, m),
+  ),
+  [ACTION.extensionRequest]: on(ACTION.extensionRequest, (s, pid, f, m) =>
     requestExtension(s, pid, { newDeadline: str(f.new_deadline), reason: f.reason }, m),
   ),
-  'p.dispute.request': on((s, pid, f, m) => requestDispute(s, pid, { reason: f.reason }, m)),
-  'p.closure.approve': on((s, pid, f, m) => decideClosure(s, pid, { approve: true, reason: f.reason }, m)),
-  'p.closure.return': on((s, pid, f, m) => decideClosure(s, pid, { approve: false, reason: f.reason }, m)),
-  'p.extension.approve': on((s, pid, _f, m) => decideExtension(s, pid, { approve: true }, m)),
-  'p.extension.reject': on((s, pid, f, m) =>
+  [ACTION.disputeRequest]: on(ACTION.disputeRequest, (s, pid, f, m) =>
+    requestDispute(s, pid, { reason: f.reason }, m),
+  ),
+  [ACTION.closureApprove]: on(ACTION.closureApprove, (s, pid, f, m) =>
+    decideClosure(s, pid, { approve: true, reason: f.reason }, m),
+  ),
+  [ACTION.closureReturn]: on(ACTION.closureReturn, (s, pid, f, m) =>
+    decideClosure(s, pid, { approve: false, reason: f.reason }, m),
+  ),
+  [ACTION.extensionApprove]: on(ACTION.extensionApprove, (s, pid, _f, m) =>
+    decideExtension(s, pid, { approve: true }, m),
+  ),
+  [ACTION.extensionReject]: on(ACTION.extensionReject, (s, pid, f, m) =>
     decideExtension(s, pid, { approve: false, reason: f.reason }, m),
   ),
-  'p.dispute.decide': on((s, pid, f, m) =>
+  [ACTION.disputeDecide]: on(ACTION.disputeDecide, (s, pid, f, m) =>
     decideDispute(
       s,
       pid,
@@ -126,8 +139,8 @@ export const problemActions: Record<string, ActionHandler> = {
       m,
     ),
   ),
-  'p.withdraw': on((s, pid, f, m) => withdraw(s, pid, { reason: f.reason }, m)),
-  'p.edit': on((s, pid, f, m) =>
+  [ACTION.withdraw]: on(ACTION.withdraw, (s, pid, f, m) => withdraw(s, pid, { reason: f.reason }, m)),
+  [ACTION.edit]: on(ACTION.edit, (s, pid, f, m) =>
     editProblem(
       s,
       pid,
@@ -136,7 +149,8 @@ export const problemActions: Record<string, ActionHandler> = {
     ),
   ),
   /** The assign form's 提交. */
-  'p.assign': async (ctx) => {
+  [ACTION.assign]: async (ctx) => {
+    parseValue(ACTION.assign, ctx.value);
     const f = ctx.formValue;
     const coUnits = Array.isArray(f.co_units)
       ? f.co_units.map(String)

@@ -1,3 +1,4 @@
+import { ACTION, act } from '../../cards/actions.js';
 import { evidencePickCard } from '../../cards/evidence.js';
 import { LOCAL_MODE_TEXT } from '../services/evidence/common.js';
 import { receiveEvidence as receiveEvidenceFile } from '../services/evidence/receive.js';
@@ -35,13 +36,14 @@ export async function receiveEvidence(
   ctx: AttachmentContext,
 ): Promise<CommandReply> {
   const { msg } = ctx;
-  if ((msg.kind !== 'image' && msg.kind !== 'file') || !msg.fileKey) return { none: true };
+  const { kind, fileKey } = msg;
+  if ((kind !== 'image' && kind !== 'file') || !fileKey) return { none: true };
   if (!files) return { text: LOCAL_MODE_TEXT };
   const r = await receiveEvidenceFile(ctx, {
     messageId: msg.messageId,
     chatId: msg.chatId,
-    fileKey: msg.fileKey,
-    kind: msg.kind,
+    fileKey,
+    kind,
     fileName: msg.fileName,
     parentId: msg.parentId,
     rootId: msg.rootId,
@@ -53,14 +55,15 @@ export async function receiveEvidence(
   // audience: only the sender may answer this card (checked again on the click).
   ctx.send({
     msgType: 'interactive',
-    content: evidencePickCard(r.name, r.open, (p) => ({
-      action: 'p.evidence.attach',
-      pid: p.id,
-      mid: msg.messageId,
-      fk: msg.fileKey,
-      kind: msg.kind,
-      name: r.name,
-    })),
+    content: evidencePickCard(r.name, r.open, (p) =>
+      act(ACTION.evidenceAttach, {
+        pid: p.id,
+        mid: msg.messageId,
+        fk: fileKey,
+        kind,
+        name: r.name,
+      }),
+    ),
     purpose: 'evidence_pick',
     audience: ctx.actor.openId,
     replyTo: { messageId: msg.messageId, chatId: msg.chatId },

@@ -39,12 +39,6 @@ export function formatDateCn(date: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-/** 12月31日 — short form inside sentences of the same year. */
-export function formatMonthDayCn(date: string): string {
-  const [, m, d] = date.split('-').map(Number) as [number, number, number];
-  return `${m}月${d}日`;
-}
-
 /** 2026年11月26日 14:05 in APP_TIMEZONE. */
 export function formatInstantCn(at: Date, tz: string): string {
   const p = new Intl.DateTimeFormat('zh-CN', {

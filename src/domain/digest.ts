@@ -7,7 +7,7 @@ import { closeRate } from './ranking.js';
 export interface DigestRow {
   code: string;
   title: string;
-  state: string;
+  state: ProblemState;
   deadline: string;
   unit: string;
   createdAt: Date;
@@ -53,7 +53,7 @@ export function digestFigures(rows: DigestRow[], at: Date, tz: string, cal: Work
   let newThisWeek = 0;
   let closedThisWeek = 0;
   for (const r of rows) {
-    const s = r.state as ProblemState;
+    const s = r.state;
     byState[s] = (byState[s] ?? 0) + 1;
     if (r.createdAt.getTime() >= weekAgo) newThisWeek++;
     if (r.closedAt && r.closedAt.getTime() >= weekAgo && s === 'closed') closedThisWeek++;

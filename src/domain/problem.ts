@@ -18,13 +18,6 @@ export const STATE_LABEL: Record<ProblemState, string> = {
   withdrawn: '已撤销',
 };
 
-export function stateFromLabel(s: string): ProblemState | undefined {
-  const t = s.trim();
-  return (STATES as readonly string[]).includes(t)
-    ? (t as ProblemState)
-    : STATES.find((k) => STATE_LABEL[k] === t);
-}
-
 export const OPEN_STATES: ProblemState[] = ['assigned', 'acknowledged', 'in_progress', 'closure_requested'];
 export const isOpen = (s: string) => (OPEN_STATES as string[]).includes(s);
 
@@ -44,12 +37,6 @@ export type Timeliness = (typeof TIMELINESS)[number];
 
 export const SOURCES = ['走访', '座谈会', '暗访', '线上匿名', '代表建议'] as const;
 export type Source = (typeof SOURCES)[number];
-
-export const REQUEST_LABEL: Record<string, string> = {
-  closure: '销号申请',
-  extension: '延期申请',
-  dispute: '改派申请',
-};
 
 /** DB-<year>-<NNN>, at least three digits. */
 export function problemCode(year: number, seq: number): string {

@@ -78,7 +78,7 @@ export interface Figures {
 }
 
 export interface ProblemFacts {
-  state: string;
+  state: ProblemState;
   category: string | null;
   leadUnitId: number;
   deadline: string;
@@ -115,7 +115,7 @@ export function tally(
       totals.withdrawn++;
       continue;
     }
-    const open = OPEN_STATES.includes(r.state as ProblemState);
+    const open = OPEN_STATES.includes(r.state);
     const cat = r.category ?? '未分类';
     if (!byCat.has(cat)) byCat.set(cat, blank());
     if (!byUnit.has(r.leadUnitId)) byUnit.set(r.leadUnitId, blank());

@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 
 /**
  * PGlite is one process's database: two processes opening the same data directory both
  * write without error and silently lose rows. The holder writes DATA_DIR/duban.lock
  * (pid, port, a secret for local job requests); a second opener fails loudly.
  */
-export interface LockInfo {
-  pid: number;
-  port?: number;
-  secret: string;
-  startedAt: string;
-}
+const LockInfo = z.object({
+  pid: z.number().int(),
+  port: z.number().int().optional(),
+  secret: z.string(),
+  startedAt: z.string(),
+});
+export type LockInfo = z.infer<typeof LockInfo>;
 
 export class DataDirLockedError extends Error {
   constructor(
@@ -35,7 +37,8 @@ export function lockPath(dir: string): string {
 
 export function readLock(dir: string): LockInfo | undefined {
   try {
-    return JSON.parse(readFileSync(lockPath(dir), 'utf8')) as LockInfo;
+    // Unreadable (half written, or not ours) counts as no lock, like a file that is not JSON.
+    return LockInfo.safeParse(JSON.parse(readFileSync(lockPath(dir), 'utf8'))).data;
   } catch {
     return undefined;
   }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { DeliveryOutcome } from '../lark/messenger.js';
 
 /**
@@ -18,34 +19,63 @@ export function attemptKind(o: Exclude<DeliveryOutcome, { ok: true }>): AttemptK
   return NEVER_CONNECTED.test(o.error) ? 'unreached' : 'maybe';
 }
 
+/** One entry of outbox.attempt_log, written after each failed attempt. */
+export interface AttemptEntry {
+  at: string;
+  kind: AttemptKind;
+  code?: number;
+}
+
+/** Read back for its times only: an entry's other fields never stop a row from being given up. */
+const LoggedTimes = z.array(z.looseObject({ at: z.string() }));
+
+/** When the first failed attempt was (epoch ms), or NaN when none is logged (or the log is unreadable). */
+export function firstFailureAt(log: unknown): number {
+  const parsed = LoggedTimes.safeParse(log);
+  return Date.parse((parsed.success && parsed.data[0]?.at) || '');
+}
+
 export const RESEND_MARK = '【重发】';
+
+/** A JSON object (not an array, not null); other keys kept as they are. */
+const JsonObject = z.record(z.string(), z.unknown());
+const CardBody = z.looseObject({ elements: z.array(z.unknown()).optional() });
+
+function parseObject(content: string): Record<string, unknown> | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(content);
+  } catch {
+    return undefined;
+  }
+  const parsed = JsonObject.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** Marks a message's content as a re-send, so a rare duplicate is visibly one. */
 export function markResend(msgType: string, content: string): string {
-  let c: Record<string, unknown>;
-  try {
-    c = JSON.parse(content) as Record<string, unknown>;
-  } catch {
-    return content;
-  }
+  const c = parseObject(content);
+  if (!c) return content;
   if (msgType === 'text' && typeof c.text === 'string')
     return JSON.stringify({ ...c, text: `${RESEND_MARK}\n${c.text}` });
   if (msgType === 'interactive') {
     const tag = { tag: 'text_tag', text: { tag: 'plain_text', content: '重发' }, color: 'orange' };
-    const header = c.header as Record<string, unknown> | undefined;
-    if (header && typeof header === 'object') {
-      const tags = Array.isArray(header.text_tag_list) ? header.text_tag_list : [];
-      return JSON.stringify({ ...c, header: { ...header, text_tag_list: [tag, ...tags].slice(0, 3) } });
+    const header = JsonObject.safeParse(c.header);
+    if (header.success) {
+      const h = header.data;
+      const tags = Array.isArray(h.text_tag_list) ? h.text_tag_list : [];
+      return JSON.stringify({ ...c, header: { ...h, text_tag_list: [tag, ...tags].slice(0, 3) } });
     }
-    const body = (c.body ?? {}) as { elements?: unknown[] };
-    const elements = [{ tag: 'markdown', content: `**${RESEND_MARK}**` }, ...(body.elements ?? [])];
-    return JSON.stringify({ ...c, body: { ...body, elements } });
+    const body = CardBody.safeParse(c.body ?? {});
+    if (!body.success) return content;
+    const elements = [{ tag: 'markdown', content: `**${RESEND_MARK}**` }, ...(body.data.elements ?? [])];
+    return JSON.stringify({ ...c, body: { ...body.data, elements } });
   }
   if (msgType === 'post') {
     const out: Record<string, unknown> = {};
     for (const [lang, v] of Object.entries(c)) {
-      const p = v as { title?: string };
-      out[lang] = p && typeof p === 'object' ? { ...p, title: `${RESEND_MARK}${p.title ?? ''}` } : v;
+      const p = JsonObject.safeParse(v);
+      out[lang] = p.success ? { ...p.data, title: `${RESEND_MARK}${p.data.title ?? ''}` } : v;
     }
     return JSON.stringify(out);
   }

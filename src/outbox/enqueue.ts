@@ -28,9 +28,6 @@ export type OutboxMessage = {
   | { cardUpdate: { token: string } }
 );
 
-export const text = (t: string) => ({ msgType: 'text' as const, content: { text: t } });
-export const card = (c: unknown) => ({ msgType: 'interactive' as const, content: c });
-
 export async function enqueue(conn: Conn, messages: OutboxMessage[]): Promise<string[]> {
   if (messages.length === 0) return [];
   const rows = messages.map((m) => {

@@ -4,7 +4,7 @@ import { outbox } from '../../db/schema/index.js';
 import type { Db } from '../db.js';
 import type { DeliveryOutcome, Messenger, Outgoing } from '../lark/messenger.js';
 import { errorText, type Logger } from '../log.js';
-import { attemptKind, markResend } from './attempts.js';
+import { type AttemptEntry, attemptKind, firstFailureAt, markResend } from './attempts.js';
 import type { SharedRateLimiter } from './shared-rate.js';
 
 /** Lark drops a repeated uuid for one hour; past that a re-send goes under a new uuid. */
@@ -36,7 +36,7 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
   const { db, log } = c;
   // Measured from the first failed attempt on the dispatcher's clock (jobs may run with --at, tests
   // with a fixed clock), not from createdAt, which the database stamps.
-  const firstFailure = Date.parse(row.attemptLog[0]?.at ?? '');
+  const firstFailure = firstFailureAt(row.attemptLog);
   if (Number.isFinite(firstFailure) && now.getTime() - firstFailure > GIVE_UP_AFTER_MS) {
     await settle(c, row, { status: 'given_up', lastError: '长时间未能送达，已停止重试' });
     log.warn({ action: 'outbox.given_up', outboxId: row.id, purpose: row.purpose }, 'too old');
@@ -74,7 +74,11 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
     return outcome.local ? 'local' : 'sent';
   }
   const kind = attemptKind(outcome);
-  const entry = { at: c.clock().toISOString(), kind, ...(outcome.code ? { code: outcome.code } : {}) };
+  const entry: AttemptEntry = {
+    at: c.clock().toISOString(),
+    kind,
+    ...(outcome.code ? { code: outcome.code } : {}),
+  };
   const logged = sql`${outbox.attemptLog} || ${JSON.stringify([entry])}::jsonb`;
   if (outcome.retry) {
     const delay = outcome.waitMs ?? backoffMs(row.attempts);

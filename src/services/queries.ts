@@ -149,10 +149,10 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
     code: r.code,
     title: r.title,
     leadUnitName: unitNames.get(r.leadUnitId) ?? `单位#${r.leadUnitId}`,
-    stateLabel: STATE_LABEL[r.state as ProblemState] ?? r.state,
+    stateLabel: STATE_LABEL[r.state] ?? r.state,
     deadline: r.deadline,
     overdueWorkdays: overdueWorkdays(r, clock),
-    overdue: OPEN_STATES.includes(r.state as ProblemState) && r.deadline < today,
+    overdue: OPEN_STATES.includes(r.state) && r.deadline < today,
   }));
   const scopeNote = scope.all
     ? undefined

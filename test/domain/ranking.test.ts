@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ProblemState } from '../../src/domain/problem.js';
 import { closeRate, percent, rankBy, rankUnits, tally, type UnitTally } from '../../src/domain/ranking.js';
 
 const unit = (name: string, led: number, o: Partial<UnitTally> = {}): UnitTally => ({
@@ -97,7 +98,12 @@ describe('tally', () => {
     { id: 2, name: '市教育局' },
     { id: 3, name: '市残联' },
   ];
-  const p = (state: string, leadUnitId: number, deadline = '2026-12-31', category: string | null = null) => ({
+  const p = (
+    state: ProblemState,
+    leadUnitId: number,
+    deadline = '2026-12-31',
+    category: string | null = null,
+  ) => ({
     state,
     leadUnitId,
     deadline,

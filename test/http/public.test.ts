@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, evaluations, problems, reinspectionItems, units } from '../../db/schema/index.js';
 import { verifyAudit } from '../../src/audit/chain.js';
+import type { ProblemState } from '../../src/domain/problem.js';
 import { type PoolRow, tallyPool } from '../../src/domain/tally.js';
 import { ask, codeIn, P, read, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
@@ -32,7 +33,7 @@ async function assign(key: string, args: string) {
   return c;
 }
 
-const setState = (c: string, state: string, extra: Partial<typeof problems.$inferInsert> = {}) =>
+const setState = (c: string, state: ProblemState, extra: Partial<typeof problems.$inferInsert> = {}) =>
   h.database.db
     .update(problems)
     .set({ state, ...extra })

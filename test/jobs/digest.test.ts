@@ -202,7 +202,7 @@ describe('digest job and /周报', () => {
         title: `批量问题${i}：企业反映审批材料重复提交、办理时限超过承诺时限等问题`,
         leadUnitId: inserted[i % 250]!.id,
         deadline: i % 3 ? '2026-10-15' : '2027-03-01',
-        state: ['assigned', 'in_progress', 'closed'][i % 3]!,
+        state: (['assigned', 'in_progress', 'closed'] as const)[i % 3]!,
       })),
     );
     const d = await buildDigest(db, {

@@ -6,10 +6,11 @@ import { openDatabase } from '../../src/entry/database.js';
 import { createLarkClient, LarkMessenger } from '../../src/lark/messenger.js';
 import { createLogger } from '../../src/log.js';
 import { Dispatcher, UUID_WINDOW_MS } from '../../src/outbox/dispatcher.js';
-import { enqueue, text } from '../../src/outbox/enqueue.js';
+import { enqueue } from '../../src/outbox/enqueue.js';
 import { RateLimiter } from '../../src/outbox/rate-limit.js';
 import { onPostgres } from '../support/db.js';
 import { ADMIN, type Harness, startHarness } from '../support/harness.js';
+import { text } from '../support/outbox.js';
 
 let h: Harness;
 beforeAll(async () => {

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../db/schema/index.js';
 import { openDatabase } from '../../src/entry/database.js';
 import { runJob } from '../../src/jobs/index.js';
-import { enqueue, text } from '../../src/outbox/enqueue.js';
+import { enqueue } from '../../src/outbox/enqueue.js';
 import { onPostgres } from '../support/db.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { text } from '../support/outbox.js';
 import { dispatcherFor, until } from './support.js';
 
 let h: Harness;

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryFailures, outbox, roles } from '../../db/schema/index.js';
 import { runJob } from '../../src/jobs/index.js';
 import { UUID_WINDOW_MS } from '../../src/outbox/dispatcher.js';
-import { enqueue, text } from '../../src/outbox/enqueue.js';
+import { enqueue } from '../../src/outbox/enqueue.js';
 import { flushDeliveryFailures } from '../../src/services/delivery-failures.js';
 import { ADMIN, type Harness, startHarness } from '../support/harness.js';
+import { text } from '../support/outbox.js';
 import { dispatcherFor } from './support.js';
 
 let h: Harness;

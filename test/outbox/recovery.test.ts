@@ -2,9 +2,10 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jobs, outbox } from '../../db/schema/index.js';
 import { createLogger } from '../../src/log.js';
-import { enqueue, text } from '../../src/outbox/enqueue.js';
+import { enqueue } from '../../src/outbox/enqueue.js';
 import { JobQueue } from '../../src/queue/queue.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { text } from '../support/outbox.js';
 import { dispatcherFor, sleep, until } from './support.js';
 
 let h: Harness;

@@ -1,4 +1,4 @@
-import { assignFormCard } from '../../../cards/problem.js';
+import { assignFormCard } from '../../../cards/assign.js';
 import { todayIn } from '../../domain/dates.js';
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';

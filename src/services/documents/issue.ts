@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { blobs } from '../../../db/schema/blobs.js';
 import { documents } from '../../../db/schema/documents.js';
-import { blobs } from '../../../db/schema/problems.js';
 import { appendAudit } from '../../audit/chain.js';
 import { docNumberText } from '../../documents/gongwen.js';
 import { todayIn } from '../../domain/dates.js';

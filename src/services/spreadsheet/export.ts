@@ -1,8 +1,10 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { z } from 'zod';
 import { problemCoUnits, problemEvents, problems, units } from '../../../db/schema/index.js';
 import { formatInstantCn, todayIn } from '../../domain/dates.js';
-import { type ProblemState, STATE_LABEL } from '../../domain/problem.js';
+import { forbidden } from '../../domain/errors.js';
+import { OPEN_STATES, type ProblemState, STATE_LABEL } from '../../domain/problem.js';
 import { closeRate, rankUnits, tally } from '../../domain/ranking.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
@@ -28,6 +30,9 @@ export interface ExportFile {
   bytes: Buffer;
   count: number;
 }
+
+/** A progress event's data (problem_events.data): the outcome is the one field the sheet shows. */
+const ProgressData = z.looseObject({ outcome: z.string() });
 
 export const PROBLEMS_SHEET = '问题清单';
 export const FIGURES_SHEET = '单位统计';
@@ -99,11 +104,10 @@ async function coUnitsAndProgress(ctx: ServiceCtx, ids: number[]) {
     .orderBy(desc(problemEvents.at), desc(problemEvents.id));
   for (const p of progress) {
     if (lastProgress.has(p.problemId)) continue;
-    const d = p.data as { outcome?: unknown } | null;
     lastProgress.set(p.problemId, {
       text: p.text,
       at: p.at,
-      outcome: typeof d?.outcome === 'string' ? d.outcome : undefined,
+      outcome: ProgressData.safeParse(p.data).data?.outcome,
     });
   }
   return { coByProblem, lastProgress };
@@ -143,7 +147,7 @@ async function problemsSheet(
     ws.addRow({
       code: r.code,
       title: r.title,
-      state: STATE_LABEL[r.state as ProblemState] ?? r.state,
+      state: STATE_LABEL[r.state] ?? r.state,
       lead: unitName.get(r.leadUnitId) ?? `单位#${r.leadUnitId}`,
       co: coByProblem.get(r.id)?.join('、') ?? null,
       category: r.category,

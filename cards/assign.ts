@@ -1,0 +1,52 @@
+import { formatDateCn } from '../src/domain/dates.js';
+import { CATEGORIES, TIMELINESS } from '../src/domain/problem.js';
+import { ACTION, act } from './actions.js';
+import { type Card, card, datePicker, type Element, form, input, note, select } from './kit.js';
+
+/** The fields of an assignment (used by the /交办 form and by the triage of anonymous feedback). */
+export function assignFields(
+  unitNames: string[],
+  o: { coUnits?: boolean; description?: boolean; publicTitle?: boolean } = {},
+): Element[] {
+  const units = unitNames.map((n) => ({ label: n, value: n }));
+  return [
+    input('title', '问题标题', { required: true, maxLength: 200 }),
+    ...(o.publicTitle
+      ? [input('public_title', '公开标题（去除可识别信息，用于公开页面）', { maxLength: 200 })]
+      : []),
+    select('lead_unit', '牵头单位', units, { required: true }),
+    ...(o.coUnits ? [select('co_units', '配合单位', units, { multi: true })] : []),
+    datePicker('deadline', '整改期限', { required: true }),
+    select(
+      'category',
+      '类别',
+      CATEGORIES.map((c) => ({ label: c, value: c })),
+      { required: true },
+    ),
+    select(
+      'timeliness',
+      '时效',
+      TIMELINESS.map((c) => ({ label: c, value: c })),
+      { required: true, initial: '长期整改' },
+    ),
+    ...(o.description ? [input('description', '问题描述', { multiline: true, maxLength: 5000 })] : []),
+  ];
+}
+
+/** The assign form (`/交办` without arguments). */
+export function assignFormCard(unitNames: string[], today: string): Card {
+  return card(
+    '交办问题',
+    [
+      form(
+        'assign_form',
+        assignFields(unitNames, { coUnits: true, description: true }),
+        act(ACTION.assign, {}),
+      ),
+      note(
+        `今天是${formatDateCn(today)}。也可直接发送：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>`,
+      ),
+    ],
+    { color: 'blue', enTitle: 'Assign a problem' },
+  );
+}
