@@ -102,6 +102,85 @@ export interface FakeLarkWs {
   close(): Promise<void>;
 }
 
+interface ClientConfig {
+  PingInterval: number;
+  ReconnectCount: number;
+  ReconnectInterval: number;
+  ReconnectNonce: number;
+}
+
+/** The endpoint's success answer: a socket URL for this fake and the client config. */
+function endpointAnswer(url: string, clientConfig: ClientConfig) {
+  const device = randomBytes(6).toString('hex');
+  return {
+    status: 200,
+    body: {
+      code: 0,
+      msg: 'ok',
+      data: {
+        URL: `${url}?fpid=1&device_id=${device}&service_id=${SERVICE_ID}&access_key=${randomBytes(8).toString('hex')}`,
+        ClientConfig: clientConfig,
+      },
+    },
+  };
+}
+
+/** Fragment i of n of a pushed event or card callback. */
+function dataFrame(
+  type: string,
+  messageId: string,
+  n: number,
+  i: number,
+  bytes: Buffer,
+  size: number,
+): FrameInit {
+  return {
+    method: FrameMethod.data,
+    headers: [
+      { key: 'type', value: type },
+      { key: 'message_id', value: messageId },
+      { key: 'sum', value: String(n) },
+      { key: 'seq', value: String(i) },
+      { key: 'trace_id', value: randomBytes(4).toString('hex') },
+    ],
+    payload: bytes.subarray(i * size, (i + 1) * size),
+  };
+}
+
+/** A client frame: a ping is answered with a pong carrying the config; an ack settles its push. */
+function onFrame(
+  api: FakeLarkWs,
+  waiting: Map<string, (a: Ack) => void>,
+  clientConfig: ClientConfig,
+  s: WebSocket,
+  f: DecodedFrame,
+): void {
+  if (f.method === FrameMethod.control && header(f, 'type') === 'ping') {
+    api.pings++;
+    s.send(
+      encodeFrame({
+        method: FrameMethod.control,
+        headers: [{ key: 'type', value: 'pong' }],
+        payload: Buffer.from(JSON.stringify(clientConfig)),
+      }),
+    );
+    return;
+  }
+  const id = header(f, 'message_id');
+  const resolve = id ? waiting.get(id) : undefined;
+  if (!id || !resolve) return;
+  waiting.delete(id);
+  const body = JSON.parse(Buffer.from(f.payload ?? []).toString('utf8')) as {
+    code: number;
+    data?: string;
+  };
+  resolve({
+    code: body.code,
+    data: body.data ? JSON.parse(Buffer.from(body.data, 'base64').toString('utf8')) : undefined,
+    headers: Object.fromEntries(f.headers.map((h) => [h.key, h.value])),
+  });
+}
+
 export async function startFakeLarkWs(o: {
   appId: string;
   appSecret: string;
@@ -110,7 +189,7 @@ export async function startFakeLarkWs(o: {
   reconnectInterval?: number;
   reconnectNonce?: number;
 }): Promise<FakeLarkWs> {
-  const clientConfig = {
+  const clientConfig: ClientConfig = {
     PingInterval: o.pingInterval ?? 1,
     ReconnectCount: -1,
     ReconnectInterval: o.reconnectInterval ?? 0.2,
@@ -137,18 +216,7 @@ export async function startFakeLarkWs(o: {
       else if (body.AppID !== o.appId || body.AppSecret !== o.appSecret) code = 514;
       api.endpointCalls.push({ at: now, code });
       if (code) return { status: 200, body: { code, msg: `refused (${code})`, data: {} } };
-      const device = randomBytes(6).toString('hex');
-      return {
-        status: 200,
-        body: {
-          code: 0,
-          msg: 'ok',
-          data: {
-            URL: `${url}?fpid=1&device_id=${device}&service_id=${SERVICE_ID}&access_key=${randomBytes(8).toString('hex')}`,
-            ClientConfig: clientConfig,
-          },
-        },
-      };
+      return endpointAnswer(url, clientConfig);
     },
     refuse(code, ms) {
       refusal = { code, until: Date.now() + ms };
@@ -179,19 +247,7 @@ export async function startFakeLarkWs(o: {
           resolve(a);
         });
       });
-      for (let i = 0; i < n; i++) {
-        api.sendFrame({
-          method: FrameMethod.data,
-          headers: [
-            { key: 'type', value: p.type ?? 'event' },
-            { key: 'message_id', value: messageId },
-            { key: 'sum', value: String(n) },
-            { key: 'seq', value: String(i) },
-            { key: 'trace_id', value: randomBytes(4).toString('hex') },
-          ],
-          payload: bytes.subarray(i * size, (i + 1) * size),
-        });
-      }
+      for (let i = 0; i < n; i++) api.sendFrame(dataFrame(p.type ?? 'event', messageId, n, i, bytes, size));
       return acked;
     },
     sendRaw(bytes) {
@@ -210,33 +266,6 @@ export async function startFakeLarkWs(o: {
       }),
   };
 
-  const onFrame = (s: WebSocket, f: DecodedFrame) => {
-    if (f.method === FrameMethod.control && header(f, 'type') === 'ping') {
-      api.pings++;
-      s.send(
-        encodeFrame({
-          method: FrameMethod.control,
-          headers: [{ key: 'type', value: 'pong' }],
-          payload: Buffer.from(JSON.stringify(clientConfig)),
-        }),
-      );
-      return;
-    }
-    const id = header(f, 'message_id');
-    const resolve = id ? waiting.get(id) : undefined;
-    if (!id || !resolve) return;
-    waiting.delete(id);
-    const body = JSON.parse(Buffer.from(f.payload ?? []).toString('utf8')) as {
-      code: number;
-      data?: string;
-    };
-    resolve({
-      code: body.code,
-      data: body.data ? JSON.parse(Buffer.from(body.data, 'base64').toString('utf8')) : undefined,
-      headers: Object.fromEntries(f.headers.map((h) => [h.key, h.value])),
-    });
-  };
-
   wss.on('connection', (s) => {
     api.accepted++;
     sockets.add(s);
@@ -244,7 +273,7 @@ export async function startFakeLarkWs(o: {
     s.on('error', () => sockets.delete(s));
     s.on('message', (data: Buffer) => {
       try {
-        onFrame(s, decodeFrame(data));
+        onFrame(api, waiting, clientConfig, s, decodeFrame(data));
       } catch {
         // A frame the fake cannot read is the client's bug; the test sees the missing ack.
       }

@@ -66,21 +66,10 @@ async function busy(db: Db): Promise<boolean> {
   return (j?.n ?? 0) > 0;
 }
 
-async function main(): Promise<number> {
-  const args = parseChatArgs(process.argv.slice(2));
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const choice = chooseDatabase(process.env, args);
-  if (choice.kind === 'refused') {
-    console.error(choice.message);
-    return 1;
-  }
-  const verificationToken = `vt_chat_${randomBytes(8).toString('hex')}`;
-  const encryptKey = `ek_chat_${randomBytes(16).toString('hex')}`;
+type DbChoice = Exclude<ReturnType<typeof chooseDatabase>, { kind: 'refused' }>;
 
-  let database: Database;
+/** Opens the session's database; undefined (after saying why) when its directory is held. */
+async function openChatDatabase(choice: DbChoice): Promise<Database | undefined> {
   try {
     if (choice.kind === 'dir' && choice.fresh) {
       // Checked before deleting anything: a held directory is never touched.
@@ -88,25 +77,24 @@ async function main(): Promise<number> {
       if (holder && pidAlive(holder.pid)) throw new DataDirLockedError(choice.dir, holder);
       rmSync(join(choice.dir, 'pglite'), { recursive: true, force: true });
     }
-    database = await openDatabase(choice.kind === 'url' ? { url: choice.url } : { dataDir: choice.dir });
+    return await openDatabase(choice.kind === 'url' ? { url: choice.url } : { dataDir: choice.dir });
   } catch (e) {
     if (e instanceof DataDirLockedError) {
       console.error(lockedMessage(e));
-      return 1;
+      return undefined;
     }
     throw e;
   }
+}
 
-  const logFile =
-    process.env.CHAT_LOG?.trim() ||
-    (choice.kind === 'dir' ? join(choice.dir, 'chat.log') : join(tmpdir(), 'duban-chat.log'));
-  mkdirSync(resolve(logFile, '..'), { recursive: true });
-  const logStream = createWriteStream(logFile, { flags: 'a' });
-
-  const fake = await startStandIn(database.db, CAST);
+function chatConfig(
+  choice: DbChoice,
+  fake: { appId: string; appSecret: string; url: string },
+  keys: { verificationToken: string; encryptKey: string },
+) {
   // Everything else in the environment applies (APP_TIMEZONE, LOG_LEVEL, thresholds…); the Lark
   // credentials, admins, address and database are the session's own.
-  const config = parseConfig({
+  return parseConfig({
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -114,25 +102,17 @@ async function main(): Promise<number> {
     DATA_DIR: choice.kind === 'dir' ? choice.dir : process.env.DATA_DIR,
     LARK_APP_ID: fake.appId,
     LARK_APP_SECRET: fake.appSecret,
-    LARK_VERIFICATION_TOKEN: verificationToken,
-    LARK_ENCRYPT_KEY: encryptKey,
+    LARK_VERIFICATION_TOKEN: keys.verificationToken,
+    LARK_ENCRYPT_KEY: keys.encryptKey,
     LARK_BASE_URL: fake.url,
     ADMIN_OPEN_IDS: ADMIN.openId,
     // The session plays Lark itself; its HMAC key lives as long as the session.
     APP_SECRET_KEY: process.env.APP_SECRET_KEY || randomBytes(32).toString('hex'),
   });
-  const log = createLogger(config.logLevel, logStream);
-  const service = await buildService({
-    config,
-    db: database.db,
-    log,
-    // Reminders and digests run when asked (:job), not by the clock, in a play session.
-    schedule: false,
-    localSecret: database.lock?.info.secret,
-  });
-  // `DATA_DIR=<chat dir> npm run job -- …` then acts through this session's service.
-  if (database.lock && service.url) database.lock.setPort(Number(new URL(service.url).port));
+}
 
+/** The terminal: `out` writes a line, `ask` prompts and reads one (undefined at end of input). */
+function terminal() {
   const interactive = Boolean(process.stdin.isTTY);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
   const lines = rl[Symbol.asyncIterator]();
@@ -148,6 +128,61 @@ async function main(): Promise<number> {
     if (!interactive) out(`${prompt}${r.value}`);
     return r.value;
   };
+  return { rl, out, ask };
+}
+
+/** What the session is, where it runs and who can be played. */
+function banner(
+  out: (s: string) => void,
+  o: { service: string | undefined; fake: string; choice: DbChoice; logFile: string },
+): void {
+  const { choice, logFile } = o;
+  out('督办 · 本地聊天（npm run chat）：你扮演下列飞书用户，消息经签名加密后发给本机的督办服务。');
+  out(
+    `服务 ${o.service}　本地飞书替身 ${o.fake}　数据库 ${choice.kind === 'url' ? 'PostgreSQL（DATABASE_URL）' : `PGlite ${resolve(choice.dir)}`}　日志 ${logFile}`,
+  );
+  for (const p of CAST) out(`  ${p.n} ${p.name}　${p.part}　${p.email}`);
+  out('以 / 开头的消息发给机器人（如 /帮助）；数字点击卡片按钮；:help 查看本工具的命令。');
+}
+
+async function main(): Promise<number> {
+  const args = parseChatArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const choice = chooseDatabase(process.env, args);
+  if (choice.kind === 'refused') {
+    console.error(choice.message);
+    return 1;
+  }
+  const verificationToken = `vt_chat_${randomBytes(8).toString('hex')}`;
+  const encryptKey = `ek_chat_${randomBytes(16).toString('hex')}`;
+
+  const database = await openChatDatabase(choice);
+  if (!database) return 1;
+
+  const logFile =
+    process.env.CHAT_LOG?.trim() ||
+    (choice.kind === 'dir' ? join(choice.dir, 'chat.log') : join(tmpdir(), 'duban-chat.log'));
+  mkdirSync(resolve(logFile, '..'), { recursive: true });
+  const logStream = createWriteStream(logFile, { flags: 'a' });
+
+  const fake = await startStandIn(database.db, CAST);
+  const config = chatConfig(choice, fake, { verificationToken, encryptKey });
+  const log = createLogger(config.logLevel, logStream);
+  const service = await buildService({
+    config,
+    db: database.db,
+    log,
+    // Reminders and digests run when asked (:job), not by the clock, in a play session.
+    schedule: false,
+    localSecret: database.lock?.info.secret,
+  });
+  // `DATA_DIR=<chat dir> npm run job -- …` then acts through this session's service.
+  if (database.lock && service.url) database.lock.setPort(Number(new URL(service.url).port));
+
+  const { rl, out, ask } = terminal();
 
   const session = new ChatSession({
     fake,
@@ -168,12 +203,7 @@ async function main(): Promise<number> {
     },
   });
 
-  out('督办 · 本地聊天（npm run chat）：你扮演下列飞书用户，消息经签名加密后发给本机的督办服务。');
-  out(
-    `服务 ${service.url}　本地飞书替身 ${fake.url}　数据库 ${choice.kind === 'url' ? 'PostgreSQL（DATABASE_URL）' : `PGlite ${resolve(choice.dir)}`}　日志 ${logFile}`,
-  );
-  for (const p of CAST) out(`  ${p.n} ${p.name}　${p.part}　${p.email}`);
-  out('以 / 开头的消息发给机器人（如 /帮助）；数字点击卡片按钮；:help 查看本工具的命令。');
+  banner(out, { service: service.url, fake: fake.url, choice, logFile });
   session.switchTo(ADMIN.name);
 
   let stopping = false;

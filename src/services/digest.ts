@@ -22,6 +22,7 @@ import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar/load.js';
 import { evaluatedUnitNames } from './evaluation/common.js';
 import { reinspectionDigest } from './evaluation/reinspection-progress.js';
+import { problemHeadColumns } from './problem-columns.js';
 
 /** Monday of the week of `at`, in APP_TIMEZONE: the digest's once-a-week key. */
 export function weekStartOf(at: Date, tz: string): string {
@@ -85,6 +86,74 @@ export async function groupUnitIdsOf(conn: Conn, openId: string): Promise<number
   ).map((r) => r.u);
 }
 
+/** Staff and admins get the all-units digest; supervisors who are not staff get their groups' units. */
+async function digestAudience(tx: Conn, config: Config): Promise<{ staff: string[]; supervisors: string[] }> {
+  const roleRows = await tx.select().from(roles);
+  const staff = [
+    ...new Set([
+      ...roleRows.filter((r) => r.role === 'staff' || r.role === 'admin').map((r) => r.openId),
+      ...config.adminOpenIds,
+    ]),
+  ];
+  const supervisors = [
+    ...new Set(roleRows.filter((r) => r.role === 'supervisor').map((r) => r.openId)),
+  ].filter((s) => !staff.includes(s));
+  return { staff, supervisors };
+}
+
+/** Each unit's open items, most overdue first once sorted, keyed by unit id. */
+async function openItemsByUnit(
+  tx: Conn,
+  today: string,
+  calendar: WorkdayCalendar,
+): Promise<Map<number, { unit: string; items: UnitListItem[] }>> {
+  const open = await tx
+    .select({ ...problemHeadColumns, unitId: problems.leadUnitId, unit: units.name })
+    .from(problems)
+    .innerJoin(units, eq(units.id, problems.leadUnitId))
+    .where(inArray(problems.state, OPEN_STATES));
+  const byUnit = new Map<number, { unit: string; items: UnitListItem[] }>();
+  for (const p of open) {
+    if (!isOpen(p.state)) continue;
+    const e = byUnit.get(p.unitId) ?? { unit: p.unit, items: [] };
+    e.items.push({
+      problemId: p.id,
+      code: p.code,
+      title: p.title,
+      state: p.state,
+      deadline: p.deadline,
+      overdueWorkdays: today > p.deadline ? calendar.workdaysAfter(p.deadline, today) : 0,
+    });
+    byUnit.set(p.unitId, e);
+  }
+  return byUnit;
+}
+
+/** The per-unit weekly list to each contact of a unit with open items, once per contact, unit and week. */
+async function unitMessages(
+  tx: Conn,
+  o: { at: Date; week: string; today: string; calendar: WorkdayCalendar },
+): Promise<OutboxMessage[]> {
+  const { at, week } = o;
+  const byUnit = await openItemsByUnit(tx, o.today, o.calendar);
+  const messages: OutboxMessage[] = [];
+  for (const c of await tx.select().from(unitContacts)) {
+    const e = byUnit.get(c.unitId);
+    if (!e) continue;
+    const key = `d:${week}:${c.openId}:${c.unitId}`;
+    if (!(await tx.insert(deliveryKeys).values({ key, at }).onConflictDoNothing().returning()).length)
+      continue;
+    e.items.sort((a, b) => b.overdueWorkdays - a.overdueWorkdays || a.deadline.localeCompare(b.deadline));
+    messages.push({
+      msgType: 'interactive',
+      content: unitWeeklyCard(e.unit, week, e.items),
+      purpose: 'digest_unit',
+      to: { type: 'open_id', id: c.openId },
+    });
+  }
+  return messages;
+}
+
 /**
  * The weekly run: each supervisor gets their groups' units, staff and admins everything, each
  * unit's contacts their open items; once per person per week, however often the job runs.
@@ -98,16 +167,7 @@ export async function runDigest(
   const week = weekStartOf(at, tz);
   const calendar = await loadCalendar(db);
   return db.transaction(async (tx) => {
-    const roleRows = await tx.select().from(roles);
-    const staff = [
-      ...new Set([
-        ...roleRows.filter((r) => r.role === 'staff' || r.role === 'admin').map((r) => r.openId),
-        ...config.adminOpenIds,
-      ]),
-    ];
-    const supervisors = [
-      ...new Set(roleRows.filter((r) => r.role === 'supervisor').map((r) => r.openId)),
-    ].filter((s) => !staff.includes(s));
+    const { staff, supervisors } = await digestAudience(tx, config);
     const messages: OutboxMessage[] = [];
     const once = async (who: string) =>
       (
@@ -146,47 +206,7 @@ export async function runDigest(
       });
     }
     const today = todayIn(at, tz);
-    const open = await tx
-      .select({
-        id: problems.id,
-        code: problems.code,
-        title: problems.title,
-        state: problems.state,
-        deadline: problems.deadline,
-        unitId: problems.leadUnitId,
-        unit: units.name,
-      })
-      .from(problems)
-      .innerJoin(units, eq(units.id, problems.leadUnitId))
-      .where(inArray(problems.state, OPEN_STATES));
-    const byUnit = new Map<number, { unit: string; items: UnitListItem[] }>();
-    for (const p of open) {
-      if (!isOpen(p.state)) continue;
-      const e = byUnit.get(p.unitId) ?? { unit: p.unit, items: [] };
-      e.items.push({
-        problemId: p.id,
-        code: p.code,
-        title: p.title,
-        state: p.state,
-        deadline: p.deadline,
-        overdueWorkdays: today > p.deadline ? calendar.workdaysAfter(p.deadline, today) : 0,
-      });
-      byUnit.set(p.unitId, e);
-    }
-    for (const c of await tx.select().from(unitContacts)) {
-      const e = byUnit.get(c.unitId);
-      if (!e) continue;
-      const key = `d:${week}:${c.openId}:${c.unitId}`;
-      if (!(await tx.insert(deliveryKeys).values({ key, at }).onConflictDoNothing().returning()).length)
-        continue;
-      e.items.sort((a, b) => b.overdueWorkdays - a.overdueWorkdays || a.deadline.localeCompare(b.deadline));
-      messages.push({
-        msgType: 'interactive',
-        content: unitWeeklyCard(e.unit, week, e.items),
-        purpose: 'digest_unit',
-        to: { type: 'open_id', id: c.openId },
-      });
-    }
+    messages.push(...(await unitMessages(tx, { at, week, today, calendar })));
     await enqueue(tx, messages);
     if (!calendar.isConfirmed(today))
       deps.log.warn(

@@ -7,12 +7,12 @@ import type { Conn } from '../db.js';
 import { canSee, capabilities } from '../domain/capabilities.js';
 import { todayIn } from '../domain/dates.js';
 import { forbidden, invalid } from '../domain/errors.js';
-import { OPEN_STATES, type ProblemState, STATE_LABEL } from '../domain/problem.js';
+import { OPEN_STATES, STATE_LABEL } from '../domain/problem.js';
 import { type Ranked, rankUnits, tally, type UnitTally } from '../domain/ranking.js';
 import { PERMANENT_CODES } from '../outbox/failure-labels.js';
 import { mustStaffOrSupervisor } from './auth.js';
 import type { ServiceCtx } from './context.js';
-import { isStaff, namesOf, type Role } from './people/read.js';
+import { namesOf } from './people/read.js';
 import {
   STATE_FILTER_LABEL,
   type StateFilter,

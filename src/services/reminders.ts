@@ -9,7 +9,8 @@ import {
   unitContacts,
 } from '../../db/schema/index.js';
 import type { Config } from '../config.js';
-import { type Db, rowsOf } from '../db.js';
+import { type Conn, type Db, rowsOf } from '../db.js';
+import type { WorkdayCalendar } from '../domain/calendar.js';
 import { todayIn } from '../domain/dates.js';
 import { type DeciderPool, eligibleDeciders } from '../domain/deciders.js';
 import { OPEN_STATES } from '../domain/problem.js';
@@ -17,6 +18,7 @@ import { type ReminderItem, remindersFor } from '../domain/reminders.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar/load.js';
+import { problemHeadColumns } from './problem-columns.js';
 
 export interface ReminderRun {
   today: string;
@@ -27,6 +29,156 @@ export interface ReminderRun {
 }
 
 const CHUNK = 200;
+
+type OpenRow = Awaited<ReturnType<typeof openRows>>[number];
+
+function openRows(tx: Conn) {
+  return tx
+    .select({
+      ...problemHeadColumns,
+      timeliness: problems.timeliness,
+      leadUnitId: problems.leadUnitId,
+      groupId: problems.groupId,
+      assignedAt: problems.assignedAt,
+      acknowledgedAt: problems.acknowledgedAt,
+      lastProgressAt: problems.lastProgressAt,
+    })
+    .from(problems)
+    .where(inArray(problems.state, OPEN_STATES));
+}
+
+/** Who can be reminded of what: pending requests, contacts, roles, group members and group chats. */
+interface Audience {
+  pendingBy: Map<number, { kind: string; day: string; requestedBy: string }[]>;
+  contacts: Map<number, string[]>;
+  supervisorSet: Set<string>;
+  admins: string[];
+  staff: string[];
+  members: Map<number, string[]>;
+  chats: Map<number, string | null>;
+}
+
+async function loadAudience(tx: Conn, config: Config): Promise<Audience> {
+  const tz = config.timezone;
+  const pending = await tx
+    .select({
+      problemId: problemRequests.problemId,
+      kind: problemRequests.kind,
+      at: problemRequests.requestedAt,
+      requestedBy: problemRequests.requestedBy,
+    })
+    .from(problemRequests)
+    .where(eq(problemRequests.status, 'pending'));
+  const pendingBy = new Map<number, { kind: string; day: string; requestedBy: string }[]>();
+  for (const r of pending)
+    pendingBy.set(r.problemId, [
+      ...(pendingBy.get(r.problemId) ?? []),
+      { kind: r.kind, day: todayIn(r.at, tz), requestedBy: r.requestedBy },
+    ]);
+  const contacts = new Map<number, string[]>();
+  for (const c of await tx.select().from(unitContacts))
+    contacts.set(c.unitId, [...(contacts.get(c.unitId) ?? []), c.openId]);
+  const roleRows = await tx.select().from(roles);
+  const supervisorSet = new Set(roleRows.filter((r) => r.role === 'supervisor').map((r) => r.openId));
+  const admins = [
+    ...new Set([...roleRows.filter((r) => r.role === 'admin').map((r) => r.openId), ...config.adminOpenIds]),
+  ];
+  const staff = [...new Set([...roleRows.filter((r) => r.role === 'staff').map((r) => r.openId), ...admins])];
+  const members = new Map<number, string[]>();
+  for (const m of await tx.select().from(groupMembers))
+    if (supervisorSet.has(m.openId)) members.set(m.groupId, [...(members.get(m.groupId) ?? []), m.openId]);
+  const chats = new Map(
+    (
+      await tx.select({ id: supervisionGroups.id, chatId: supervisionGroups.chatId }).from(supervisionGroups)
+    ).map((g) => [g.id, g.chatId]),
+  );
+  return { pendingBy, contacts, supervisorSet, admins, staff, members, chats };
+}
+
+type Pending = { key: string; to: string; toChat: boolean; problem: OpenRow; item: ReminderItem };
+
+/** Every reminder due today, one entry per recipient. */
+function wantedReminders(
+  rows: OpenRow[],
+  a: Audience,
+  o: { today: string; tz: string; calendar: WorkdayCalendar; config: Config },
+): Pending[] {
+  const { today, tz } = o;
+  const wanted: Pending[] = [];
+  for (const p of rows) {
+    const items = remindersFor(
+      {
+        state: p.state,
+        deadline: p.deadline,
+        timeliness: p.timeliness,
+        assignedDay: todayIn(p.assignedAt, tz),
+        lastActivityDay: todayIn(p.lastProgressAt ?? p.acknowledgedAt ?? p.assignedAt, tz),
+        pending: a.pendingBy.get(p.id) ?? [],
+      },
+      today,
+      o.calendar,
+      o.config.reminders,
+    );
+    for (const item of items) {
+      let to: string[] = [];
+      let toChat = false;
+      if (item.audience === 'lead_contacts') to = a.contacts.get(p.leadUnitId) ?? [];
+      else if (item.audience === 'admins') to = a.admins;
+      else if (item.audience === 'staff') to = a.staff;
+      else if (item.audience === 'deciders' && item.request) {
+        // The same rule as the decision buttons: never the requester or the lead unit's contacts.
+        const pool: DeciderPool = {
+          groupSupervisors: p.groupId === null ? null : (a.members.get(p.groupId) ?? []),
+          staff: a.staff,
+          admins: a.admins,
+          leadContacts: a.contacts.get(p.leadUnitId) ?? [],
+        };
+        to = eligibleDeciders(item.request.kind, pool, item.request.requestedBy);
+      } else if (item.kind === 'overdue_escalated' && p.groupId !== null && a.chats.get(p.groupId)) {
+        to = [a.chats.get(p.groupId)!];
+        toChat = true;
+      } else to = p.groupId === null ? [...a.supervisorSet] : (a.members.get(p.groupId) ?? []);
+      // README.md: a problem is reminded at most once per kind per day.
+      const key = `r:${p.id}:${item.kind}:${today}`;
+      for (const id of to) wanted.push({ key, to: id, toChat, problem: p, item });
+    }
+  }
+  return wanted;
+}
+
+/** The reminders that won their delivery key, gathered into one card's lines per recipient. */
+function linesByPerson(
+  wanted: Pending[],
+  won: Set<string>,
+): Map<string, { toChat: boolean; lines: Map<number, ReminderLine>; reported: boolean }> {
+  const byPerson = new Map<
+    string,
+    { toChat: boolean; lines: Map<number, ReminderLine>; reported: boolean }
+  >();
+  for (const w of wanted) {
+    if (!won.has(w.key)) continue;
+    const entry = byPerson.get(w.to) ?? { toChat: w.toChat, lines: new Map(), reported: false };
+    const line: ReminderLine = entry.lines.get(w.problem.id) ?? {
+      problemId: w.problem.id,
+      code: w.problem.code,
+      title: w.problem.title,
+      deadline: w.problem.deadline,
+      reasons: [],
+      canAcknowledge: false,
+      canProgress: false,
+    };
+    if (!line.reasons.some((r) => r.kind === w.item.kind))
+      line.reasons.push({ kind: w.item.kind, workdays: w.item.workdays });
+    if (w.item.audience === 'lead_contacts') {
+      line.canAcknowledge ||= w.problem.state === 'assigned';
+      line.canProgress ||= w.problem.state === 'acknowledged' || w.problem.state === 'in_progress';
+    }
+    if (w.item.kind === 'overdue_reported') entry.reported = true;
+    entry.lines.set(w.problem.id, line);
+    byPerson.set(w.to, entry);
+  }
+  return byPerson;
+}
 
 /**
  * The daily sweep: decides every reminder, keeps only those not yet sent today (a delivery_keys
@@ -53,108 +205,9 @@ export async function runReminders(
     );
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(727002)`);
-    const rows = await tx
-      .select({
-        id: problems.id,
-        code: problems.code,
-        title: problems.title,
-        state: problems.state,
-        deadline: problems.deadline,
-        timeliness: problems.timeliness,
-        leadUnitId: problems.leadUnitId,
-        groupId: problems.groupId,
-        assignedAt: problems.assignedAt,
-        acknowledgedAt: problems.acknowledgedAt,
-        lastProgressAt: problems.lastProgressAt,
-      })
-      .from(problems)
-      .where(inArray(problems.state, OPEN_STATES));
-    const pending = await tx
-      .select({
-        problemId: problemRequests.problemId,
-        kind: problemRequests.kind,
-        at: problemRequests.requestedAt,
-        requestedBy: problemRequests.requestedBy,
-      })
-      .from(problemRequests)
-      .where(eq(problemRequests.status, 'pending'));
-    const pendingBy = new Map<number, { kind: string; day: string; requestedBy: string }[]>();
-    for (const r of pending)
-      pendingBy.set(r.problemId, [
-        ...(pendingBy.get(r.problemId) ?? []),
-        { kind: r.kind, day: todayIn(r.at, tz), requestedBy: r.requestedBy },
-      ]);
-    const contacts = new Map<number, string[]>();
-    for (const c of await tx.select().from(unitContacts))
-      contacts.set(c.unitId, [...(contacts.get(c.unitId) ?? []), c.openId]);
-    const roleRows = await tx.select().from(roles);
-    const supervisorSet = new Set(roleRows.filter((r) => r.role === 'supervisor').map((r) => r.openId));
-    const admins = [
-      ...new Set([
-        ...roleRows.filter((r) => r.role === 'admin').map((r) => r.openId),
-        ...config.adminOpenIds,
-      ]),
-    ];
-    const staff = [
-      ...new Set([...roleRows.filter((r) => r.role === 'staff').map((r) => r.openId), ...admins]),
-    ];
-    const members = new Map<number, string[]>();
-    for (const m of await tx.select().from(groupMembers))
-      if (supervisorSet.has(m.openId)) members.set(m.groupId, [...(members.get(m.groupId) ?? []), m.openId]);
-    const chats = new Map(
-      (
-        await tx
-          .select({ id: supervisionGroups.id, chatId: supervisionGroups.chatId })
-          .from(supervisionGroups)
-      ).map((g) => [g.id, g.chatId]),
-    );
-
-    type Pending = {
-      key: string;
-      to: string;
-      toChat: boolean;
-      problem: (typeof rows)[number];
-      item: ReminderItem;
-    };
-    const wanted: Pending[] = [];
-    for (const p of rows) {
-      const items = remindersFor(
-        {
-          state: p.state,
-          deadline: p.deadline,
-          timeliness: p.timeliness,
-          assignedDay: todayIn(p.assignedAt, tz),
-          lastActivityDay: todayIn(p.lastProgressAt ?? p.acknowledgedAt ?? p.assignedAt, tz),
-          pending: pendingBy.get(p.id) ?? [],
-        },
-        today,
-        calendar,
-        config.reminders,
-      );
-      for (const item of items) {
-        let to: string[] = [];
-        let toChat = false;
-        if (item.audience === 'lead_contacts') to = contacts.get(p.leadUnitId) ?? [];
-        else if (item.audience === 'admins') to = admins;
-        else if (item.audience === 'staff') to = staff;
-        else if (item.audience === 'deciders' && item.request) {
-          // The same rule as the decision buttons: never the requester or the lead unit's contacts.
-          const pool: DeciderPool = {
-            groupSupervisors: p.groupId === null ? null : (members.get(p.groupId) ?? []),
-            staff,
-            admins,
-            leadContacts: contacts.get(p.leadUnitId) ?? [],
-          };
-          to = eligibleDeciders(item.request.kind, pool, item.request.requestedBy);
-        } else if (item.kind === 'overdue_escalated' && p.groupId !== null && chats.get(p.groupId)) {
-          to = [chats.get(p.groupId)!];
-          toChat = true;
-        } else to = p.groupId === null ? [...supervisorSet] : (members.get(p.groupId) ?? []);
-        // README.md: a problem is reminded at most once per kind per day.
-        const key = `r:${p.id}:${item.kind}:${today}`;
-        for (const id of to) wanted.push({ key, to: id, toChat, problem: p, item });
-      }
-    }
+    const rows = await openRows(tx);
+    const audience = await loadAudience(tx, config);
+    const wanted = wantedReminders(rows, audience, { today, tz, calendar, config });
     // Keep only what was not sent today: the keys this transaction manages to insert. One
     // statement with the keys as a single JSON parameter (no bind-parameter limit, no chunks).
     const keys = [...new Set(wanted.map((w) => w.key))];
@@ -166,34 +219,8 @@ export async function runReminders(
         )
       : [];
     const won = new Set(inserted.map((r) => r.key));
-    const byPerson = new Map<
-      string,
-      { toChat: boolean; lines: Map<number, ReminderLine>; reported: boolean }
-    >();
-    for (const w of wanted) {
-      if (!won.has(w.key)) continue;
-      const entry = byPerson.get(w.to) ?? { toChat: w.toChat, lines: new Map(), reported: false };
-      const line: ReminderLine = entry.lines.get(w.problem.id) ?? {
-        problemId: w.problem.id,
-        code: w.problem.code,
-        title: w.problem.title,
-        deadline: w.problem.deadline,
-        reasons: [],
-        canAcknowledge: false,
-        canProgress: false,
-      };
-      if (!line.reasons.some((r) => r.kind === w.item.kind))
-        line.reasons.push({ kind: w.item.kind, workdays: w.item.workdays });
-      if (w.item.audience === 'lead_contacts') {
-        line.canAcknowledge ||= w.problem.state === 'assigned';
-        line.canProgress ||= w.problem.state === 'acknowledged' || w.problem.state === 'in_progress';
-      }
-      if (w.item.kind === 'overdue_reported') entry.reported = true;
-      entry.lines.set(w.problem.id, line);
-      byPerson.set(w.to, entry);
-    }
     const messages: OutboxMessage[] = [];
-    for (const [to, e] of byPerson) {
+    for (const [to, e] of linesByPerson(wanted, won)) {
       const lines = [...e.lines.values()].sort(
         (a, b) => a.deadline.localeCompare(b.deadline) || a.code.localeCompare(b.code),
       );

@@ -12,6 +12,9 @@ import {
   TOWNS,
   townCount,
 } from './data.js';
+import type { DemoPlan, PlanGroup, PlanPerson, PlanProblem, PlanUnit, Who } from './plan-types.js';
+
+export type { DemoPlan, PlanEvent, PlanGroup, PlanPerson, PlanProblem, PlanUnit, Who } from './plan-types.js';
 
 /**
  * The demo campaign as data, before any row is written: who is who, and each problem's state and
@@ -29,62 +32,6 @@ function rng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-export interface PlanPerson {
-  openId: string;
-  name: string;
-}
-
-export interface PlanUnit {
-  name: string;
-  shortName: string | null;
-  aliases: string[];
-  contacts: PlanPerson[];
-  evaluated: boolean;
-}
-
-export interface PlanGroup {
-  name: string;
-  units: string[];
-  members: PlanPerson[];
-}
-
-export type Who = 'staff' | 'lead' | 'supervisor';
-
-export interface PlanEvent {
-  at: Date;
-  who: Who;
-  kind: string;
-  text: string;
-  data?: Record<string, unknown>;
-}
-
-export interface PlanProblem {
-  key: string;
-  unit: string;
-  co: string[];
-  title: string;
-  description: string;
-  category: Category;
-  timeliness: Timeliness;
-  source: Source;
-  assignedAt: Date;
-  deadline: string;
-  state: ProblemState;
-  progressPct: number | null;
-  events: PlanEvent[];
-  /** A quantified outcome reported with the last progress (the seed's figures). */
-  outcome?: string;
-  /** Extension granted: the deadline it replaced. */
-  extendedFrom?: string;
-}
-
-export interface DemoPlan {
-  staff: PlanPerson[];
-  units: PlanUnit[];
-  groups: PlanGroup[];
-  problems: PlanProblem[];
 }
 
 const DAY = 86_400_000;

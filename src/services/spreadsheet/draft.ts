@@ -5,7 +5,6 @@ import { problems } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import type { Conn, Db } from '../../db.js';
 import type { Logger } from '../../log.js';
-import { loadCalendar } from '../calendar/load.js';
 import type { ServiceCtx } from '../context.js';
 import type { Directory } from '../directory.js';
 import { resolveDeadline } from '../problems/deadline.js';

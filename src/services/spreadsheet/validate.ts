@@ -98,6 +98,32 @@ function unitNames(env: ValidateEnv): Map<string, string> {
   return m;
 }
 
+/** 类别, 时效, 来源 (with their defaults) and the deadline; each problem found is pushed onto `messages`. */
+function choiceFields(r: RawProblemRow, env: ValidateEnv, messages: string[]) {
+  const category = r.category.trim() || null;
+  if (category) {
+    const m = choice('类别', category, CATEGORIES);
+    if (m) messages.push(m);
+  }
+  const timeliness = r.timeliness.trim() || '长期整改';
+  const tm = choice('时效', timeliness, TIMELINESS);
+  if (tm) messages.push(tm);
+  const source = r.source.trim() || '走访';
+  const sm = choice('来源', source, SOURCES);
+  if (sm) messages.push(sm);
+  let deadline = '';
+  if (!r.deadline.trim()) messages.push('缺少期限');
+  else {
+    try {
+      deadline = env.deadline(r.deadline);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      messages.push(e.message.replace(/[。.]$/, ''));
+    }
+  }
+  return { category, timeliness, source, deadline };
+}
+
 export function validateProblems(rows: readonly RawProblemRow[], env: ValidateEnv): Validation {
   const names = unitNames(env);
   const labels = [...names.keys()];
@@ -163,27 +189,7 @@ export function validateProblems(rows: readonly RawProblemRow[], env: ValidateEn
       const c = unit(name, '配合单位');
       if (c && c !== lead && !co.includes(c)) co.push(c);
     }
-    const category = r.category.trim() || null;
-    if (category) {
-      const m = choice('类别', category, CATEGORIES);
-      if (m) messages.push(m);
-    }
-    const timeliness = r.timeliness.trim() || '长期整改';
-    const tm = choice('时效', timeliness, TIMELINESS);
-    if (tm) messages.push(tm);
-    const source = r.source.trim() || '走访';
-    const sm = choice('来源', source, SOURCES);
-    if (sm) messages.push(sm);
-    let deadline = '';
-    if (!r.deadline.trim()) messages.push('缺少期限');
-    else {
-      try {
-        deadline = env.deadline(r.deadline);
-      } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        messages.push(e.message.replace(/[。.]$/, ''));
-      }
-    }
+    const { category, timeliness, source, deadline } = choiceFields(r, env, messages);
     if (messages.length) {
       out.errors.push({ sheet: env.sheet, row: r.row, messages });
       continue;
