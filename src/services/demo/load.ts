@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import {
   blobs,
@@ -23,6 +22,7 @@ import { todayIn } from '../../domain/dates.js';
 import { problemCode } from '../../domain/problem.js';
 import { loadCalendar } from '../calendar/load.js';
 import { allUnits, unitLabels } from '../units/read.js';
+import { historyRows } from './history-rows.js';
 import { type DemoPlan, type PlanPerson, type PlanProblem, planDemo } from './plan.js';
 
 /**
@@ -254,79 +254,15 @@ async function writeProblems(
   const co = todo.flatMap((p) => p.co.map((u) => ({ problemId: ids.get(p.key)!, unitId: unitIds.get(u)! })));
   await insertAll(co, (chunk) => tx.insert(problemCoUnits).values(chunk).onConflictDoNothing());
 
-  const events: (typeof problemEvents.$inferInsert)[] = [];
-  const requests: (typeof problemRequests.$inferInsert)[] = [];
-  const files: { blob: typeof blobs.$inferInsert; row: typeof evidence.$inferInsert }[] = [];
-  for (const p of todo) {
-    const problemId = ids.get(p.key)!;
-    const lead = unitIds.get(p.unit)!;
-    const code = codes.get(p.key)!.code;
-    for (const e of p.events) {
-      const by = actor(p, e.who);
-      events.push({
-        problemId,
-        at: e.at,
-        actorOpenId: by.openId,
-        actorName: by.name,
-        unitId: e.who === 'lead' ? lead : null,
-        kind: e.kind,
-        text: e.text,
-        data: e.data ?? null,
-      });
-      if (e.kind === 'evidence') {
-        const bytes = Buffer.from(
-          `${code}「${p.title}」整改佐证材料\n承办单位：${p.unit}\n${p.outcome ?? ''}\n`,
-          'utf8',
-        );
-        const sha256 = createHash('sha256').update(bytes).digest('hex');
-        events[events.length - 1]!.data = { sha256, size: bytes.length };
-        files.push({
-          blob: { sha256, bytes, size: bytes.length, contentType: 'text/plain; charset=utf-8' },
-          row: {
-            problemId,
-            sha256,
-            name: e.text,
-            size: bytes.length,
-            contentType: 'text/plain; charset=utf-8',
-            kind: 'file',
-            unitId: lead,
-            uploadedBy: by.openId,
-            uploadedAt: e.at,
-          },
-        });
-      }
-    }
-    const asked = p.events.find((e) => e.kind === 'closure_requested');
-    if (asked) {
-      const decided = p.events.find((e) => e.kind === 'closure_approved');
-      requests.push({
-        problemId,
-        kind: 'closure',
-        status: decided ? 'approved' : 'pending',
-        requestedBy: actor(p, 'lead').openId,
-        unitId: lead,
-        text: asked.text,
-        requestedAt: asked.at,
-        decidedBy: decided ? actor(p, 'supervisor').openId : null,
-        decidedAt: decided?.at ?? null,
-        decisionReason: decided?.text || null,
-      });
-    }
-    const ext = p.events.find((e) => e.kind === 'extension_requested');
-    if (ext)
-      requests.push({
-        problemId,
-        kind: 'extension',
-        status: 'approved',
-        requestedBy: actor(p, 'lead').openId,
-        unitId: lead,
-        text: ext.text,
-        newDeadline: p.deadline,
-        requestedAt: ext.at,
-        decidedBy: actor(p, 'supervisor').openId,
-        decidedAt: p.events.find((e) => e.kind === 'extension_approved')?.at ?? ext.at,
-      });
-  }
+  const { events, requests, files } = historyRows(
+    todo,
+    (p) => ({
+      problemId: ids.get(p.key)!,
+      lead: unitIds.get(p.unit)!,
+      code: codes.get(p.key)!.code,
+    }),
+    actor,
+  );
   await insertAll(events, (chunk) => tx.insert(problemEvents).values(chunk));
   await insertAll(requests, (chunk) => tx.insert(problemRequests).values(chunk));
   await insertAll(files, async (chunk) => {
