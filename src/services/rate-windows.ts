@@ -9,14 +9,16 @@ import type { Conn } from '../db.js';
  */
 const windowOf = (now: Date, windowMs: number) => new Date(Math.floor(now.getTime() / windowMs) * windowMs);
 
+/** A counter: its name, the length of its windows and how many hits one window holds. */
+export interface RateWindow {
+  scope: string;
+  windowMs: number;
+  cap: number;
+}
+
 /** Counts one hit if the window has room; false when `cap` hits are already in it. */
-export async function takeHit(
-  conn: Conn,
-  scope: string,
-  now: Date,
-  windowMs: number,
-  cap: number,
-): Promise<boolean> {
+export async function takeHit(conn: Conn, w: RateWindow, now: Date): Promise<boolean> {
+  const { scope, windowMs, cap } = w;
   const start = windowOf(now, windowMs);
   await conn.delete(rateWindows).where(and(eq(rateWindows.scope, scope), lt(rateWindows.windowStart, start)));
   const got = await conn
@@ -32,13 +34,8 @@ export async function takeHit(
 }
 
 /** Whether the window still has room, without counting. */
-export async function hasRoom(
-  conn: Conn,
-  scope: string,
-  now: Date,
-  windowMs: number,
-  cap: number,
-): Promise<boolean> {
+export async function hasRoom(conn: Conn, w: RateWindow, now: Date): Promise<boolean> {
+  const { scope, windowMs, cap } = w;
   const [row] = await conn
     .select({ hits: rateWindows.hits })
     .from(rateWindows)

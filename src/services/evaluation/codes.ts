@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import type { Conn } from '../../db.js';
-import { hasRoom, takeHit } from '../rate-windows.js';
+import { hasRoom, type RateWindow, takeHit } from '../rate-windows.js';
 
 /**
  * One-time voting codes for voters outside the tenant (invited citizens, entrepreneurs). Handed out
@@ -18,7 +18,7 @@ export const MAX_CODES = 500;
 /** Wrong codes app-wide per window before every code check waits for the next window. */
 export const GUESS_WINDOW_MS = 10 * 60_000;
 export const GUESS_CAP = 100;
-const GUESS_SCOPE = 'ballot-guess';
+const GUESS: RateWindow = { scope: 'ballot-guess', windowMs: GUESS_WINDOW_MS, cap: GUESS_CAP };
 
 export function newVotingCode(): string {
   const c = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join(
@@ -45,9 +45,9 @@ export function codeHash(normalized: string, key: string | undefined): string {
 
 /** False while the window's wrong guesses are used up (app-wide, never per IP: we keep none). */
 export const guessingAllowed = (conn: Conn, now: Date) =>
-  hasRoom(conn, GUESS_SCOPE, now, GUESS_WINDOW_MS, GUESS_CAP);
+  hasRoom(conn, GUESS, now);
 
 /** Counts one wrong code (in its own statement, after the refused transaction). */
 export async function countWrongGuess(conn: Conn, now: Date): Promise<void> {
-  await takeHit(conn, GUESS_SCOPE, now, GUESS_WINDOW_MS, GUESS_CAP);
+  await takeHit(conn, GUESS, now);
 }

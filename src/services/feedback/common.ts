@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { anonymousFeedback } from '../../../db/schema/index.js';
-import { appendAudit } from '../../audit/chain.js';
+import { audit } from '../audit.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
@@ -48,13 +48,5 @@ export async function auditDecision(
   id: string,
   after: unknown,
 ): Promise<void> {
-  await appendAudit(ctx.tx, {
-    at: ctx.now,
-    actorOpenId: ctx.actor.openId,
-    actorName: ctx.actor.name,
-    action,
-    subjectType: 'feedback',
-    subjectId: id,
-    after,
-  });
+  await audit(ctx, action, { type: 'feedback', id }, { after });
 }
