@@ -32,7 +32,7 @@ export const requiredText = (label: string, max = TEXT_MAX) =>
     (v) => (typeof v === 'string' ? v.trim() : ''),
     z
       .string()
-      .min(1, `请填写${label}。`)
+      .refine((s) => s.length > 0, `请填写${label}。`)
       .refine((s) => [...s].length <= max, `${label}不能超过 ${max} 个字。`),
   );
 
@@ -45,12 +45,8 @@ export const optionalText = z.preprocess(
 /** A field read as text as given ('' when not text); its rules are the verb's (a deadline, a unit name). */
 export const rawText = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string());
 
-/** Parses a verb's input; the first broken rule is refused with its own (Chinese) text. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) throw invalid(r.error.issues[0]?.message ?? '提交的内容格式有误，请重新操作。');
-  return r.data;
-}
+/** Step 1 of every verb, in one place for all entities. */
+export { parseInput } from '../input.js';
 
 /** The label of a problem's state ("处理中"), or the raw state if unknown. */
 export const stateLabel = (state: string): string => STATE_LABEL[state as ProblemState] ?? state;

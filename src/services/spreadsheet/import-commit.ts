@@ -4,13 +4,13 @@ import { importDoneCard, importFailedCard, importSummary, issueLine } from '../.
 import { importDrafts } from '../../../db/schema/index.js';
 import { appendAudit } from '../../audit/chain.js';
 import type { Tx } from '../../db.js';
-import { conflict, DomainError, forbidden, invalid } from '../../domain/errors.js';
+import { conflict, DomainError, invalid } from '../../domain/errors.js';
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import { enqueueJob, type JobHandler, PermanentJobError } from '../../queue/queue.js';
+import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
 import { jobCtx } from '../job-ctx.js';
 import { finishWithLookups } from '../lookups.js';
-import { isStaff } from '../people/read.js';
 import { assignProblem } from '../problems/assign.js';
 import { addContact } from '../units/add-contact.js';
 import { addUnit } from '../units/add-unit.js';
@@ -32,10 +32,6 @@ const STATUS_TEXT: Record<string, string> = {
   failed: '该导入未成功。请修改文件后重新发送。',
 };
 
-function mustStaff(ctx: ServiceCtx) {
-  if (!isStaff(ctx.actor.roles)) throw forbidden('只有工作人员可以导入问题清单。');
-}
-
 const errorsText = (errors: { sheet: string; row: number; messages: string[] }[], sheet: string) =>
   `${errors.length} 行有误：\n${errors
     .slice(0, 20)
@@ -52,7 +48,7 @@ export async function confirmImport(
   ticked: string[],
   cardMessageId?: string,
 ): Promise<{ fileName: string; rows: number }> {
-  mustStaff(ctx);
+  mustStaff(ctx.actor, '导入问题清单');
   const [draft] = await ctx.tx
     .update(importDrafts)
     .set({ status: 'importing' })
@@ -84,7 +80,7 @@ export async function confirmImport(
 
 /** 取消: the draft dropped; nothing else changes. */
 export async function cancelImport(ctx: ServiceCtx, id: string): Promise<{ fileName: string }> {
-  mustStaff(ctx);
+  mustStaff(ctx.actor, '导入问题清单');
   const [draft] = await ctx.tx
     .update(importDrafts)
     .set({ status: 'cancelled' })
@@ -108,7 +104,7 @@ export interface CommitResult {
  * row throws, and the caller's savepoint takes everything back.
  */
 export async function commitDraft(ctx: ServiceCtx, fileName: string, p: DraftPayload): Promise<CommitResult> {
-  mustStaff(ctx);
+  mustStaff(ctx.actor, '导入问题清单');
   const create = new Set(p.create ?? []);
   const v = await validateDraft(ctx, p, create);
   if (v.errors.length) throw invalid(errorsText(v.errors, p.problemSheet));

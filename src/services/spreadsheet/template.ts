@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
-import { forbidden } from '../../domain/errors.js';
 import { CATEGORIES, SOURCES, TIMELINESS } from '../../domain/problem.js';
+import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
-import { isStaff } from '../people/read.js';
 import { allUnits } from '../units/read.js';
 import {
   type ColumnSpec,
@@ -64,7 +63,7 @@ function dropDown(ws: ExcelJS.Worksheet, column: number, values: readonly string
 }
 
 export async function importTemplate(ctx: ServiceCtx): Promise<{ fileName: string; bytes: Buffer }> {
-  if (!isStaff(ctx.actor.roles)) throw forbidden('只有工作人员可以导入问题清单。');
+  mustStaff(ctx.actor, '导入问题清单');
   const wb = new ExcelJS.Workbook();
   wb.creator = '督办助手';
   wb.created = ctx.now;
