@@ -1,23 +1,24 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, calendarDays, calendarDrafts, calendarYears, problems } from '../../db/schema/index.js';
 import { loadCalendar } from '../../src/services/calendar/load.js';
-import { ask, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { ask, codeIn, P, press, read, useCampaign } from '../support/campaign.js';
+import type { Harness } from '../support/harness.js';
 import { NOTICE_2026, NOTICE_2027 } from '../support/notices.js';
 
 let h: Harness;
 let now = new Date('2026-09-28T02:00:00Z'); // Monday 10:00 in Asia/Shanghai, just before 国庆
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  now = new Date('2026-09-28T02:00:00Z');
-  await h.dispatch();
-  h.drain();
-});
+useCampaign(
+  { clock: () => now },
+  (x) => {
+    h = x;
+  },
+  {
+    first: () => {
+      now = new Date('2026-09-28T02:00:00Z');
+    },
+  },
+);
 
 const db = () => h.database.db;
 const deadlineOf = async (code: string) =>

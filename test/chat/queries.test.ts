@@ -1,19 +1,23 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, outbox } from '../../db/schema/index.js';
-import { ask, assignAs, cardOf, codeIn, P, press, read, setupCampaign } from '../support/campaign.js';
+import {
+  ask,
+  assignAs,
+  cardOf,
+  codeIn,
+  P,
+  press,
+  read,
+  setupCampaign,
+  useCampaign,
+} from '../support/campaign.js';
 import { ADMIN, type Harness, renderMessage, startHarness } from '../support/harness.js';
 
 let h: Harness;
 let now = new Date('2026-11-26T02:00:00Z'); // Thursday 10:00 in Asia/Shanghai
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  await h.dispatch();
-  h.drain();
+useCampaign({ clock: () => now }, (x) => {
+  h = x;
 });
 
 async function assign(args: string): Promise<string> {

@@ -1,17 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { anonymousFeedback, units } from '../../db/schema/index.js';
-import { ask, P, setupCampaign } from '../support/campaign.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { ask, P, useCampaign } from '../support/campaign.js';
+import type { Harness } from '../support/harness.js';
 
 /** Bad bytes and odd names get a clear answer, never a 5xx (issue 9, item 3). */
 
 let h: Harness;
 let now = new Date('2026-12-10T02:00:00Z');
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
+useCampaign(
+  { clock: () => now },
+  (x) => {
+    h = x;
+  },
+  { drain: false },
+);
 
 describe('text is cleaned at the edge', () => {
   it('/单位 添加 with NUL, C0 controls and a lone surrogate adds the unit, cleaned', async () => {

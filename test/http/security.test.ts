@@ -1,18 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/db.js';
-import { ask, assignAs, EMAIL, P, press, read, setupCampaign } from '../support/campaign.js';
+import { ask, assignAs, EMAIL, P, press, read, useCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /** Smaller holes (issue 9, item 12): headers, refused callbacks, markdown names. */
 
 let h: Harness;
 const now = new Date('2026-11-26T02:00:00Z');
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now, env: { PUBLIC_BASE_URL: 'https://duban.example.gov.cn' } });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
+useCampaign(
+  { clock: () => now, env: { PUBLIC_BASE_URL: 'https://duban.example.gov.cn' } },
+  (x) => {
+    h = x;
+  },
+  { drain: false },
+);
 
 describe('security headers on every HTML route', () => {
   for (const path of ['/public', '/feedback', '/ballot']) {

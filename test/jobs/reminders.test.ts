@@ -1,26 +1,20 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { problems } from '../../db/schema/index.js';
 import { openDatabase } from '../../src/entry/database.js';
 import { createLogger } from '../../src/log.js';
 import { runReminders } from '../../src/services/reminders.js';
-import { assignAs, cardOf, P, press, read, setupCampaign } from '../support/campaign.js';
+import { assignAs, cardOf, P, press, read, useCampaign } from '../support/campaign.js';
 import { onPostgres } from '../support/db.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 /** 10:00 in Asia/Shanghai on a day. */
 const at = (day: string, hh = '10') => new Date(`${day}T${hh}:00:00+08:00`);
 let now = at('2026-11-02'); // Monday
 let h: Harness;
 
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  await h.dispatch();
-  h.drain();
+useCampaign({ clock: () => now }, (x) => {
+  h = x;
 });
 
 async function assignOn(day: string, args: string) {

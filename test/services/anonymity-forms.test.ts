@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postMessageEvent } from '../../src/dev/lark-requests.js';
-import { ask, P, read, setupCampaign } from '../support/campaign.js';
+import { ask, P, read, useCampaign } from '../support/campaign.js';
 import { dumpText } from '../support/dump.js';
-import { type Harness, startHarness, TOKEN } from '../support/harness.js';
+import { type Harness, TOKEN } from '../support/harness.js';
 
 // Every way people type the command (docs/decisions/0004-anonymity.md): each keeps the sender out.
 const FORMS: [string, (t: string) => string][] = [
@@ -17,14 +17,8 @@ const FORMS: [string, (t: string) => string][] = [
 
 let now = new Date('2026-11-26T03:00:00Z');
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  await h.dispatch();
-  h.drain();
+useCampaign({ clock: () => now }, (x) => {
+  h = x;
 });
 
 function idsOf(sender: string) {

@@ -1,24 +1,25 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, problems } from '../../db/schema/index.js';
 import { verifyAudit } from '../../src/audit/chain.js';
-import { ask, assignAs, cardOf, codeIn, EMAIL, P, press, read, setupCampaign } from '../support/campaign.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { ask, assignAs, cardOf, codeIn, EMAIL, P, press, read, useCampaign } from '../support/campaign.js';
+import type { Harness } from '../support/harness.js';
 
 let h: Harness;
 const START = new Date('2026-11-26T02:00:00Z'); // Thursday 10:00 in Asia/Shanghai
 let now = START;
 // One world per file (people, units, contacts); each test makes and reads only its own problems.
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  now = START;
-  await h.dispatch();
-  h.drain();
-});
+useCampaign(
+  { clock: () => now },
+  (x) => {
+    h = x;
+  },
+  {
+    first: () => {
+      now = START;
+    },
+  },
+);
 
 const stateOf = async (code: string) =>
   (await h.database.db.select().from(problems).where(eq(problems.code, code)))[0]!;

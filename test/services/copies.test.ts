@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ask, assignAs, cardOf, EMAIL, P, press, read, setupCampaign } from '../support/campaign.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { ask, assignAs, cardOf, EMAIL, P, press, read, useCampaign } from '../support/campaign.js';
+import type { Harness } from '../support/harness.js';
 
 /**
  * Card copies follow access (docs/decisions/0009-separation-of-duties.md): a refresh never
@@ -9,14 +9,8 @@ import { type Harness, startHarness } from '../support/harness.js';
  */
 let h: Harness;
 const now = new Date('2026-11-26T02:00:00Z'); // Thursday 10:00 in Asia/Shanghai
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  await h.dispatch();
-  h.drain();
+useCampaign({ clock: () => now }, (x) => {
+  h = x;
 });
 
 const REVOKED = '此问题已不由您处理';

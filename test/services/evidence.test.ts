@@ -1,22 +1,16 @@
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { blobs, evidence, jobs, problemEvents, problems } from '../../db/schema/index.js';
 import { receiveEvidence } from '../../src/chat/attachments.js';
 import { EVIDENCE_MAX_BYTES, LOCAL_MODE_TEXT, TOO_LARGE_TEXT } from '../../src/services/evidence/common.js';
-import { assignAs, cardOf, P, press, read, setupCampaign } from '../support/campaign.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { assignAs, cardOf, P, press, read, useCampaign } from '../support/campaign.js';
+import type { Harness } from '../support/harness.js';
 
 let h: Harness;
 const now = new Date('2026-11-26T02:00:00Z'); // Thursday 10:00 in Asia/Shanghai
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  await h.dispatch();
-  h.drain();
+useCampaign({ clock: () => now }, (x) => {
+  h = x;
 });
 
 const db = () => h.database.db;

@@ -1,21 +1,15 @@
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { problemCoUnits, problems, units } from '../../db/schema/index.js';
 import { STATE_LABEL } from '../../src/domain/problem.js';
-import { ask, assignAs, cardOf, P, press, setupCampaign } from '../support/campaign.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { ask, assignAs, cardOf, P, press, useCampaign } from '../support/campaign.js';
+import type { Harness } from '../support/harness.js';
 
 let h: Harness;
 let now = new Date('2026-11-26T02:00:00Z'); // Thursday 10:00 in Asia/Shanghai
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  await h.dispatch();
-  h.drain();
+useCampaign({ clock: () => now }, (x) => {
+  h = x;
 });
 
 const db = () => h.database.db;

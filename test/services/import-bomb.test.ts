@@ -1,18 +1,20 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { importDrafts } from '../../db/schema/index.js';
-import { P, read, setupCampaign } from '../support/campaign.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { P, read, useCampaign } from '../support/campaign.js';
+import type { Harness } from '../support/harness.js';
 
 /** A spreadsheet that inflates far past any real list is refused before it is opened (issue 9, item 12). */
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ clock: () => new Date('2026-11-26T02:00:00Z') });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
+useCampaign(
+  { clock: () => new Date('2026-11-26T02:00:00Z') },
+  (x) => {
+    h = x;
+  },
+  { drain: false },
+);
 
 async function bomb(padMb: number): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();

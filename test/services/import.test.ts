@@ -1,21 +1,15 @@
 import { eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importDrafts, problemCoUnits, problems, unitContacts, units } from '../../db/schema/index.js';
 import { EXAMPLE_ROW } from '../../src/services/spreadsheet/template.js';
-import { ask, cardOf, EMAIL, P, type ReadMessage, read, setupCampaign } from '../support/campaign.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { ask, cardOf, EMAIL, P, type ReadMessage, read, useCampaign } from '../support/campaign.js';
+import type { Harness } from '../support/harness.js';
 
 let h: Harness;
 const now = new Date('2026-11-26T02:00:00Z'); // Thursday 10:00 in Asia/Shanghai
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  await h.dispatch();
-  h.drain();
+useCampaign({ clock: () => now }, (x) => {
+  h = x;
 });
 
 const db = () => h.database.db;

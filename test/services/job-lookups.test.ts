@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evidence, jobs, people, problemEvents } from '../../db/schema/index.js';
 import { rowsOf } from '../../src/db.js';
-import { assignAs, cardOf, P, read, setupCampaign } from '../support/campaign.js';
+import { assignAs, cardOf, P, read, useCampaign } from '../support/campaign.js';
 import { onPostgres } from '../support/db.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 // Jobs (evidence downloads, spreadsheet previews) look their actor up like an intake does:
 // outside any transaction (docs/decisions/0006-network.md). With the contact API hanging, a
@@ -13,16 +13,17 @@ import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
 const now = new Date('2026-11-26T02:00:00Z'); // Thursday 10:00 in Asia/Shanghai
-beforeAll(async () => {
-  h = await startHarness({ clock: () => now });
-  await setupCampaign(h);
-});
-afterAll(() => h.stop());
-beforeEach(async () => {
-  await h.dispatch();
-  h.drain();
-  h.fake.reset();
-});
+useCampaign(
+  { clock: () => now },
+  (x) => {
+    h = x;
+  },
+  {
+    last: () => {
+      h.fake.reset();
+    },
+  },
+);
 
 const db = () => h.database.db;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -1,6 +1,7 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { renderMessage } from '../../cards/render-text.js';
 import type { FakeMessage } from './fake-lark.js';
-import { ADMIN, type CardAnswer, type Harness } from './harness.js';
+import { ADMIN, type CardAnswer, type Harness, startHarness } from './harness.js';
 
 /** The people of a small campaign, registered in the fake Lark's directory. */
 export const P = {
@@ -120,3 +121,30 @@ export async function assignAs(h: Harness, args: string): Promise<{ code: string
 }
 
 export const codeIn = (text: string) => /DB-\d{4}-\d{3,}/.exec(text)?.[0] ?? '';
+
+/**
+ * The preamble most test files share: one world per file (the fake Lark, a fresh database and the
+ * service, set up by setupCampaign), stopped after the file. Before each test, what earlier tests
+ * queued is sent and the fake's inbox emptied, so a test reads only the messages it caused.
+ * `first` runs before that (a clock reset), `last` after it.
+ */
+export function useCampaign(
+  options: Parameters<typeof startHarness>[0],
+  set: (h: Harness) => void,
+  o: { first?: () => void; last?: (h: Harness) => void; drain?: boolean } = {},
+): void {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(options);
+    set(h);
+    await setupCampaign(h);
+  });
+  afterAll(() => h?.stop());
+  if (o.drain === false) return;
+  beforeEach(async () => {
+    o.first?.();
+    await h!.dispatch();
+    h!.drain();
+    o.last?.(h!);
+  });
+}
