@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeLark, LarkCodes, startFakeLark } from './fake-lark.js';
+import { type FakeLark, LarkCodes, startFakeLark } from '../support/fake-lark.js';
 import {
   cardActionEvent,
   encryptLark,
@@ -15,7 +15,7 @@ import {
   signLark,
   textMessageEvent,
   urlVerification,
-} from './lark-requests.js';
+} from '../support/lark-requests.js';
 
 let fake: FakeLark;
 let client: lark.Client;

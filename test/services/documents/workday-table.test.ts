@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarDays } from '../../db/schema/index.js';
-import { rowsOf } from '../../src/db.js';
-import { addDays, weekday } from '../../src/domain/dates.js';
-import type { Database } from '../../src/entry/database.js';
-import { loadCalendar } from '../../src/services/calendar/load.js';
-import { fillWorkdays, workdaysAfterSql } from '../../src/services/documents/workday-table.js';
-import { createTestDatabase } from '../support/db.js';
+import { calendarDays } from '../../../db/schema/index.js';
+import { rowsOf } from '../../../src/db.js';
+import { addDays, weekday } from '../../../src/domain/dates.js';
+import type { Database } from '../../../src/entry/database.js';
+import { loadCalendar } from '../../../src/services/calendar/load.js';
+import { fillWorkdays, workdaysAfterSql } from '../../../src/services/documents/workday-table.js';
+import { createTestDatabase } from '../../support/db.js';
 
 let d: Database;
 beforeAll(async () => {
