@@ -1,5 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
-import { boundedDigestCard, type UnitListItem, unitWeeklyCard } from '../../cards/digest.js';
+import {
+  boundedDigestCard,
+  type DigestCardInput,
+  type UnitListItem,
+  unitWeeklyCard,
+} from '../../cards/digest.js';
 import type { Card } from '../../cards/kit.js';
 import {
   deliveryKeys,
@@ -20,8 +25,10 @@ import { isOpen, OPEN_STATES } from '../domain/problem.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar/load.js';
+import type { ServiceCtx } from './context.js';
 import { evaluatedUnitNames } from './evaluation/common.js';
 import { reinspectionDigest } from './evaluation/reinspection-progress.js';
+import { isStaff } from './people/read.js';
 import { problemHeadColumns } from './problem-columns.js';
 
 /** Monday of the week of `at`, in APP_TIMEZONE: the digest's once-a-week key. */
@@ -53,16 +60,21 @@ export interface BuiltDigest {
   card: Card;
 }
 
-/** Figures and card for a scope: every unit (staff) or the units of some groups (supervisors). */
-export async function buildDigest(
-  conn: Conn,
-  o: { at: Date; config: Config; calendar: WorkdayCalendar; unitIds?: number[]; scope: string },
-): Promise<BuiltDigest> {
+type DigestOptions = {
+  at: Date;
+  config: Config;
+  calendar: WorkdayCalendar;
+  unitIds?: number[];
+  scope: string;
+};
+
+/** What the digest shows for a scope: every unit (staff) or the units of some groups (supervisors). */
+export async function digestView(conn: Conn, o: DigestOptions): Promise<DigestCardInput> {
   const tz = o.config.timezone;
   const figures = digestFigures(await rowsFor(conn, o.unitIds), o.at, tz, o.calendar);
   const weekStart = weekStartOf(o.at, tz);
   const year = Number(todayIn(o.at, tz).slice(0, 4));
-  const card = boundedDigestCard({
+  return {
     scope: o.scope,
     weekStart,
     weekEnd: addDays(weekStart, 6),
@@ -72,8 +84,23 @@ export async function buildDigest(
     evaluated: await evaluatedUnitNames(conn),
     reinspection: await reinspectionDigest(conn, o.unitIds),
     publicUrl: o.config.publicBaseUrl ? `${o.config.publicBaseUrl.replace(/\/$/, '')}/public` : undefined,
-  });
-  return { figures, card };
+  };
+}
+
+/** Figures and card for a scope, for the scheduled digest's outbox messages. */
+export async function buildDigest(conn: Conn, o: DigestOptions): Promise<BuiltDigest> {
+  const view = await digestView(conn, o);
+  return { figures: view.figures, card: boundedDigestCard(view) };
+}
+
+/** /周报: the asker's digest now. Staff see every unit; a supervisor sees their groups' units. */
+export async function digestForAsker(ctx: ServiceCtx): Promise<DigestCardInput> {
+  const base = { at: ctx.now, config: ctx.config, calendar: ctx.calendar };
+  if (isStaff(ctx.actor.roles)) return digestView(ctx.tx, { ...base, scope: '全部承办单位' });
+  const unitIds = await groupUnitIdsOf(ctx.tx, ctx.actor.openId);
+  return unitIds.length
+    ? digestView(ctx.tx, { ...base, unitIds, scope: '您所在督导组联系的单位' })
+    : digestView(ctx.tx, { ...base, scope: '全部承办单位' });
 }
 
 export async function groupUnitIdsOf(conn: Conn, openId: string): Promise<number[]> {
