@@ -4,7 +4,6 @@ export type DomainErrorCode =
   | 'not_found'
   | 'invalid'
   | 'conflict'
-  | 'too_large'
   | 'rate_limited';
 
 export class DomainError extends Error {

@@ -45,7 +45,6 @@ const EN_BY_CODE: Record<DomainError['code'], string> = {
   not_found: 'Not found',
   invalid: 'Invalid input',
   conflict: 'Not possible in its current state',
-  too_large: 'Too large',
   rate_limited: 'Too many requests, please try again later',
 };
 
@@ -72,8 +71,6 @@ export function httpStatusOf(e: DomainError): Exclude<HttpErrorStatus, 500> {
       return 404;
     case 'conflict':
       return 409;
-    case 'too_large':
-      return 413;
     case 'rate_limited':
       return 429;
     default:

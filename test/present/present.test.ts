@@ -16,7 +16,6 @@ const STATUS: Record<DomainErrorCode, number> = {
   not_found: 404,
   invalid: 400,
   conflict: 409,
-  too_large: 413,
   rate_limited: 429,
 };
 
@@ -26,7 +25,6 @@ const EN: Record<DomainErrorCode, string> = {
   not_found: 'Not found',
   invalid: 'Invalid input',
   conflict: 'Not possible in its current state',
-  too_large: 'Too large',
   rate_limited: 'Too many requests, please try again later',
 };
 
