@@ -146,9 +146,11 @@ export async function sendText(
 }
 
 /** Card copies are kept true by one module (card-refresh.ts); re-exported for the problem services. */
-export { refreshCopies } from '../card-refresh.js';
+import { refreshCopies } from '../card-refresh.js';
+
 /** A problem as one person sees it lives in view.ts (card-refresh.ts needs it too); re-exported here. */
 export { cardForPerson, clockOf } from './view.js';
+export { refreshCopies };
 
 export async function contactsOf(ctx: ServiceCtx, unitIds: number[]): Promise<string[]> {
   if (!unitIds.length) return [];
@@ -199,4 +201,19 @@ export async function announceToUnit(
 ): Promise<void> {
   const ids = await contactsOf(ctx, [row.leadUnitId, ...(await coUnitIds(ctx, row.id))]);
   await sendText(ctx, ids, `【${row.code}】${message}`, purpose, row.id);
+}
+
+/**
+ * Steps 5 and 6 of a decision on a problem: its history entry and audit row (record), the units
+ * told (`tell`, when there is something to tell), and every live copy of its card refreshed.
+ */
+export async function conclude(
+  ctx: ServiceCtx,
+  row: ProblemRow,
+  kind: string,
+  o: { text: string; before?: unknown; after?: unknown; tell?: string; clickedMessageId?: string },
+): Promise<void> {
+  await record(ctx, row, kind, { text: o.text, before: o.before, after: o.after });
+  if (o.tell) await announceToUnit(ctx, row, o.tell);
+  await refreshCopies(ctx, row, o.clickedMessageId);
 }

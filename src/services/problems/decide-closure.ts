@@ -5,12 +5,10 @@ import { conflict } from '../../domain/errors.js';
 import { allows } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
 import {
-  announceToUnit,
   type ChangeResult,
+  conclude,
   optionalText,
   parseInput,
-  record,
-  refreshCopies,
   requiredText,
   stateLabel,
   updatedRow,
@@ -53,17 +51,15 @@ export async function decideClosure(
       .returning(),
     p,
   );
-  await record(ctx, updated, approve ? 'closure_approved' : 'closure_returned', {
+  await conclude(ctx, updated, approve ? 'closure_approved' : 'closure_returned', {
     text: why ?? '',
     before: { state: p.state },
     after: { state: updated.state },
+    tell: approve
+      ? `督导组已同意销号，问题「${p.title}」已办结。`
+      : `销号申请被退回，请继续整改。退回理由：${why}`,
+    clickedMessageId,
   });
-  await announceToUnit(
-    ctx,
-    updated,
-    approve ? `督导组已同意销号，问题「${p.title}」已办结。` : `销号申请被退回，请继续整改。退回理由：${why}`,
-  );
-  await refreshCopies(ctx, updated, clickedMessageId);
   return {
     problem: updated,
     message: approve ? `已同意 ${p.code} 销号。` : `已退回 ${p.code}，已通知承办单位继续整改。`,

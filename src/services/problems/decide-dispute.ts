@@ -2,15 +2,7 @@ import { z } from 'zod';
 import { invalid } from '../../domain/errors.js';
 import type { ServiceCtx } from '../context.js';
 import { resolveUnit } from '../units/read.js';
-import {
-  announceToUnit,
-  type ChangeResult,
-  parseInput,
-  rawText,
-  record,
-  refreshCopies,
-  requiredText,
-} from './common.js';
+import { type ChangeResult, conclude, parseInput, rawText, requiredText } from './common.js';
 import { lockProblem } from './load.js';
 import { reassign } from './reassign.js';
 import { mustDecide, settle } from './requests.js';
@@ -36,9 +28,11 @@ export async function decideDispute(
   const why = i.reason;
   if (!i.accept) {
     await settle(ctx, p, 'dispute', 'rejected', why);
-    await record(ctx, p, 'dispute_rejected', { text: why });
-    await announceToUnit(ctx, p, `改派申请未获同意，请继续办理。意见：${why}`);
-    await refreshCopies(ctx, p, clickedMessageId);
+    await conclude(ctx, p, 'dispute_rejected', {
+      text: why,
+      tell: `改派申请未获同意，请继续办理。意见：${why}`,
+      clickedMessageId,
+    });
     return { problem: p, message: `已驳回 ${p.code} 的改派申请。` };
   }
   const name = i.newLeadUnit ?? '';

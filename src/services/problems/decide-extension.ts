@@ -3,15 +3,7 @@ import { z } from 'zod';
 import { problems } from '../../../db/schema/index.js';
 import { formatDateCn } from '../../domain/dates.js';
 import type { ServiceCtx } from '../context.js';
-import {
-  announceToUnit,
-  type ChangeResult,
-  parseInput,
-  record,
-  refreshCopies,
-  requiredText,
-  updatedRow,
-} from './common.js';
+import { type ChangeResult, conclude, parseInput, requiredText, updatedRow } from './common.js';
 import { lockProblem, type ProblemRow } from './load.js';
 import { mustDecide, settle } from './requests.js';
 
@@ -47,19 +39,15 @@ export async function decideExtension(
       p,
     );
   }
-  await record(ctx, updated, approve ? 'extension_approved' : 'extension_rejected', {
+  await conclude(ctx, updated, approve ? 'extension_approved' : 'extension_rejected', {
     text: approve ? `期限由${formatDateCn(p.deadline)}延至${formatDateCn(newDeadline)}` : why!,
     before: { deadline: p.deadline },
     after: { deadline: updated.deadline },
-  });
-  await announceToUnit(
-    ctx,
-    updated,
-    approve
+    tell: approve
       ? `延期申请已同意，整改期限延至${formatDateCn(newDeadline)}。`
       : `延期申请未获同意，整改期限仍为${formatDateCn(p.deadline)}。理由：${why}`,
-  );
-  await refreshCopies(ctx, updated, clickedMessageId);
+    clickedMessageId,
+  });
   return {
     problem: updated,
     message: approve

@@ -6,14 +6,7 @@ import { conflict, invalid } from '../../domain/errors.js';
 import { CATEGORIES, DESCRIPTION_MAX, TITLE_MAX } from '../../domain/problem.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
-import {
-  announceToUnit,
-  type ChangeResult,
-  parseInput,
-  record,
-  refreshCopies,
-  updatedRow,
-} from './common.js';
+import { type ChangeResult, conclude, parseInput, updatedRow } from './common.js';
 import { resolveDeadline } from './deadline.js';
 import { lockProblem, type ProblemRow } from './load.js';
 
@@ -79,8 +72,12 @@ export async function editProblem(
   );
   const before = Object.fromEntries(keys.map((k) => [k, p[k as keyof ProblemRow]]));
   const changed = keys.map((k) => LABEL[k]).join('、');
-  await record(ctx, updated, 'edited', { text: `修改了${changed}`, before, after: set });
-  if (set.deadline) await announceToUnit(ctx, updated, `整改期限调整为${formatDateCn(set.deadline)}。`);
-  await refreshCopies(ctx, updated, clickedMessageId);
+  await conclude(ctx, updated, 'edited', {
+    text: `修改了${changed}`,
+    before,
+    after: set,
+    tell: set.deadline ? `整改期限调整为${formatDateCn(set.deadline)}。` : undefined,
+    clickedMessageId,
+  });
   return { problem: updated, message: `已修改 ${p.code}：${changed}。` };
 }

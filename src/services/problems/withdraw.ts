@@ -5,16 +5,7 @@ import { conflict } from '../../domain/errors.js';
 import { allows } from '../../domain/problem.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
-import {
-  announceToUnit,
-  type ChangeResult,
-  parseInput,
-  record,
-  refreshCopies,
-  requiredText,
-  stateLabel,
-  updatedRow,
-} from './common.js';
+import { type ChangeResult, conclude, parseInput, requiredText, stateLabel, updatedRow } from './common.js';
 import { lockProblem } from './load.js';
 
 export const WithdrawInput = z.object({ reason: requiredText('撤销理由', 2000) });
@@ -49,12 +40,12 @@ export async function withdraw(
       .returning(),
     p,
   );
-  await record(ctx, updated, 'withdrawn', {
+  await conclude(ctx, updated, 'withdrawn', {
     text: why,
     before: { state: p.state },
     after: { state: 'withdrawn' },
+    tell: `问题已撤销，无需继续办理。理由：${why}`,
+    clickedMessageId,
   });
-  await announceToUnit(ctx, updated, `问题已撤销，无需继续办理。理由：${why}`);
-  await refreshCopies(ctx, updated, clickedMessageId);
   return { problem: updated, message: `已撤销 ${p.code}。` };
 }
