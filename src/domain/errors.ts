@@ -1,10 +1,5 @@
 /** The one error contract: services throw these; src/present maps them (HTTP status, toast, reply). */
-export type DomainErrorCode =
-  | 'forbidden'
-  | 'not_found'
-  | 'invalid'
-  | 'conflict'
-  | 'rate_limited';
+export type DomainErrorCode = 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'rate_limited';
 
 export class DomainError extends Error {
   constructor(

@@ -51,7 +51,8 @@ export class FormGuard {
     const age = now.getTime() - Number(ts);
     if (age < MIN_AGE_MS) return invalid('提交过快，请稍候再提交。');
     if (age > MAX_AGE_MS) return invalid('表单已过期，请刷新页面后重新填写。');
-    if (!(await takeHit(tx, { scope: 'feedback-form', windowMs: 60_000, cap: FORM_PER_MINUTE }, now))) return rateLimited(BUSY);
+    if (!(await takeHit(tx, { scope: 'feedback-form', windowMs: 60_000, cap: FORM_PER_MINUTE }, now)))
+      return rateLimited(BUSY);
     // The hour it expires, rounded up: enough to purge by, too coarse to date a submission.
     const expiresAt = new Date(Math.ceil((Number(ts) + MAX_AGE_MS) / HOUR) * HOUR);
     await tx.delete(formTokens).where(lt(formTokens.expiresAt, now));

@@ -44,8 +44,7 @@ export function codeHash(normalized: string, key: string | undefined): string {
 }
 
 /** False while the window's wrong guesses are used up (app-wide, never per IP: we keep none). */
-export const guessingAllowed = (conn: Conn, now: Date) =>
-  hasRoom(conn, GUESS, now);
+export const guessingAllowed = (conn: Conn, now: Date) => hasRoom(conn, GUESS, now);
 
 /** Counts one wrong code (in its own statement, after the refused transaction). */
 export async function countWrongGuess(conn: Conn, now: Date): Promise<void> {

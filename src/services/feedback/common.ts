@@ -1,8 +1,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { anonymousFeedback } from '../../../db/schema/index.js';
-import { audit } from '../audit.js';
 import { conflict, notFound } from '../../domain/errors.js';
+import { audit } from '../audit.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
 

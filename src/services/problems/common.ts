@@ -9,7 +9,7 @@ import {
 } from '../../../db/schema/index.js';
 import { appendAudit } from '../../audit/chain.js';
 import type { RequestKind } from '../../domain/deciders.js';
-import { conflict, invalid } from '../../domain/errors.js';
+import { conflict } from '../../domain/errors.js';
 import { type ProblemState, STATE_LABEL, TEXT_MAX } from '../../domain/problem.js';
 import { enqueue, type OutboxMessage } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
