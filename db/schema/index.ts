@@ -1,6 +1,7 @@
 export * from './audit.js';
 export * from './blobs.js';
 export * from './calendar.js';
+export * from './campaigns.js';
 export * from './deliveries.js';
 export * from './documents.js';
 export * from './evaluation.js';

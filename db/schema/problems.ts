@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { ProblemState } from '../../src/domain/problem.js';
 import { blobs } from './blobs.js';
+import { campaigns } from './campaigns.js';
 import { supervisionGroups, units } from './units.js';
 
 /**
@@ -52,12 +53,18 @@ export const problems = pgTable(
     publishedAt: timestamp({ withTimezone: true }),
     /** Spreadsheet import key (序号 or content hash): importing twice duplicates nothing. */
     importKey: text(),
+    /** The campaign (议题) it belongs to; without one given, the default campaign. */
+    campaignId: integer()
+      .notNull()
+      .default(sql`default_campaign_id()`)
+      .references(() => campaigns.id),
   },
   (t) => [
     uniqueIndex('problems_code_uq').on(t.code),
     uniqueIndex('problems_import_key_uq').on(t.importKey),
     index('problems_lead_unit_idx').on(t.leadUnitId),
     index('problems_state_idx').on(t.state),
+    index('problems_campaign_idx').on(t.campaignId),
   ],
 );
 

@@ -22,6 +22,7 @@ import type { Logger } from '../log.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import type { RateLimiter } from '../outbox/rate-limit.js';
 import type { JobQueue } from '../queue/queue.js';
+import { nameMigratedCampaign } from '../services/campaigns/name-default.js';
 import { reportDeliveryFailure } from '../services/delivery-failures.js';
 import { type Directory, noDirectory } from '../services/directory.js';
 
@@ -180,6 +181,9 @@ async function stopAll(r: Running, log: Logger, deadlineMs: number): Promise<voi
 /** Wires the whole service around an open database: the one composition used by start, tests, chat and bench. */
 export async function buildService(o: ServiceOptions): Promise<Service> {
   const { config, db, log } = o;
+  // The campaign the migration moved existing data into takes its configured name.
+  if (await nameMigratedCampaign(db, config.defaultCampaignName))
+    log.info({ action: 'campaign.named' }, 'default campaign named from DEFAULT_CAMPAIGN_NAME');
   let botOpenId: string | undefined;
   const { client, messenger, directory, stopLearning } = larkParts(o, (id) => {
     botOpenId = id;

@@ -34,6 +34,7 @@ export const assignCommand: CommandSpec = {
     const lines = [
       `已交办 ${r.problem.code}「${r.problem.title}」，牵头单位：${r.leadUnit.name}${r.coUnits.length ? `，配合单位：${r.coUnits.map((u) => u.name).join('、')}` : ''}。`,
     ];
+    lines.push(`议题：${r.campaign.name}`);
     if (r.warnings.length) lines.push(...r.warnings.map((w) => `注意：${w}`));
     return { text: lines.join('\n') };
   },

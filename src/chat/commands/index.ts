@@ -2,6 +2,7 @@ import type { CommandSpec } from '../context.js';
 import { assignCommand } from './assign.js';
 import { auditCommand } from './audit.js';
 import { calendarCommand } from './calendar.js';
+import { campaignCommand } from './campaign.js';
 import { digestCommand } from './digest.js';
 import { evaluatedUnitsCommand, pollCommand, reinspectCommand, voteCommand } from './evaluation.js';
 import { exportCommand, importTemplateCommand } from './export.js';
@@ -37,6 +38,7 @@ COMMANDS.push(exportCommand, importTemplateCommand);
 COMMANDS.push(evaluatedUnitsCommand, pollCommand, voteCommand, reinspectCommand);
 COMMANDS.push(publishCommand);
 COMMANDS.push(noticeCommand);
+COMMANDS.push(campaignCommand);
 
 const byName = new Map<string, CommandSpec>();
 for (const c of COMMANDS) for (const n of c.names) byName.set(n.toLowerCase(), c);

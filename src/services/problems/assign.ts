@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { counters, problemCoUnits, problems } from '../../../db/schema/index.js';
 import { formatDateCn, todayIn } from '../../domain/dates.js';
-import { invalid } from '../../domain/errors.js';
+import { conflict, invalid } from '../../domain/errors.js';
 import {
   CATEGORIES,
   DESCRIPTION_MAX,
@@ -13,6 +13,7 @@ import {
 } from '../../domain/problem.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import { mustStaff } from '../auth.js';
+import { type CampaignRow, currentCampaign } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
 import { allUnits, resolveUnit, type UnitRow } from '../units/read.js';
 import { contactsOf, groupChatOf, record, sendCards } from './common.js';
@@ -35,6 +36,8 @@ export type AssignInput = z.input<typeof AssignInput>;
 
 export interface AssignResult {
   problem: ProblemRow;
+  /** The asker's current campaign, which the problem joined. */
+  campaign: CampaignRow;
   leadUnit: UnitRow;
   coUnits: UnitRow[];
   warnings: string[];
@@ -136,6 +139,11 @@ async function noticeGroup(ctx: ServiceCtx, problem: ProblemRow, lead: UnitRow):
 export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promise<AssignResult> {
   mustStaff(ctx.actor, '交办问题');
   const i = AssignInput.parse(input);
+  const campaign = await currentCampaign(ctx.tx, ctx.actor.openId);
+  if (campaign.state === 'archived')
+    throw conflict(
+      `议题「${campaign.name}」已归档，不能再新增问题。请用 /议题 切换 <名称> 切换到进行中的议题后再交办。`,
+    );
   const { title, description, category, timeliness, source } = fieldsOf(i);
   const { lead, co } = await unitsOf(ctx, i);
   const deadline = resolveDeadline(ctx, i.deadline);
@@ -162,6 +170,7 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
       updatedAt: ctx.now,
       assignedAt: ctx.now,
       importKey: i.importKey ?? null,
+      campaignId: campaign.id,
     })
     .returning();
   const problem = row!;
@@ -185,5 +194,5 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
   await noticeGroup(ctx, problem, lead);
   if (!ctx.calendar.isConfirmed(deadline))
     warnings.push(`${deadline.slice(0, 4)}年节假日安排尚未发布，工作日按法定节假日推算，未经确认。`);
-  return { problem, leadUnit: lead, coUnits: co, warnings };
+  return { problem, campaign, leadUnit: lead, coUnits: co, warnings };
 }

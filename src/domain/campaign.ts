@@ -1,0 +1,37 @@
+/**
+ * A campaign (监督议题): one supervision topic of a year, with its own problem list, categories,
+ * groups, vote, 回头看 and public page section (docs/domain.md, "Campaigns"). Problems belong to
+ * exactly one; codes stay unique across the deployment.
+ */
+
+export const CAMPAIGN_KINDS = ['专项评议', '代表建议', '执法检查', '其他'] as const;
+export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
+
+export type CampaignState = 'open' | 'archived';
+export const CAMPAIGN_STATE_LABEL: Record<CampaignState, string> = { open: '进行中', archived: '已归档' };
+
+/** The 营商环境 preset: the six elements the seed's evaluation used, given to a campaign by default. */
+export const BUSINESS_CATEGORIES = [
+  '政务服务环境',
+  '要素保障',
+  '部门执法',
+  '法治环境',
+  '政策兑现',
+  '作风建设',
+] as const;
+
+export const CAMPAIGN_NAME_MAX = 60;
+export const CATEGORY_MAX = 20;
+export const CATEGORIES_MAX = 20;
+
+/** Categories as typed (a,b,c with Chinese or ASCII commas): trimmed, unique, in order. */
+export function parseCategoryList(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(/[,，、]/)
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
+  ];
+}

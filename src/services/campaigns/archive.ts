@@ -1,0 +1,54 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { campaigns, problems } from '../../../db/schema/index.js';
+import { conflict } from '../../domain/errors.js';
+import { OPEN_STATES } from '../../domain/problem.js';
+import { audit } from '../audit.js';
+import { mustStaff } from '../auth.js';
+import type { ServiceCtx } from '../context.js';
+import { parseInput } from '../input.js';
+import { type CampaignRow, resolveCampaign } from './read.js';
+
+export const ArchiveCampaignInput = z.object({
+  name: z.string().refine((n) => n.trim().length > 0, '格式：/议题 归档 <名称>'),
+});
+export type ArchiveCampaignInput = z.input<typeof ArchiveCampaignInput>;
+
+/**
+ * /议题 归档: the campaign becomes read-only (no reminders, no new problems). Refused while it has
+ * open problems or is the default campaign, with what to do first.
+ */
+export async function archiveCampaign(
+  ctx: ServiceCtx,
+  raw: ArchiveCampaignInput,
+): Promise<{ campaign: CampaignRow; already: boolean }> {
+  const { name } = parseInput(ArchiveCampaignInput, raw);
+  mustStaff(ctx.actor, '归档议题');
+  const found = await resolveCampaign(ctx.tx, name);
+  const [c] = await ctx.tx.select().from(campaigns).where(eq(campaigns.id, found.id)).for('update');
+  if (!c) throw conflict(`议题「${found.name}」已不存在。`);
+  if (c.state === 'archived') return { campaign: c, already: true };
+  if (c.isDefault)
+    throw conflict(`议题「${c.name}」是默认议题，不能归档。请先由管理员用 /议题 默认 <名称> 另设默认议题。`);
+  const [{ n }] = (await ctx.tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(problems)
+    .where(and(eq(problems.campaignId, c.id), inArray(problems.state, OPEN_STATES)))) as [{ n: number }];
+  if (n > 0)
+    throw conflict(
+      `议题「${c.name}」还有 ${n} 件未办结的问题，不能归档。请先办结或撤销这些问题（/清单 议题:${c.name}），再归档。`,
+    );
+  const [updated] = await ctx.tx
+    .update(campaigns)
+    .set({ state: 'archived', archivedAt: ctx.now })
+    .where(and(eq(campaigns.id, c.id), eq(campaigns.state, 'open')))
+    .returning();
+  if (!updated) throw conflict(`议题「${c.name}」已由他人归档。`);
+  await audit(
+    ctx,
+    'campaign.archived',
+    { type: 'campaign', id: c.id },
+    { before: { state: 'open' }, after: { state: 'archived' } },
+  );
+  return { campaign: updated, already: false };
+}
