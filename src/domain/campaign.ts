@@ -1,3 +1,5 @@
+import { CATEGORIES } from './problem.js';
+
 /**
  * A campaign (监督议题): one supervision topic of a year, with its own problem list, categories,
  * groups, vote, 回头看 and public page section (docs/domain.md, "Campaigns"). Problems belong to
@@ -11,14 +13,7 @@ export type CampaignState = 'open' | 'archived';
 export const CAMPAIGN_STATE_LABEL: Record<CampaignState, string> = { open: '进行中', archived: '已归档' };
 
 /** The 营商环境 preset: the six elements the seed's evaluation used, given to a campaign by default. */
-export const BUSINESS_CATEGORIES = [
-  '政务服务环境',
-  '要素保障',
-  '部门执法',
-  '法治环境',
-  '政策兑现',
-  '作风建设',
-] as const;
+export const BUSINESS_CATEGORIES = CATEGORIES;
 
 export const CAMPAIGN_NAME_MAX = 60;
 export const CATEGORY_MAX = 20;
