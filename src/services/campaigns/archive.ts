@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { campaigns, problems } from '../../../db/schema/index.js';
 import { conflict } from '../../domain/errors.js';
 import { OPEN_STATES } from '../../domain/problem.js';
@@ -7,11 +7,9 @@ import { audit } from '../audit.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
 import { parseInput } from '../input.js';
-import { type CampaignRow, resolveCampaign } from './read.js';
+import { type CampaignRow, campaignNameInput, resolveCampaign } from './read.js';
 
-export const ArchiveCampaignInput = z.object({
-  name: z.string().refine((n) => n.trim().length > 0, '格式：/议题 归档 <名称>'),
-});
+export const ArchiveCampaignInput = campaignNameInput('/议题 归档 <名称>');
 export type ArchiveCampaignInput = z.input<typeof ArchiveCampaignInput>;
 
 /**

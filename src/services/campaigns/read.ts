@@ -1,4 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { campaignChoices, campaigns } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import { invalid, notFound } from '../../domain/errors.js';
@@ -47,3 +48,7 @@ export async function currentCampaign(conn: Conn, openId: string): Promise<Campa
 export async function campaignFor(conn: Conn, openId: string, named?: string): Promise<CampaignRow> {
   return named ? resolveCampaign(conn, named) : currentCampaign(conn, openId);
 }
+
+/** The input of a verb that names one campaign: its name, with the command's form when empty. */
+export const campaignNameInput = (form: string) =>
+  z.object({ name: z.string().refine((n) => n.trim().length > 0, `格式：${form}`) });

@@ -1,16 +1,14 @@
 import { and, eq, ne } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { campaigns } from '../../../db/schema/index.js';
 import { conflict } from '../../domain/errors.js';
 import { audit } from '../audit.js';
 import { mustAdmin } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
 import { parseInput } from '../input.js';
-import { type CampaignRow, defaultCampaign, resolveCampaign } from './read.js';
+import { type CampaignRow, campaignNameInput, defaultCampaign, resolveCampaign } from './read.js';
 
-export const SetDefaultInput = z.object({
-  name: z.string().refine((n) => n.trim().length > 0, '格式：/议题 默认 <名称>'),
-});
+export const SetDefaultInput = campaignNameInput('/议题 默认 <名称>');
 export type SetDefaultInput = z.input<typeof SetDefaultInput>;
 
 /** /议题 默认 (admin): the campaign of everyone who has not switched. An archived one cannot be it. */

@@ -1,14 +1,12 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { campaignChoices } from '../../../db/schema/index.js';
 import { audit } from '../audit.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
 import { parseInput } from '../input.js';
-import { type CampaignRow, resolveCampaign } from './read.js';
+import { type CampaignRow, campaignNameInput, resolveCampaign } from './read.js';
 
-export const SwitchCampaignInput = z.object({
-  name: z.string().refine((n) => n.trim().length > 0, '格式：/议题 切换 <名称>'),
-});
+export const SwitchCampaignInput = campaignNameInput('/议题 切换 <名称>');
 export type SwitchCampaignInput = z.input<typeof SwitchCampaignInput>;
 
 /** /议题 切换: the asker's current campaign from now on (kept per person, archived ones too: they can be read). */
