@@ -20,6 +20,8 @@ export const campaigns = pgTable(
     createdBy: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     archivedAt: timestamp({ withTimezone: true }),
+    /** 考核 weights set by /考核 权重 (component → percent, summing to 100); null: the defaults. */
+    scoreWeights: jsonb().$type<Record<string, number>>(),
   },
   (t) => [
     uniqueIndex('campaigns_name_uq').on(t.name),

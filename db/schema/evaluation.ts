@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   date,
@@ -11,17 +12,30 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { campaigns } from './campaigns.js';
 
 /** 评议对象: the units under evaluation, chosen by staff from the ranking. */
-export const evaluatedUnits = pgTable('evaluated_units', {
-  unitId: integer().primaryKey(),
-  chosenBy: text(),
-  chosenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
+export const evaluatedUnits = pgTable(
+  'evaluated_units',
+  {
+    campaignId: integer()
+      .notNull()
+      .default(sql`default_campaign_id()`)
+      .references(() => campaigns.id),
+    unitId: integer().notNull(),
+    chosenBy: text(),
+    chosenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.unitId] })],
+);
 
 /** 满意度测评: one vote over the evaluated units. status: open | closed | published. */
 export const evaluations = pgTable('evaluations', {
   id: serial().primaryKey(),
+  campaignId: integer()
+    .notNull()
+    .default(sql`default_campaign_id()`)
+    .references(() => campaigns.id),
   name: text().notNull(),
   status: text().notNull().default('open'),
   unitIds: integer().array().notNull(),

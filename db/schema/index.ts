@@ -13,4 +13,5 @@ export * from './jobs.js';
 export * from './outbox.js';
 export * from './people.js';
 export * from './problems.js';
+export * from './revisits.js';
 export * from './units.js';

@@ -58,6 +58,14 @@ export const problems = pgTable(
       .notNull()
       .default(sql`default_campaign_id()`)
       .references(() => campaigns.id),
+    /**
+     * 提出人, for 回访: `person` (a Lark user, raiserOpenId) or `deputy` (a 人大代表 by name,
+     * raiserName). A problem from anonymous feedback has neither: its raiser is reached only
+     * through the receipt code (anonymous_feedback.problem_id), never stored as identity.
+     */
+    raiserKind: text().$type<'person' | 'deputy'>(),
+    raiserOpenId: text(),
+    raiserName: text(),
   },
   (t) => [
     uniqueIndex('problems_code_uq').on(t.code),

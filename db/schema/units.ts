@@ -9,6 +9,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { campaigns } from './campaigns.js';
 
 /** 承办单位: full name, short name and aliases (市科经局 = 市科学技术和经济信息化局). */
 export const units = pgTable(
@@ -42,11 +43,16 @@ export const supervisionGroups = pgTable(
   'supervision_groups',
   {
     id: serial().primaryKey(),
+    /** Groups belong to one campaign (议题); names are unique within it. */
+    campaignId: integer()
+      .notNull()
+      .default(sql`default_campaign_id()`)
+      .references(() => campaigns.id),
     name: text().notNull(),
     chatId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('supervision_groups_name_uq').on(t.name)],
+  (t) => [uniqueIndex('supervision_groups_name_uq').on(t.campaignId, t.name)],
 );
 
 export const groupUnits = pgTable(
@@ -58,9 +64,17 @@ export const groupUnits = pgTable(
     unitId: integer()
       .notNull()
       .references(() => units.id),
+    /** The group's campaign, copied so the rule below can be an index. */
+    campaignId: integer()
+      .notNull()
+      .default(sql`default_campaign_id()`)
+      .references(() => campaigns.id),
   },
-  // A unit is followed by one group, so responsibility never blurs.
-  (t) => [primaryKey({ columns: [t.groupId, t.unitId] }), uniqueIndex('group_units_unit_uq').on(t.unitId)],
+  // In a campaign a unit is followed by one group, so responsibility never blurs.
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.unitId] }),
+    uniqueIndex('group_units_unit_uq').on(t.campaignId, t.unitId),
+  ],
 );
 
 export const groupMembers = pgTable(
