@@ -6,3 +6,6 @@ import { type SQL, sql } from 'drizzle-orm';
  */
 export type ProblemSet = SQL;
 export const ALL_PROBLEMS: ProblemSet = sql`true`;
+
+/** One campaign's problems. */
+export const campaignProblems = (campaignId: number): ProblemSet => sql`p.campaign_id = ${campaignId}`;
