@@ -75,44 +75,63 @@ const rate = (num: number, den: number): Rate | null => (den > 0 ? { value: num 
 const inverse = (bad: number, den: number): Rate | null =>
   den > 0 ? { value: 1 - bad / den, num: den - bad, den } : null;
 
+/** How one problem counts in each component: null where it is not (yet) counted. */
+export interface Judged {
+  /** Acknowledged within the window (true), late or still unacknowledged past it (false). */
+  ack: boolean | null;
+  /** Workdays from assignment to 签收, when acknowledged. */
+  ackWorkdays: number | null;
+  /** Closed on or before the deadline in force (true), closed late or open past it (false). */
+  close: boolean | null;
+  /** Overdue now, closed late, or overdue under an earlier deadline. */
+  overdue: boolean;
+}
+
+export function judge(p: ScoredProblem, o: ScoringOptions): Judged {
+  const ackWorkdays = p.acknowledgedOn ? o.workdaysAfter(p.assignedOn, p.acknowledgedOn) : null;
+  const ack =
+    ackWorkdays !== null
+      ? ackWorkdays <= o.ackWithinWorkdays
+      : o.workdaysAfter(p.assignedOn, o.today) > o.ackWithinWorkdays
+        ? false
+        : null;
+  const close = p.closedOn ? p.closedOn <= p.deadline : o.today > p.deadline ? false : null;
+  const lateNow = p.closedOn ? p.closedOn > p.deadline : o.today > p.deadline;
+  return { ack, ackWorkdays, close, overdue: lateNow || p.overdueEarlier === true };
+}
+
+/** The 满意 rate: 回访 where anyone rated, else the unit's vote result (only for a unit with problems). */
+export function satisfactionOf(f: UnitFacts, problems: number): Rate | null {
+  const s = f.satisfaction;
+  if (s && s.rated > 0) return rate(s.satisfied, s.rated);
+  if (f.voteRate !== null && f.voteRate !== undefined && problems)
+    return { value: f.voteRate, num: f.voteRate, den: 1 };
+  return null;
+}
+
 export function components(f: UnitFacts, o: ScoringOptions): Record<Component, Rate | null> {
   const ps = f.problems.filter((p) => !p.withdrawn);
-  // 签收: a problem counts once acknowledged, or once its window has passed unacknowledged.
-  let ackDen = 0;
-  let ackOk = 0;
-  // 办结: a problem counts once closed, or once its deadline in force has passed.
-  let closeDen = 0;
-  let closeOk = 0;
-  let overdue = 0;
-  let decided = 0;
-  let returned = 0;
+  const count = { ackDen: 0, ackOk: 0, closeDen: 0, closeOk: 0, overdue: 0, decided: 0, returned: 0 };
   for (const p of ps) {
-    if (p.acknowledgedOn) {
-      ackDen++;
-      if (o.workdaysAfter(p.assignedOn, p.acknowledgedOn) <= o.ackWithinWorkdays) ackOk++;
-    } else if (o.workdaysAfter(p.assignedOn, o.today) > o.ackWithinWorkdays) ackDen++;
-    if (p.closedOn) {
-      closeDen++;
-      if (p.closedOn <= p.deadline) closeOk++;
-    } else if (o.today > p.deadline) closeDen++;
-    const lateNow = p.closedOn ? p.closedOn > p.deadline : o.today > p.deadline;
-    if (lateNow || p.overdueEarlier) overdue++;
-    decided += p.closeoutDecided;
-    returned += p.closeoutReturned;
+    const j = judge(p, o);
+    if (j.ack !== null) {
+      count.ackDen++;
+      if (j.ack) count.ackOk++;
+    }
+    if (j.close !== null) {
+      count.closeDen++;
+      if (j.close) count.closeOk++;
+    }
+    if (j.overdue) count.overdue++;
+    count.decided += p.closeoutDecided;
+    count.returned += p.closeoutReturned;
   }
-  const s = f.satisfaction;
-  const satisfaction =
-    s && s.rated > 0
-      ? rate(s.satisfied, s.rated)
-      : f.voteRate !== null && f.voteRate !== undefined && ps.length
-        ? { value: f.voteRate, num: f.voteRate, den: 1 }
-        : null;
   return {
-    ack: rate(ackOk, ackDen),
-    close: rate(closeOk, closeDen),
-    overdue: inverse(overdue, ps.length),
-    returned: inverse(returned, decided),
-    satisfaction,
+    ack: rate(count.ackOk, count.ackDen),
+    close: rate(count.closeOk, count.closeDen),
+    overdue: inverse(count.overdue, ps.length),
+    returned: inverse(count.returned, count.decided),
+    satisfaction: satisfactionOf(f, ps.length),
   };
 }
 
@@ -180,3 +199,20 @@ export function parseWeights(text: string): { weights: Weights } | { error: stri
   const problem = weightsProblem(weights);
   return problem ? { error: problem } : { weights };
 }
+
+/** One campaign's 考核 as /考核 shows it. */
+export interface ScoresView {
+  campaign: string;
+  today: string;
+  weights: Weights;
+  /** Weights set by /考核 权重 (false: the defaults). */
+  custom: boolean;
+  ackWithinWorkdays: number;
+  scores: UnitScore[];
+}
+
+/** `签收 20　办结 40 …`: the weights as every score shows them. */
+export const weightsText = (w: Partial<Weights>, sep = '　') =>
+  COMPONENTS.filter((k) => w[k] !== undefined)
+    .map((k) => `${COMPONENT_LABEL[k]} ${Math.round((w[k] ?? 0) * 10) / 10}`)
+    .join(sep);

@@ -13,6 +13,7 @@ import { listCommand } from './list.js';
 import { noticeCommand } from './notice.js';
 import { publishCommand } from './publish.js';
 import { roleCommand } from './role.js';
+import { scoringCommand } from './scoring.js';
 import { showCommand } from './show.js';
 import { rankCommand, statsCommand } from './stats.js';
 import { contactCommand, unitCommand } from './unit.js';
@@ -37,7 +38,7 @@ COMMANDS.push(calendarCommand);
 COMMANDS.push(exportCommand, importTemplateCommand);
 COMMANDS.push(evaluatedUnitsCommand, pollCommand, voteCommand, reinspectCommand);
 COMMANDS.push(publishCommand);
-COMMANDS.push(noticeCommand);
+COMMANDS.push(noticeCommand, scoringCommand);
 COMMANDS.push(campaignCommand);
 
 const byName = new Map<string, CommandSpec>();
