@@ -7,6 +7,9 @@ import { onAttachment } from '../chat/attachments.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import { closedRateChart } from '../documents/chart.js';
+import { registerChartRenderer } from '../documents/chart-renderer.js';
+import { trendChart } from '../documents/trend-chart.js';
 import { createJobQueue, type JobDeps, runJob } from '../jobs/index.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { LarkDirectory } from '../lark/directory.js';
@@ -181,6 +184,8 @@ async function stopAll(r: Running, log: Logger, deadlineMs: number): Promise<voi
 /** Wires the whole service around an open database: the one composition used by start, tests, chat and bench. */
 export async function buildService(o: ServiceOptions): Promise<Service> {
   const { config, db, log } = o;
+  // Node draws charts (native canvas); the Workers entry registers none (src/documents/chart-renderer.ts).
+  registerChartRenderer({ closedRate: closedRateChart, trend: trendChart });
   // The campaign the migration moved existing data into takes its configured name.
   if (await nameMigratedCampaign(db, config.defaultCampaignName))
     log.info({ action: 'campaign.named' }, 'default campaign named from DEFAULT_CAMPAIGN_NAME');

@@ -4,6 +4,7 @@ import { auditCommand } from './audit.js';
 import { calendarCommand } from './calendar.js';
 import { campaignCommand } from './campaign.js';
 import { digestCommand } from './digest.js';
+import { reportCommand, urgeCommand } from './documents.js';
 import { evaluatedUnitsCommand, pollCommand, reinspectCommand, voteCommand } from './evaluation.js';
 import { exportCommand, importTemplateCommand } from './export.js';
 import { anonymousCommand, feedbackLookupCommand, triageCommand } from './feedback.js';
@@ -38,7 +39,7 @@ COMMANDS.push(calendarCommand);
 COMMANDS.push(exportCommand, importTemplateCommand);
 COMMANDS.push(evaluatedUnitsCommand, pollCommand, voteCommand, reinspectCommand);
 COMMANDS.push(publishCommand);
-COMMANDS.push(noticeCommand, scoringCommand);
+COMMANDS.push(noticeCommand, urgeCommand, reportCommand, scoringCommand);
 COMMANDS.push(campaignCommand);
 
 const byName = new Map<string, CommandSpec>();

@@ -10,10 +10,10 @@ import { type Issued, type IssueRequest, issueDocument } from './issue.js';
 import { contactOf } from './notice.js';
 import { ALL_PROBLEMS, type ProblemSet } from './problem-set.js';
 
-/** A unit's open problems past their deadline, as lead unit, most overdue first. */
+/** A unit's (or, with null, every unit's) open problems past their deadline, as lead unit, most overdue first. */
 export async function overdueOf(
   ctx: ServiceCtx,
-  unitId: number,
+  unitId: number | null,
   problemSet: ProblemSet = ALL_PROBLEMS,
 ): Promise<OverdueItem[]> {
   const today = todayIn(ctx.now, ctx.config.timezone);
@@ -23,7 +23,7 @@ export async function overdueOf(
     .innerJoin(units, eq(units.id, problems.leadUnitId))
     .where(
       and(
-        eq(problems.leadUnitId, unitId),
+        unitId === null ? undefined : eq(problems.leadUnitId, unitId),
         inArray(problems.state, OPEN_STATES),
         lt(problems.deadline, today),
         sql`${problems.id} in (select p.id from problems p where ${problemSet})`,
