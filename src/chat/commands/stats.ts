@@ -1,15 +1,24 @@
 import { rankCard, statsCard } from '../../../cards/stats.js';
+import { trendCard } from '../../../cards/trend.js';
 import { serviceCtx } from '../../services/ctx-from.js';
 import { rankingFor, statsFor } from '../../services/queries.js';
+import { trendFor } from '../../services/scoring/trend.js';
 import type { CommandSpec } from '../context.js';
+import { campaignOption } from './doc-target.js';
 
 export const statsCommand: CommandSpec = {
   names: ['统计', 'stats'],
-  readOnly: true,
   who: 'staff_or_supervisor',
-  usage: '/统计',
-  summary: '按单位、状态、类别统计问题数、未销号、逾期和办结率。',
+  usage: '/统计 [趋势 [单位]]',
+  summary:
+    '按单位、状态、类别统计问题数、未销号、逾期和办结率；“趋势”按月显示签收、销号用时中位数、办结率和逾期数。',
   async run(ctx) {
+    // `/统计 趋势 [单位] [议题:名称]` (it refreshes the workdays table, so /统计 is not read-only).
+    const { campaign, rest } = campaignOption(ctx.args);
+    if (rest[0] === '趋势' || rest[0] === 'trend') {
+      const unit = rest.slice(1).join(' ') || undefined;
+      return { card: trendCard(await trendFor(await serviceCtx(ctx), { unit, campaign })) };
+    }
     return { card: statsCard(await statsFor(await serviceCtx(ctx))) };
   },
 };

@@ -14,7 +14,8 @@ export async function fillWorkdays(conn: Conn, calendar: WorkdayCalendar, fromYe
     days.push({ d, w: calendar.isWorkday(d) ? 1 : 0 });
   await conn.execute(sql`insert into workdays (date, workday, ordinal)
     select d::date, w, 0 from jsonb_to_recordset(${JSON.stringify(days)}::jsonb) as x(d text, w integer)
-    on conflict (date) do update set workday = excluded.workday`);
+    on conflict (date) do update set workday = excluded.workday
+    where workdays.workday is distinct from excluded.workday`);
   await conn.execute(sql`update workdays set ordinal = r.n
     from (select date, sum(workday) over (order by date)::int as n from workdays) r
     where workdays.date = r.date and workdays.ordinal is distinct from r.n`);
