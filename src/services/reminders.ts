@@ -18,6 +18,7 @@ import { type ReminderItem, remindersFor } from '../domain/reminders.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar/load.js';
+import { urgeEscalated } from './documents/escalation-urge.js';
 import { problemHeadColumns } from './problem-columns.js';
 
 export interface ReminderRun {
@@ -219,6 +220,11 @@ export async function runReminders(
         )
       : [];
     const won = new Set(inserted.map((r) => r.key));
+    // The supervisor step also sends the unit a 催办通知书, once a week (documents/escalation-urge.ts).
+    const escalated = wanted.filter((w) => w.item.kind === 'overdue_escalated' && won.has(w.key));
+    await urgeEscalated(tx, { config, calendar, at, today }, [
+      ...new Set(escalated.map((w) => w.problem.id)),
+    ]);
     const messages: OutboxMessage[] = [];
     for (const [to, e] of linesByPerson(wanted, won)) {
       const lines = [...e.lines.values()].sort(
