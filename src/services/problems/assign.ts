@@ -15,6 +15,7 @@ import { enqueue } from '../../outbox/enqueue.js';
 import { mustStaff } from '../auth.js';
 import { type CampaignRow, currentCampaign } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
+import { attachNoticeOnAssign } from '../documents/notice-on-assign.js';
 import { allUnits, resolveUnit, type UnitRow } from '../units/read.js';
 import { contactsOf, groupChatOf, record, sendCards } from './common.js';
 import { resolveDeadline } from './deadline.js';
@@ -191,6 +192,7 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
   });
   const warnings: string[] = [];
   await sendAssignment(ctx, problem, lead, co, warnings);
+  await attachNoticeOnAssign(ctx, problem);
   await noticeGroup(ctx, problem, lead);
   if (!ctx.calendar.isConfirmed(deadline))
     warnings.push(`${deadline.slice(0, 4)}年节假日安排尚未发布，工作日按法定节假日推算，未经确认。`);
