@@ -46,7 +46,7 @@ export async function issueUrge(
   const items = await overdueOf(ctx, unit.id, problemSet);
   if (!items.length) throw conflict(`${unit.name}目前没有逾期未办结的问题，无需催办。`);
   const contact = await contactOf(ctx);
-  return issueDocument(ctx, {
+  const issued = await issueDocument(ctx, {
     kind: 'urge',
     baseName: `催办通知书-${unit.name}`,
     unitId: unit.id,
@@ -61,4 +61,10 @@ export async function issueUrge(
         contact,
       }),
   });
+  // Each listed problem's history (/查看) names the document.
+  await ctx.tx.execute(sql`insert into problem_events (problem_id, at, actor_open_id, actor_name, kind, text, data)
+    select id, ${ctx.now.toISOString()}::timestamptz, ${ctx.actor.openId}, ${ctx.actor.name}, 'document',
+      ${`催办通知书 ${issued.docNumber}`}, ${JSON.stringify({ docNumber: issued.docNumber, sha256: issued.sha256 })}::jsonb
+    from problems where code in (select jsonb_array_elements_text(${JSON.stringify(items.map((i) => i.code))}::jsonb))`);
+  return issued;
 }
