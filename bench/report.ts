@@ -14,6 +14,8 @@ export const GOAL = {
   rssMb: 200,
   sweepMs: 10_000,
   digestMs: 2_000,
+  scoresMs: 2_000,
+  trendMs: 2_000,
 };
 
 export interface Measured {

@@ -5,6 +5,7 @@ import { purgeSettled } from '../outbox/retention.js';
 import { JobQueue } from '../queue/queue.js';
 import { flushDeliveryFailures } from '../services/delivery-failures.js';
 import { runDigest } from '../services/digest.js';
+import { URGE_JOB, urgeJob } from '../services/documents/escalation-urge.js';
 import { closeDueVotes } from '../services/evaluation/close-due-votes.js';
 import { EVIDENCE_JOB } from '../services/evidence/common.js';
 import { evidenceJob } from '../services/evidence/download.js';
@@ -32,6 +33,7 @@ export function createJobQueue(deps: AppDeps, onWork?: () => void): JobQueue {
       [EVIDENCE_JOB]: evidenceJob(deps),
       [IMPORT_DOWNLOAD_JOB]: importDownloadJob(deps),
       [IMPORT_COMMIT_JOB]: importCommitJob(deps),
+      [URGE_JOB]: urgeJob(deps),
     },
   });
 }

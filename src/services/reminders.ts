@@ -220,11 +220,9 @@ export async function runReminders(
         )
       : [];
     const won = new Set(inserted.map((r) => r.key));
-    // The supervisor step also sends the unit a 催办通知书, once a week (documents/escalation-urge.ts).
+    // The supervisor step also queues the unit's 催办通知书, once a week (documents/escalation-urge.ts).
     const escalated = wanted.filter((w) => w.item.kind === 'overdue_escalated' && won.has(w.key));
-    await urgeEscalated(tx, { config, calendar, at, today }, [
-      ...new Set(escalated.map((w) => w.problem.id)),
-    ]);
+    await urgeEscalated(tx, { at, today }, [...new Set(escalated.map((w) => w.problem.id))]);
     const messages: OutboxMessage[] = [];
     for (const [to, e] of linesByPerson(wanted, won)) {
       const lines = [...e.lines.values()].sort(

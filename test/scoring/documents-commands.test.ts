@@ -41,7 +41,9 @@ describe('/催办', () => {
     for (const s of [c.get('C1')!, '2026年11月27日', '市教育局：', ORG, '丹人大督〔2026〕1号'])
       expect(up.text).toContain(s);
     expect(up.text).not.toContain(c.get('C2')!);
-    expect((await ask(h, P.staff, `/查看 ${c.get('C1')!}`)).text).toContain('制发公文：催办通知书 丹人大督〔2026〕1号');
+    expect((await ask(h, P.staff, `/查看 ${c.get('C1')!}`)).text).toContain(
+      '制发公文：催办通知书 丹人大督〔2026〕1号',
+    );
   });
 
   it('asked in a group, goes one-to-one; refuses a unit with nothing overdue, an unknown unit and non-staff', async () => {

@@ -18,6 +18,7 @@ useCampaign(
 async function remind(day: string) {
   now = at(day);
   await h.service.deps.runJob!('reminders', now);
+  await h.runQueue(now);
   await h.dispatch();
   return h.drain().filter((m) => m.msgType === 'file');
 }

@@ -1,11 +1,13 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { campaigns, problems, unitContacts, units } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import { rowsOf, type Tx } from '../../db.js';
-import type { WorkdayCalendar } from '../../domain/calendar.js';
 import { addDays, weekday } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
 import { enqueue } from '../../outbox/enqueue.js';
+import { enqueueJob, type JobHandler, PermanentJobError } from '../../queue/queue.js';
+import { loadCalendar } from '../calendar/load.js';
 import { noDirectory } from '../directory.js';
 import type { Role } from '../people/read.js';
 import { campaignProblems } from './problem-set.js';
@@ -14,69 +16,83 @@ import { issueUrge } from './urge.js';
 /** The bot as the issuer of documents the reminder ladder sends (history and audit name it). */
 const LADDER = { openId: 'duban_reminders', name: '督办助手（自动催办）', roles: new Set<Role>() };
 
+export const URGE_JOB = 'escalation_urge';
+const UrgeJob = z.object({ campaignId: z.number().int(), unitId: z.number().int() });
+
 /**
  * The reminder ladder's supervisor step also sends a 催办通知书: for each (campaign, unit) with a
  * problem escalated today, one document listing all of that unit's overdue problems in the
  * campaign, to the unit's contacts, at most once per unit and campaign per week (a delivery key
- * per Monday). Runs in the reminder sweep's transaction; the files go out through the outbox.
+ * per Monday). The sweep only queues a job per unit in its transaction: building hundreds of
+ * documents there would hold the sweep's lock for minutes (bench: 500 units).
  */
-export async function urgeEscalated(
-  tx: Tx,
-  o: { config: Config; calendar: WorkdayCalendar; at: Date; today: string },
-  escalatedProblemIds: number[],
-): Promise<number> {
+export async function urgeEscalated(tx: Tx, o: { at: Date; today: string }, escalatedProblemIds: number[]) {
   if (!escalatedProblemIds.length) return 0;
   const pairs = await tx
-    .selectDistinct({ campaignId: problems.campaignId, unitId: problems.leadUnitId, unit: units.name })
+    .selectDistinct({ campaignId: problems.campaignId, unitId: problems.leadUnitId })
     .from(problems)
-    .innerJoin(units, eq(units.id, problems.leadUnitId))
     .innerJoin(campaigns, eq(campaigns.id, problems.campaignId))
     .where(and(inArray(problems.id, escalatedProblemIds), ne(campaigns.state, 'archived')));
   const monday = addDays(o.today, 1 - (weekday(o.today) || 7));
-  const ctx = {
-    tx,
-    actor: LADDER,
-    now: o.at,
-    config: o.config,
-    directory: noDirectory,
-    calendar: o.calendar,
-  };
-  let sent = 0;
+  let queued = 0;
   for (const p of pairs) {
-    const contacts = (await tx.select().from(unitContacts).where(eq(unitContacts.unitId, p.unitId))).map(
-      (c) => c.openId,
-    );
-    if (!contacts.length) continue;
     const key = `urge:${p.campaignId}:${p.unitId}:${monday}`;
     const won = rowsOf(
       await tx.execute(sql`insert into delivery_keys (key, at) values (${key}, ${o.at.toISOString()}::timestamptz)
         on conflict do nothing returning key`),
     );
     if (!won.length) continue;
-    const [first, ...rest] = contacts as [string, ...string[]];
-    const issued = await issueUrge(
-      ctx,
-      { id: p.unitId, name: p.unit },
-      { type: 'open_id', id: first },
-      campaignProblems(p.campaignId),
-    ).catch((e: unknown) => {
-      // Nothing overdue any more (closed since the ladder looked): no document, nothing else changes.
-      if (e instanceof DomainError) return null;
-      throw e;
-    });
-    if (!issued) continue;
-    if (rest.length)
-      await enqueue(
-        tx,
-        rest.map((id) => ({
-          msgType: 'file' as const,
-          content: {},
-          purpose: 'document_urge',
-          file: { name: issued.fileName, bytes: issued.bytes },
-          to: { type: 'open_id' as const, id },
-        })),
-      );
-    sent++;
+    await enqueueJob(tx, URGE_JOB, p);
+    queued++;
   }
-  return sent;
+  return queued;
+}
+
+/** The queued 催办通知书: issued, stored and sent to the unit's contacts in the job's one transaction. */
+export function urgeJob(deps: { config: Config }): JobHandler {
+  return {
+    async run(raw, job) {
+      const parsed = UrgeJob.safeParse(raw);
+      if (!parsed.success) throw new PermanentJobError('任务内容无效');
+      const { campaignId, unitId } = parsed.data;
+      await job.finish(async (tx) => {
+        const [unit] = await tx.select().from(units).where(eq(units.id, unitId));
+        const contacts = (await tx.select().from(unitContacts).where(eq(unitContacts.unitId, unitId))).map(
+          (c) => c.openId,
+        );
+        const [first, ...rest] = contacts;
+        if (!unit || !first) return;
+        const calendar = await loadCalendar(tx);
+        const ctx = {
+          tx,
+          actor: LADDER,
+          now: job.now,
+          config: deps.config,
+          directory: noDirectory,
+          calendar,
+        };
+        const issued = await issueUrge(
+          ctx,
+          unit,
+          { type: 'open_id', id: first },
+          campaignProblems(campaignId),
+        ).catch((e: unknown) => {
+          // Nothing overdue any more (closed since the sweep): no document, nothing else changes.
+          if (e instanceof DomainError) return null;
+          throw e;
+        });
+        if (!issued || !rest.length) return;
+        await enqueue(
+          tx,
+          rest.map((id) => ({
+            msgType: 'file' as const,
+            content: {},
+            purpose: 'document_urge',
+            file: { name: issued.fileName, bytes: issued.bytes },
+            to: { type: 'open_id' as const, id },
+          })),
+        );
+      });
+    },
+  };
 }
