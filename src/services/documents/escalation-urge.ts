@@ -1,12 +1,12 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { campaigns, problems, unitContacts, units } from '../../../db/schema/index.js';
+import { jobs, unitContacts, units } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import { rowsOf, type Tx } from '../../db.js';
 import { addDays, weekday } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
 import { enqueue } from '../../outbox/enqueue.js';
-import { enqueueJob, type JobHandler, PermanentJobError } from '../../queue/queue.js';
+import { type JobHandler, PermanentJobError } from '../../queue/queue.js';
 import { loadCalendar } from '../calendar/load.js';
 import { noDirectory } from '../directory.js';
 import type { Role } from '../people/read.js';
@@ -28,24 +28,30 @@ const UrgeJob = z.object({ campaignId: z.number().int(), unitId: z.number().int(
  */
 export async function urgeEscalated(tx: Tx, o: { at: Date; today: string }, escalatedProblemIds: number[]) {
   if (!escalatedProblemIds.length) return 0;
-  const pairs = await tx
-    .selectDistinct({ campaignId: problems.campaignId, unitId: problems.leadUnitId })
-    .from(problems)
-    .innerJoin(campaigns, eq(campaigns.id, problems.campaignId))
-    .where(and(inArray(problems.id, escalatedProblemIds), ne(campaigns.state, 'archived')));
   const monday = addDays(o.today, 1 - (weekday(o.today) || 7));
-  let queued = 0;
-  for (const p of pairs) {
-    const key = `urge:${p.campaignId}:${p.unitId}:${monday}`;
-    const won = rowsOf(
-      await tx.execute(sql`insert into delivery_keys (key, at) values (${key}, ${o.at.toISOString()}::timestamptz)
-        on conflict do nothing returning key`),
+  // One statement: the (campaign, unit) pairs escalated today whose weekly key this sweep wins.
+  const won = rowsOf<{ campaign_id: number; unit_id: number }>(
+    await tx.execute(sql`with pairs as (
+        select distinct p.campaign_id, p.lead_unit_id as unit_id from problems p
+        join campaigns c on c.id = p.campaign_id
+        where c.state <> 'archived'
+          and p.id in (select (jsonb_array_elements_text(${JSON.stringify(escalatedProblemIds)}::jsonb))::int)),
+      keys as (
+        insert into delivery_keys (key, at)
+        select 'urge:' || campaign_id || ':' || unit_id || ':' || ${monday}, ${o.at.toISOString()}::timestamptz from pairs
+        on conflict do nothing returning key)
+      select campaign_id, unit_id from pairs
+      where 'urge:' || campaign_id || ':' || unit_id || ':' || ${monday} in (select key from keys)`),
+  );
+  // The jobs in one insert (enqueueJob's row shape), committed or not with the sweep.
+  if (won.length)
+    await tx.insert(jobs).values(
+      won.map((r) => ({
+        kind: URGE_JOB,
+        payload: JSON.stringify({ campaignId: Number(r.campaign_id), unitId: Number(r.unit_id) }),
+      })),
     );
-    if (!won.length) continue;
-    await enqueueJob(tx, URGE_JOB, p);
-    queued++;
-  }
-  return queued;
+  return won.length;
 }
 
 /** The queued 催办通知书: issued, stored and sent to the unit's contacts in the job's one transaction. */
