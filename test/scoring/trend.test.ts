@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/db.js';
+import { loadCalendar } from '../../src/services/calendar/load.js';
+import { defaultCampaign } from '../../src/services/campaigns/read.js';
+import { campaignTrendChart } from '../../src/services/scoring/trend.js';
 import { ask, P, useCampaign } from '../support/campaign.js';
 import type { Harness } from '../support/harness.js';
 
@@ -94,6 +97,18 @@ describe('/统计 趋势', () => {
       '2026-10　交办 1 件　签收中位 0 工作日　销号中位 — 工作日　办结率 0.0%　逾期 1 件',
     );
     expect(r.text).not.toContain('市教育局');
+  });
+
+  it('gives the digest the campaign’s trend chart as PNG', async () => {
+    await world();
+    const deps = h.service.deps;
+    const png = await h.database.db.transaction(async (tx) =>
+      campaignTrendChart(
+        { tx, now, config: deps.config, calendar: await loadCalendar(tx) },
+        await defaultCampaign(tx),
+      ),
+    );
+    expect(png?.subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   });
 
   it('refuses an unknown unit or campaign and unit contacts', async () => {

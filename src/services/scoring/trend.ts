@@ -21,8 +21,11 @@ function grouped<K>(rows: TrendRow[], key: (r: TrendRow) => K | null): Map<K, Tr
 }
 
 /** The last six months of one campaign, or of one unit in it: the SQL aggregation, then named. */
+/** What a trend needs: no actor, so the weekly digest (a job) can ask too. */
+export type TrendCtx = Pick<ServiceCtx, 'tx' | 'now' | 'config' | 'calendar'>;
+
 export async function campaignTrend(
-  ctx: ServiceCtx,
+  ctx: TrendCtx,
   o: { campaignId: number; campaign: string; unit?: { id: number; name: string } },
 ): Promise<TrendView> {
   const { today } = scoringOptions(ctx);
@@ -67,7 +70,7 @@ export async function trendFor(ctx: ServiceCtx, o: { unit?: string; campaign?: s
  * digest; null where no chart renderer is registered (Workers).
  */
 export async function campaignTrendChart(
-  ctx: ServiceCtx,
+  ctx: TrendCtx,
   campaign: { id: number; name: string },
 ): Promise<Buffer | null> {
   const render = chartRenderer();
