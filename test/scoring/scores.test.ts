@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { auditLog, campaigns } from '../../db/schema/index.js';
+import { rowsOf } from '../../src/db.js';
 import { ask, P, useCampaign } from '../support/campaign.js';
 import type { Harness } from '../support/harness.js';
 import { loadSixUnits } from './fixture.js';
@@ -97,6 +98,39 @@ describe('/考核', () => {
     expect((await ask(h, P.lead1, '/考核')).text).toContain('仅限工作人员或督导组成员');
     expect((await ask(h, P.staff, '/考核 议题:不存在的议题')).text).toContain('未找到议题「不存在的议题」');
     expect(await h.database.db.select({ w: campaigns.scoreWeights }).from(campaigns)).toEqual(before);
+  });
+});
+
+describe('满意 from the vote where 回访 is absent', () => {
+  it('uses the campaign’s latest closed 测评 result for a unit nobody rated by 回访, and only there', async () => {
+    await world();
+    const db = h.database.db;
+    const unitId = async (name: string) =>
+      rowsOf<{ id: number }>(await db.execute(sql`select id from units where name = ${name}`))[0]!.id;
+    const unit = (id: number, satisfied: number, basic: number, total: number) => ({
+      unitId: id,
+      counts: { satisfied, basic, dissatisfied: total - satisfied - basic, total },
+    });
+    const results = {
+      units: [
+        unit(await unitId('市民政局'), 6, 2, 10),
+        unit(await unitId('市人力资源和社会保障局'), 1, 0, 10),
+      ],
+    };
+    const [e] = rowsOf<{ id: number }>(
+      await db.execute(sql`insert into evaluations (name, status, unit_ids, closed_at, results)
+        values ('2026年测评', 'closed', '{}', now(), ${JSON.stringify(results)}::jsonb) returning id`),
+    );
+    try {
+      const r = await ask(h, P.staff, '/考核');
+      // 市民政局: 20×1 + 40×0 + 20×0.5 + 10×1 + 10×0.8 (测评 (6 + 2) ÷ 10) = 48.0;
+      // 市人社局 keeps its 回访 1/1: 75.0.
+      expect(ranking(r.text)).toContain('4. 市民政局 48.0');
+      expect(ranking(r.text)).toContain('3. 市人力资源和社会保障局 75.0');
+      expect(r.text).toContain('满意 80.0%（测评）');
+    } finally {
+      await db.execute(sql`delete from evaluations where id = ${e!.id}`);
+    }
   });
 });
 

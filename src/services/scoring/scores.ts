@@ -5,13 +5,20 @@ import type { ServiceCtx } from '../context.js';
 import { campaignProblems } from '../documents/problem-set.js';
 import { loadScoringFacts } from '../documents/scoring-facts.js';
 import { satisfactionCounts } from '../revisits/rates.js';
+import { voteRates } from './vote-rates.js';
 import { scoringOptions, weightsOf } from './weights.js';
 
 /** The facts behind one campaign's scores: problems, 回访 counts (and the vote result where 回访 is absent). */
 export async function campaignFacts(ctx: ServiceCtx, campaign: CampaignRow): Promise<UnitFacts[]> {
   const set = campaignProblems(campaign.id);
   const { byUnit } = await satisfactionCounts(ctx.tx, set);
-  return loadScoringFacts(ctx.tx, { timezone: ctx.config.timezone, problemSet: set, satisfaction: byUnit });
+  const voteRate = await voteRates(ctx.tx, campaign.id);
+  return loadScoringFacts(ctx.tx, {
+    timezone: ctx.config.timezone,
+    problemSet: set,
+    satisfaction: byUnit,
+    voteRate,
+  });
 }
 
 /** `/考核`: every unit's score in a campaign (the asker's current one, or the one named), ranked. */
