@@ -27,6 +27,17 @@ export async function resolveCampaign(conn: Conn, name: string): Promise<Campaig
   );
 }
 
+/** A campaign by id (a card's or a form's), refused when it no longer exists. */
+export async function campaignById(conn: Conn, id: number): Promise<CampaignRow> {
+  const [row] = await conn.select().from(campaigns).where(eq(campaigns.id, id));
+  if (!row) throw notFound('该议题已不存在。发送 /议题 列表 查看全部议题。');
+  return row;
+}
+
+/** The open campaigns' ids, as a subquery. */
+export const openCampaignIds = (conn: Conn) =>
+  conn.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.state, 'open'));
+
 /** The deployment's default campaign (there is always one: the migration made it). */
 export async function defaultCampaign(conn: Conn): Promise<CampaignRow> {
   const [row] = await conn.select().from(campaigns).where(eq(campaigns.isDefault, true));
