@@ -15,6 +15,10 @@ export const CAMPAIGN_STATE_LABEL: Record<CampaignState, string> = { open: '进�
 /** The 营商环境 preset: the six elements the seed's evaluation used, given to a campaign by default. */
 export const BUSINESS_CATEGORIES = CATEGORIES;
 
+/** A campaign's categories: its own, or the 营商 preset for one made without any. */
+export const categoriesOf = (c: { categories: readonly string[] }): readonly string[] =>
+  c.categories.length ? c.categories : CATEGORIES;
+
 export const CAMPAIGN_NAME_MAX = 60;
 export const CATEGORY_MAX = 20;
 export const CATEGORIES_MAX = 20;

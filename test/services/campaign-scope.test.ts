@@ -72,6 +72,20 @@ describe('two campaigns side by side', () => {
     expect(sheet.text).not.toContain(a);
   });
 
+  it("an edit to a category outside the problem's campaign is refused, changing nothing", async () => {
+    const { b } = await twoCampaigns('3');
+    const show = await ask(h, P.staff, `/查看 ${b}`);
+    const [before] = await h.database.db.select().from(problems).where(eq(problems.code, b));
+    const refused = await h.click(P.staff, {
+      messageId: show.messageId,
+      value: { action: 'p.edit', pid: before!.id },
+      formValue: { category: '政务服务环境' },
+    });
+    expect(JSON.stringify(refused.body)).toContain('类别「政务服务环境」无效，可选：城乡建设、教育卫生');
+    const [row] = await h.database.db.select().from(problems).where(eq(problems.code, b));
+    expect(row?.category).toBe('城乡建设');
+  });
+
   it('an unknown 议题: gets "did you mean" and the list command, and changes nothing', async () => {
     await ask(h, P.staff, `/议题 新建 ${B} 类型:代表建议 年度:2027 类别:城乡建设,教育卫生`);
     const before = (await h.database.db.select().from(problems)).length;

@@ -1,16 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { counters, problemCoUnits, problems } from '../../../db/schema/index.js';
+import { categoriesOf } from '../../domain/campaign.js';
 import { formatDateCn, todayIn } from '../../domain/dates.js';
 import { conflict, invalid } from '../../domain/errors.js';
-import {
-  CATEGORIES,
-  DESCRIPTION_MAX,
-  problemCode,
-  SOURCES,
-  TIMELINESS,
-  TITLE_MAX,
-} from '../../domain/problem.js';
+import { DESCRIPTION_MAX, problemCode, SOURCES, TIMELINESS, TITLE_MAX } from '../../domain/problem.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import { mustStaff } from '../auth.js';
 import { type CampaignRow, campaignById, campaignFor } from '../campaigns/read.js';
@@ -70,7 +64,7 @@ function fieldsOf(i: z.output<typeof AssignInput>, campaign: CampaignRow) {
     throw invalid(`描述不能超过 ${DESCRIPTION_MAX} 个字（当前 ${[...description].length} 个字）。`);
   if (!i.leadUnit.trim()) throw invalid('请指定牵头单位，如：单位:市人社局');
   const category = i.category?.trim() || undefined;
-  const categories: readonly string[] = campaign.categories.length ? campaign.categories : CATEGORIES;
+  const categories = categoriesOf(campaign);
   if (category && !categories.includes(category))
     throw invalid(`类别「${category}」无效，议题「${campaign.name}」的类别可选：${categories.join('、')}。`);
   const timeliness = i.timeliness?.trim() || '长期整改';

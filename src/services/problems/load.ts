@@ -15,6 +15,7 @@ import {
 } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import type { WorkdayCalendar } from '../../domain/calendar.js';
+import { categoriesOf } from '../../domain/campaign.js';
 import { todayIn } from '../../domain/dates.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import { isOpen, type ProblemState, parseCode } from '../../domain/problem.js';
@@ -82,6 +83,10 @@ export function overdueWorkdays(row: { state: string; deadline: string }, clock:
 
 export async function loadView(conn: Conn, row: ProblemRow, clock: ViewClock): Promise<ProblemView> {
   const unitIds = [row.leadUnitId];
+  const [campaign] = await conn
+    .select({ categories: campaigns.categories })
+    .from(campaigns)
+    .where(eq(campaigns.id, row.campaignId));
   const co = await conn
     .select({ id: units.id, name: units.name, shortName: units.shortName })
     .from(problemCoUnits)
@@ -107,7 +112,7 @@ export async function loadView(conn: Conn, row: ProblemRow, clock: ViewClock): P
   const [evaluated] = await conn
     .select()
     .from(evaluatedUnits)
-    .where(eq(evaluatedUnits.unitId, row.leadUnitId));
+    .where(and(eq(evaluatedUnits.unitId, row.leadUnitId), eq(evaluatedUnits.campaignId, row.campaignId)));
   const reqs = await conn
     .select()
     .from(problemRequests)
@@ -149,6 +154,7 @@ export async function loadView(conn: Conn, row: ProblemRow, clock: ViewClock): P
     overdueWorkdays: overdueWorkdays(row, clock),
     calendarConfirmed: clock.calendar.isConfirmed(row.deadline),
     underEvaluation: !!evaluated,
+    ...(campaign ? { categories: categoriesOf(campaign) } : {}),
   };
 }
 

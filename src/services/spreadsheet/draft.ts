@@ -4,6 +4,7 @@ import type { ImportPreviewView } from '../../../cards/import.js';
 import { problems } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import type { Conn, Db } from '../../db.js';
+import { categoriesOf } from '../../domain/campaign.js';
 import type { Logger } from '../../log.js';
 import { type CampaignRow, campaignById, defaultCampaign } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
@@ -85,7 +86,7 @@ export async function validateDraft(
     units: await allUnits(ctx.tx),
     declared: p.units,
     create,
-    categories: campaign.categories,
+    categories: categoriesOf(campaign),
     existing: await existingKeys(ctx.tx, campaign.id),
     deadline: (raw) => resolveDeadline(ctx, raw),
   });

@@ -104,7 +104,7 @@ function unitNames(env: ValidateEnv): Map<string, string> {
 function choiceFields(r: RawProblemRow, env: ValidateEnv, messages: string[]) {
   const category = r.category.trim() || null;
   if (category) {
-    const m = choice('类别', category, env.categories?.length ? env.categories : CATEGORIES);
+    const m = choice('类别', category, env.categories ?? CATEGORIES);
     if (m) messages.push(m);
   }
   const timeliness = r.timeliness.trim() || '长期整改';
