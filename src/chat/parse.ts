@@ -31,3 +31,18 @@ export function parseCommand(text: string): ParsedCommand | undefined {
 export function words(s: string): string[] {
   return s.split(/\s+/).filter(Boolean);
 }
+
+/**
+ * `议题:<名称>` among the words (the colon already folded by normalize): its value, and the other
+ * words in order. Lets set commands name a campaign other than the asker's current one.
+ */
+export function takeCampaign(ws: string[]): { campaign?: string; rest: string[] } {
+  const rest: string[] = [];
+  let campaign: string | undefined;
+  for (const w of ws) {
+    const m = /^(?:议题|campaign):(.*)$/i.exec(w);
+    if (m) campaign = m[1]!.trim();
+    else rest.push(w);
+  }
+  return { campaign, rest };
+}

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { evaluations, reinspectionItems, units } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import { countReinspected, noReinspection, type ReinspectionCounts } from '../../domain/reinspection.js';
@@ -12,8 +12,12 @@ export interface UnitProgress extends ItemCounts {
   unit: string;
 }
 
-/** /回头看 进度: decided / total per unit, newest round first. */
-export async function reinspectionProgress(conn: Conn, unitIds?: number[]): Promise<UnitProgress[]> {
+/** /回头看 进度: decided / total per unit, newest round first; with `campaignId`, that campaign's rounds. */
+export async function reinspectionProgress(
+  conn: Conn,
+  unitIds?: number[],
+  campaignId?: number,
+): Promise<UnitProgress[]> {
   if (unitIds && !unitIds.length) return [];
   const rows = await conn
     .select({
@@ -26,7 +30,12 @@ export async function reinspectionProgress(conn: Conn, unitIds?: number[]): Prom
     .from(reinspectionItems)
     .innerJoin(units, eq(units.id, reinspectionItems.unitId))
     .innerJoin(evaluations, eq(evaluations.id, reinspectionItems.evaluationId))
-    .where(unitIds ? inArray(reinspectionItems.unitId, unitIds) : undefined)
+    .where(
+      and(
+        unitIds ? inArray(reinspectionItems.unitId, unitIds) : undefined,
+        campaignId === undefined ? undefined : eq(evaluations.campaignId, campaignId),
+      ),
+    )
     .groupBy(reinspectionItems.evaluationId, evaluations.name, units.name, reinspectionItems.status);
   const by = new Map<string, UnitProgress>();
   for (const r of rows) {
