@@ -67,7 +67,13 @@ async function open() {
   await h.dispatch();
   h.drain();
 }
-const world = story({ open, close: () => h.stop(), beforeStep: () => h.dispatch() });
+const world = story({
+  open,
+  close: () => h.stop(),
+  beforeStep: async () => {
+    await h.dispatch();
+  },
+});
 
 describe('supervision groups per campaign', () => {
   world.step(
@@ -151,9 +157,9 @@ describe('评议对象, vote and 回头看 per campaign', () => {
       expect(r.text).toContain('评议对象 2 个：市教育局、市民政局');
       expect((await ask(h, P.staff, '/测评 开始')).text).toContain(`议题「${B}」的满意度测评`);
       expect((await ask(h, P.staff, '/评议对象 设置 市人社局')).text).toContain('结束后才能修改评议对象');
-      const a = await ask(h, P.staff, `/测评 开始 议题:${A}`);
+      const a = await ask(h, P.staff, `/测评 开始 截止:2026-12-11 17:00 议题:${A}`);
       expect(a.text).toContain('评议对象 1 个：市人力资源和社会保障局');
-      const rows = await h.database.db.select().from(evaluations);
+      const rows = await h.database.db.select().from(evaluations).orderBy(evaluations.id);
       expect(rows.map((e) => [e.campaignId, e.status])).toEqual([
         [await idOf(B), 'open'],
         [await idOf(A), 'open'],
@@ -212,6 +218,16 @@ describe('评议对象, vote and 回头看 per campaign', () => {
       const progress = await ask(h, P.staff, `/回头看 进度 议题:${B}`);
       expect(progress.text).toContain('市教育局：0/1');
       expect((await ask(h, P.staff, '/回头看 进度')).text).toContain(`议题「${A}」尚未开展回头看`);
+      // A's group (same name, same unit) sees nothing of B's round; B's group sees it.
+      expect((await ask(h, SUP_A, `/回头看 进度 议题:${B}`)).text).toContain('尚未开展回头看');
+      expect((await ask(h, P.sup, `/回头看 进度 议题:${B}`)).text).toContain('市教育局：0/1');
+      // The closing job works across campaigns: A's vote closes at its time, B's result stays.
+      expect(await h.service.deps.runJob!('evaluation', new Date('2026-12-12T02:00:00Z'))).toEqual({
+        closed: 1,
+      });
+      const after = await h.database.db.select().from(evaluations);
+      expect(after.map((e) => e.status)).toEqual(['closed', 'closed']);
+      expect((await ask(h, P.staff, '/测评 结果')).text).toContain(`议题：${A}`);
     },
   );
 });

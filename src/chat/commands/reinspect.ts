@@ -1,11 +1,11 @@
 import { invalid } from '../../domain/errors.js';
 import { namedOrCurrent } from '../../services/campaigns/writable.js';
 import { serviceCtx } from '../../services/ctx-from.js';
-import { groupUnitIdsOf } from '../../services/digest.js';
 import { reinspectionProgress } from '../../services/evaluation/reinspection-progress.js';
 import { startReinspection } from '../../services/evaluation/start-reinspection.js';
+import { unitIdsFollowedBy } from '../../services/groups/read.js';
 import { isStaff } from '../../services/people/read.js';
-import type { CommandContext, CommandSpec } from '../context.js';
+import type { CommandSpec } from '../context.js';
 import { takeCampaign, words } from '../parse.js';
 
 const is = (w: string | undefined, ...names: string[]) => w !== undefined && names.includes(w.toLowerCase());
@@ -44,8 +44,11 @@ export const reinspectCommand: CommandSpec = {
       };
     }
     if (!sub || is(sub, '进度', 'progress')) {
-      const unitIds = isStaff(ctx.actor.roles) ? undefined : await supervisedUnits(ctx);
       const c = await namedOrCurrent(ctx.tx, ctx.actor.openId, campaign);
+      // A supervisor sees the units their groups follow in that campaign.
+      const unitIds = isStaff(ctx.actor.roles)
+        ? undefined
+        : await unitIdsFollowedBy(ctx.tx, ctx.actor.openId, c.id);
       const rows = await reinspectionProgress(ctx.tx, unitIds, c.id);
       if (!rows.length)
         return {
@@ -65,8 +68,3 @@ export const reinspectCommand: CommandSpec = {
     throw invalid('格式：/回头看 开始 [阈值:N] 或 /回头看 进度');
   },
 };
-
-/** A supervisor sees the progress of the units their groups follow. */
-function supervisedUnits(ctx: CommandContext): Promise<number[]> {
-  return groupUnitIdsOf(ctx.tx, ctx.actor.openId);
-}

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { groupMembers, groupUnits, supervisionGroups } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import { notFound } from '../../domain/errors.js';
@@ -71,4 +71,14 @@ export async function listGroups(conn: Conn, campaign: CampaignRow): Promise<Gro
     })),
     ungrouped: units.filter((u) => !links.some((l) => l.unitId === u.id)).map((u) => u.name),
   };
+}
+
+/** The units a person's groups follow in one campaign: what a supervisor oversees there. */
+export async function unitIdsFollowedBy(conn: Conn, openId: string, campaignId: number): Promise<number[]> {
+  const rows = await conn
+    .select({ unitId: groupUnits.unitId })
+    .from(groupUnits)
+    .innerJoin(groupMembers, eq(groupMembers.groupId, groupUnits.groupId))
+    .where(and(eq(groupMembers.openId, openId), eq(groupUnits.campaignId, campaignId)));
+  return [...new Set(rows.map((r) => r.unitId))];
 }
