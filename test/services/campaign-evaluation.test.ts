@@ -272,6 +272,8 @@ describe('archived campaigns and unknown names', () => {
       expect(r.text, cmd).toContain('未找到议题「2027年代表建议」');
       expect(r.text, cmd).toContain(`您是否要找：${B}`);
     }
+    // An empty 议题: is not "the current one".
+    expect((await ask(h, P.staff, '/督导组 添加 第二督导组 议题:')).text).toContain('请填写议题名称');
     expect(await count(supervisionGroups)).toBe(before);
     const [g] = await h.database.db
       .select()
