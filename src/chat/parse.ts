@@ -1,3 +1,4 @@
+import { invalid } from '../domain/errors.js';
 /** Full-width forms people type on Chinese keyboards, folded to ASCII (README.md: `：` and `，` work like `:` and `,`). */
 export function normalize(s: string): string {
   return s
@@ -33,16 +34,23 @@ export function words(s: string): string[] {
 }
 
 /**
- * `议题:<名称>` among the words (the colon already folded by normalize): its value, and the other
- * words in order. Lets set commands name a campaign other than the asker's current one.
+ * `议题:<名称>` (or `campaign:<名称>`) anywhere among a set command's words: the campaign it acts
+ * on instead of the asker's current one. Returns the other words untouched.
  */
-export function takeCampaign(ws: string[]): { campaign?: string; rest: string[] } {
-  const rest: string[] = [];
+export function campaignOption(args: string): { campaign?: string; rest: string } {
   let campaign: string | undefined;
-  for (const w of ws) {
-    const m = /^(?:议题|campaign):(.*)$/i.exec(w);
-    if (m) campaign = m[1]!.trim();
-    else rest.push(w);
-  }
-  return { campaign, rest };
+  const rest = words(args).filter((w) => {
+    const m = /^(?:议题|campaign)[:：](.*)$/i.exec(w);
+    if (!m) return true;
+    campaign = m[1]!.trim();
+    return false;
+  });
+  return { ...(campaign !== undefined ? { campaign } : {}), rest: rest.join(' ') };
+}
+
+/** A set command whose only argument is `议题:<名称>`: that name, else undefined (the current campaign). */
+export function campaignArg(args: string): string | undefined {
+  const { campaign, rest } = campaignOption(args);
+  if (rest) throw invalid(`无法识别「${rest}」。可写 议题:<名称> 指定议题，不写则为当前议题。`);
+  return campaign;
 }

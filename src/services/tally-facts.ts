@@ -2,9 +2,12 @@ import { and, eq, ne } from 'drizzle-orm';
 import { problemCoUnits, problems } from '../../db/schema/index.js';
 import type { Conn } from '../db.js';
 
+const inCampaign = (campaignId?: number) =>
+  campaignId === undefined ? undefined : eq(problems.campaignId, campaignId);
+
 /**
- * Every problem's state, category, lead unit and deadline: what the figures (domain/ranking.ts
- * tally) count. With `campaignId`, that campaign's problems only.
+ * Each problem's state, category, lead unit and deadline: what the figures (domain/ranking.ts
+ * tally) count; one campaign's when given, else the whole deployment's.
  */
 export async function problemFacts(conn: Conn, campaignId?: number) {
   return conn
@@ -15,24 +18,16 @@ export async function problemFacts(conn: Conn, campaignId?: number) {
       deadline: problems.deadline,
     })
     .from(problems)
-    .where(campaignId === undefined ? undefined : eq(problems.campaignId, campaignId));
+    .where(inCampaign(campaignId));
 }
 
-/**
- * What /统计, /排名 and /评议对象 count: every problem's facts, and the units cooperating on a
- * problem not withdrawn. With `campaignId` (/评议对象 前N of one campaign), that campaign's only.
- */
+/** What /统计, /排名 and /评议对象 count: the problems' facts, and the units cooperating on a problem not withdrawn. */
 export async function tallyFacts(ctx: { tx: Conn }, campaignId?: number) {
   const facts = await problemFacts(ctx.tx, campaignId);
   const co = await ctx.tx
     .select({ unitId: problemCoUnits.unitId })
     .from(problemCoUnits)
     .innerJoin(problems, eq(problems.id, problemCoUnits.problemId))
-    .where(
-      and(
-        ne(problems.state, 'withdrawn'),
-        campaignId === undefined ? undefined : eq(problems.campaignId, campaignId),
-      ),
-    );
+    .where(and(ne(problems.state, 'withdrawn'), inCampaign(campaignId)));
   return { facts, coUnitIds: co.map((c) => c.unitId) };
 }

@@ -23,7 +23,7 @@ import { listEvaluated } from '../../services/evaluation/units.js';
 import { resolvePerson } from '../../services/people/person-ref.js';
 import { isStaff } from '../../services/people/read.js';
 import type { CommandContext, CommandReply, CommandSpec } from '../context.js';
-import { takeCampaign, words } from '../parse.js';
+import { campaignOption, words } from '../parse.js';
 
 const is = (w: string | undefined, ...names: string[]) => w !== undefined && names.includes(w.toLowerCase());
 const list = (s: string) =>
@@ -69,8 +69,8 @@ export const evaluatedUnitsCommand: CommandSpec = {
   summary: '按问题数排名确定评议对象，并为其分配督导组；其余单位统一交由一个督导组。',
   example: '/评议对象 前6',
   async run(ctx) {
-    const { campaign, rest: ws } = takeCampaign(words(ctx.args));
-    const [sub, ...rest] = ws;
+    const { campaign, rest: args } = campaignOption(ctx.args);
+    const [sub, ...rest] = words(args);
     if (!sub || is(sub, '列表', 'list')) return listUnits(ctx, campaign);
     const s = await serviceCtx(ctx);
     if (is(sub, '设置', 'set')) {
@@ -217,8 +217,8 @@ export const pollCommand: CommandSpec = {
   summary: '满意度测评：投票人名单、开始与结束投票、场外投票码、投票进度（只显示人数）、结果与公布。',
   example: '/测评 开始 截止:2026-12-20 17:00',
   async run(ctx) {
-    const { campaign, rest: ws } = takeCampaign(words(ctx.args));
-    const [sub, ...rest] = ws;
+    const { campaign, rest: args } = campaignOption(ctx.args);
+    const [sub, ...rest] = words(args);
     if (!sub) return { text: `格式：\n${POLL_FORMS.join('\n')}` };
     if (is(sub, '结果', 'results')) {
       const r = await resultsFor(await serviceCtx(ctx), campaign);

@@ -9,7 +9,7 @@ import { listGroups } from '../../services/groups/read.js';
 import { removeMember } from '../../services/groups/remove-member.js';
 import { resolvePerson } from '../../services/people/person-ref.js';
 import type { CommandContext, CommandReply, CommandSpec } from '../context.js';
-import { takeCampaign, words } from '../parse.js';
+import { campaignOption, words } from '../parse.js';
 
 // Each form takes `议题:<名称>` too; without it, the asker's current campaign.
 const FORMS = [
@@ -45,8 +45,8 @@ export const groupCommand: CommandSpec = {
   summary: '管理当前议题的督导组：成员（自动成为督导）、负责单位（一个议题中一个单位只属于一个组）、工作群。',
   example: '/督导组 单位 第一督导组 市卫健局,市教育局',
   async run(ctx) {
-    const { campaign, rest: ws } = takeCampaign(words(ctx.args));
-    const [sub, ...rest] = ws;
+    const { campaign, rest: args } = campaignOption(ctx.args);
+    const [sub, ...rest] = words(args);
     if (!sub || is(sub, '列表', 'list')) return list(ctx, campaign);
     const s = await serviceCtx(ctx);
     if (is(sub, '添加', 'add')) {

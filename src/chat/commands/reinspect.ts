@@ -6,7 +6,7 @@ import { startReinspection } from '../../services/evaluation/start-reinspection.
 import { unitIdsFollowedBy } from '../../services/groups/read.js';
 import { isStaff } from '../../services/people/read.js';
 import type { CommandSpec } from '../context.js';
-import { takeCampaign, words } from '../parse.js';
+import { campaignOption, words } from '../parse.js';
 
 const is = (w: string | undefined, ...names: string[]) => w !== undefined && names.includes(w.toLowerCase());
 
@@ -17,8 +17,8 @@ export const reinspectCommand: CommandSpec = {
   summary: '测评结束后，对获不满意票（默认 1 票起）单位的已销号问题开展回头看：维持销号或重新整改。',
   example: '/回头看 开始 阈值:1',
   async run(ctx) {
-    const { campaign, rest: ws } = takeCampaign(words(ctx.args));
-    const [sub, ...rest] = ws;
+    const { campaign, rest: args } = campaignOption(ctx.args);
+    const [sub, ...rest] = words(args);
     if (is(sub, '开始', 'start')) {
       const m = /^(?:阈值|threshold):\s*(\d+)$/i.exec(rest.join(''));
       if (rest.length && !m)

@@ -23,7 +23,7 @@ export async function writableCampaign(
   const c = await namedOrCurrent(conn, openId, named);
   if (c.state === 'archived')
     throw conflict(
-      `议题「${c.name}」已归档，不能再${doing}。请用 /议题 切换 <名称> 切换到进行中的议题，或写明 议题:<名称>。`,
+      `议题「${c.name}」已归档，不能再${doing}。请用 /议题 切换 <名称> 切换到进行中的议题，或写明 议题:<名称>；如需继续，请工作人员发送 /议题 恢复 ${c.name}。`,
     );
   return c;
 }

@@ -12,7 +12,7 @@ export interface UnitProgress extends ItemCounts {
   unit: string;
 }
 
-/** /回头看 进度: decided / total per unit, newest round first; with `campaignId`, that campaign's rounds. */
+/** /回头看 进度: decided / total per unit, newest round first. */
 export async function reinspectionProgress(
   conn: Conn,
   unitIds?: number[],
@@ -58,8 +58,9 @@ export async function reinspectionProgress(
 export async function reinspectionDigest(
   conn: Conn,
   unitIds?: number[],
+  campaignId?: number,
 ): Promise<{ decided: number; total: number } | undefined> {
-  const rounds = await reinspectionProgress(conn, unitIds);
+  const rounds = await reinspectionProgress(conn, unitIds, campaignId);
   const active = new Set(rounds.filter((r) => r.pending > 0).map((r) => r.evaluationId));
   const inScope = rounds.filter((r) => active.has(r.evaluationId));
   if (!inScope.length) return undefined;
