@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   blobs,
   counters,
@@ -21,6 +21,7 @@ import type { Db, Tx } from '../../db.js';
 import { todayIn } from '../../domain/dates.js';
 import { problemCode } from '../../domain/problem.js';
 import { loadCalendar } from '../calendar/load.js';
+import { defaultCampaign } from '../campaigns/read.js';
 import { allUnits, unitLabels } from '../units/read.js';
 import { historyRows } from './history-rows.js';
 import { type DemoPlan, type PlanPerson, type PlanProblem, planDemo } from './plan.js';
@@ -67,16 +68,21 @@ async function ensureUnits(tx: Tx, plan: DemoPlan): Promise<{ ids: Map<string, n
 
 async function ensureGroups(tx: Tx, plan: DemoPlan, unitIds: Map<string, number>): Promise<number> {
   let created = 0;
+  // The seed's groups belong to the default campaign, as its problems do (groups are per campaign).
+  const { id: campaignId } = await defaultCampaign(tx);
   for (const g of plan.groups) {
-    let [row] = await tx.select().from(supervisionGroups).where(eq(supervisionGroups.name, g.name));
+    let [row] = await tx
+      .select()
+      .from(supervisionGroups)
+      .where(and(eq(supervisionGroups.campaignId, campaignId), eq(supervisionGroups.name, g.name)));
     if (!row) {
-      [row] = await tx.insert(supervisionGroups).values({ name: g.name }).returning();
+      [row] = await tx.insert(supervisionGroups).values({ name: g.name, campaignId }).returning();
       created++;
     }
-    // A unit another group already follows stays there (one group per unit).
+    // A unit another group already follows stays there (one group per unit in a campaign).
     await tx
       .insert(groupUnits)
-      .values(g.units.map((u) => ({ groupId: row!.id, unitId: unitIds.get(u)! })))
+      .values(g.units.map((u) => ({ campaignId, groupId: row!.id, unitId: unitIds.get(u)! })))
       .onConflictDoNothing();
     await tx
       .insert(groupMembers)
@@ -203,7 +209,12 @@ async function writeProblems(
       await tx
         .select()
         .from(groupUnits)
-        .where(inArray(groupUnits.unitId, [...unitIds.values()]))
+        .where(
+          and(
+            eq(groupUnits.campaignId, (await defaultCampaign(tx)).id),
+            inArray(groupUnits.unitId, [...unitIds.values()]),
+          ),
+        )
     ).map((g) => [g.unitId, g.groupId]),
   );
   const planUnit = new Map(plan.units.map((u) => [u.name, u]));

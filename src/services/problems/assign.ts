@@ -160,7 +160,7 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
   const deadline = resolveDeadline(ctx, i.deadline);
   const year = Number(todayIn(ctx.now, ctx.config.timezone).slice(0, 4));
   const { code, seq } = await nextCode(ctx, year);
-  const groupId = await groupOfUnit(ctx.tx, lead.id);
+  const groupId = await groupOfUnit(ctx.tx, lead.id, campaign.id);
   const [row] = await ctx.tx
     .insert(problems)
     .values({

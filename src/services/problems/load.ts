@@ -267,11 +267,11 @@ export async function relationOf(
   };
 }
 
-/** The supervision group following a unit, if any. */
-export async function groupOfUnit(conn: Conn, unitId: number): Promise<number | null> {
+/** The supervision group following a unit in a campaign (groups are per campaign), if any. */
+export async function groupOfUnit(conn: Conn, unitId: number, campaignId: number): Promise<number | null> {
   const [g] = await conn
     .select({ groupId: groupUnits.groupId })
     .from(groupUnits)
-    .where(eq(groupUnits.unitId, unitId));
+    .where(and(eq(groupUnits.unitId, unitId), eq(groupUnits.campaignId, campaignId)));
   return g?.groupId ?? null;
 }
