@@ -31,3 +31,18 @@ export function parseCommand(text: string): ParsedCommand | undefined {
 export function words(s: string): string[] {
   return s.split(/\s+/).filter(Boolean);
 }
+
+/**
+ * `议题:<名称>` (or `campaign:<名称>`) anywhere among a set command's words: the campaign it acts
+ * on instead of the asker's current one. Returns the other words untouched.
+ */
+export function campaignOption(args: string): { campaign?: string; rest: string } {
+  let campaign: string | undefined;
+  const rest = words(args).filter((w) => {
+    const m = /^(?:议题|campaign)[:：](.*)$/i.exec(w);
+    if (!m) return true;
+    campaign = m[1]!.trim();
+    return false;
+  });
+  return { ...(campaign !== undefined ? { campaign } : {}), rest: rest.join(' ') };
+}
