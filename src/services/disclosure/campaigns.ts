@@ -1,4 +1,4 @@
-import { type and, desc, eq, isNotNull, ne, sql } from 'drizzle-orm';
+import { and, type Column, desc, eq, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
 import { campaigns, evaluations, problems } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import { type CampaignKind, type CampaignState, parseCampaignSlug } from '../../domain/campaign.js';
@@ -25,25 +25,45 @@ export interface PublicCampaign {
 }
 
 export async function publicCampaigns(conn: Conn, onlyId?: number): Promise<PublicCampaign[]> {
-  const perCampaign = (where: ReturnType<typeof and>) =>
-    sql<number>`(select count(*)::int from ${problems} where ${problems.campaignId} = ${campaigns.id} and ${where})`;
-  const rows = await conn
-    .select({
-      id: campaigns.id,
-      name: campaigns.name,
-      kind: campaigns.kind,
-      year: campaigns.year,
-      state: campaigns.state,
-      count: perCampaign(ne(problems.state, 'withdrawn')),
-      closed: perCampaign(eq(problems.state, 'closed')),
-      published: perCampaign(listed),
-      votes: sql<number>`(select count(*)::int from ${evaluations} where ${evaluations.campaignId} = ${campaigns.id} and ${isNotNull(evaluations.publishedAt)})`,
-    })
+  const only = (col: Column) => (onlyId === undefined ? undefined : eq(col, onlyId));
+  const list = await conn
+    .select()
     .from(campaigns)
-    .where(onlyId === undefined ? undefined : eq(campaigns.id, onlyId))
+    .where(only(campaigns.id))
     // Open ones first ('open' after 'archived'), then the newest year.
     .orderBy(desc(campaigns.state), desc(campaigns.year), desc(campaigns.id));
-  return rows.filter((r) => r.published > 0 || r.votes > 0);
+  const counted = (where: SQL | undefined) => sql<number>`(count(*) filter (where ${where}))::int`;
+  const figures = await conn
+    .select({
+      id: problems.campaignId,
+      count: counted(ne(problems.state, 'withdrawn')),
+      closed: counted(eq(problems.state, 'closed')),
+      published: counted(listed),
+    })
+    .from(problems)
+    .where(only(problems.campaignId))
+    .groupBy(problems.campaignId);
+  const votes = await conn
+    .select({ id: evaluations.campaignId, n: sql<number>`count(*)::int` })
+    .from(evaluations)
+    .where(and(isNotNull(evaluations.publishedAt), only(evaluations.campaignId)))
+    .groupBy(evaluations.campaignId);
+  return list
+    .map((c) => {
+      const f = figures.find((x) => x.id === c.id);
+      return {
+        id: c.id,
+        name: c.name,
+        kind: c.kind,
+        year: c.year,
+        state: c.state,
+        count: f?.count ?? 0,
+        closed: f?.closed ?? 0,
+        published: f?.published ?? 0,
+        votes: votes.find((v) => v.id === c.id)?.n ?? 0,
+      };
+    })
+    .filter((r) => r.published > 0 || r.votes > 0);
 }
 
 /** The campaign a slug names, when it has a public page; undefined otherwise. */
