@@ -39,7 +39,7 @@ export const publishCommand: CommandSpec = {
   who: 'staff',
   usage: FORMS.join(' · '),
   summary:
-    '决定公开页面列出哪些问题：公布、设置公开标题、撤回。线上匿名反馈转来的问题须先拟定公开标题（隐去可识别信息）。',
+    '决定公开页面列出哪些问题：公布、设置公开标题、撤回；作用于您当前的议题，或加 议题:<名称>。线上匿名反馈转来的问题须先拟定公开标题（隐去可识别信息）。',
   example: '/公开 DB-2026-007 公开标题:某街道窗口营业执照办理材料重复提交',
   async run(ctx) {
     // 议题: is looked for before 公开标题, whose text may contain anything.
