@@ -141,6 +141,7 @@ describe('the public pages of two campaigns', () => {
     for (const path of [slug[C]!, '/public/2026-999', '/public/abc', '/public/2031-1', `${slug[A]}x`]) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
       const text = await res.text();
       expect(text).toContain('未找到该议题的公开页面');
       expect(text).not.toContain(C);
