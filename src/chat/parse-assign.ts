@@ -16,6 +16,8 @@ const KEYS: Record<string, keyof AssignInput> = {
   timeliness: 'timeliness',
   来源: 'source',
   source: 'source',
+  议题: 'campaign',
+  campaign: 'campaign',
   描述: 'description',
   desc: 'description',
 };

@@ -1,3 +1,4 @@
+import { invalid } from '../domain/errors.js';
 /** Full-width forms people type on Chinese keyboards, folded to ASCII (README.md: `：` and `，` work like `:` and `,`). */
 export function normalize(s: string): string {
   return s
@@ -45,4 +46,11 @@ export function campaignOption(args: string): { campaign?: string; rest: string 
     return false;
   });
   return { ...(campaign !== undefined ? { campaign } : {}), rest: rest.join(' ') };
+}
+
+/** A set command whose only argument is `议题:<名称>`: that name, else undefined (the current campaign). */
+export function campaignArg(args: string): string | undefined {
+  const { campaign, rest } = campaignOption(args);
+  if (rest) throw invalid(`无法识别「${rest}」。可写 议题:<名称> 指定议题，不写则为当前议题。`);
+  return campaign;
 }

@@ -75,18 +75,22 @@ export function resultsOf(e: EvaluationRow): TallyResult | null {
   return (e.results as TallyResult | null) ?? null;
 }
 
-export async function evaluatedUnitRows(conn: Conn): Promise<{ id: number; name: string }[]> {
+export async function evaluatedUnitRows(
+  conn: Conn,
+  campaignId?: number,
+): Promise<{ id: number; name: string }[]> {
   const rows = await conn
     .select({ id: units.id, name: units.name })
     .from(evaluatedUnits)
-    .innerJoin(units, eq(units.id, evaluatedUnits.unitId));
+    .innerJoin(units, eq(units.id, evaluatedUnits.unitId))
+    .where(campaignId === undefined ? undefined : eq(evaluatedUnits.campaignId, campaignId));
   // In Chinese collation (pinyin), the same on PGlite and PostgreSQL: the ballot's order.
   return rows.sort((a, b) => a.name.localeCompare(b.name, 'zh'));
 }
 
 /** Names of the units under evaluation: digests and cards mark them (★ / 【评议对象】). */
-export async function evaluatedUnitNames(conn: Conn): Promise<Set<string>> {
-  return new Set((await evaluatedUnitRows(conn)).map((u) => u.name));
+export async function evaluatedUnitNames(conn: Conn, campaignId?: number): Promise<Set<string>> {
+  return new Set((await evaluatedUnitRows(conn, campaignId)).map((u) => u.name));
 }
 
 /** The vote's units in the order they were chosen (the ballot's order). */

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
+  campaigns,
   evaluatedUnits,
   evidence,
   groupMembers,
@@ -15,7 +16,7 @@ import {
 import type { Conn } from '../../db.js';
 import type { WorkdayCalendar } from '../../domain/calendar.js';
 import { todayIn } from '../../domain/dates.js';
-import { notFound } from '../../domain/errors.js';
+import { conflict, notFound } from '../../domain/errors.js';
 import { isOpen, type ProblemState, parseCode } from '../../domain/problem.js';
 import type {
   EvidenceItem,
@@ -48,10 +49,28 @@ export async function findProblem(conn: Conn, ref: string | number): Promise<Pro
   return row;
 }
 
-/** Locks the problem row for a state change (two clicks cannot both win). */
-export async function lockProblem(conn: Conn, id: number): Promise<ProblemRow> {
+/**
+ * Locks the problem row for a state change (two clicks cannot both win). A problem of an archived
+ * campaign is read-only: refused with what to do, unless the caller only files what already came
+ * (`archivedOk`).
+ */
+export async function lockProblem(
+  conn: Conn,
+  id: number,
+  o: { archivedOk?: boolean } = {},
+): Promise<ProblemRow> {
   const [row] = await conn.select().from(problems).where(eq(problems.id, id)).for('update');
   if (!row) throw notFound(`未找到问题 #${id}。`);
+  if (!o.archivedOk) {
+    const [c] = await conn
+      .select({ name: campaigns.name, state: campaigns.state })
+      .from(campaigns)
+      .where(eq(campaigns.id, row.campaignId));
+    if (c?.state === 'archived')
+      throw conflict(
+        `${row.code} 所属议题「${c.name}」已归档，问题只能查看，不能再办理。如需继续办理，请工作人员发送 /议题 恢复 ${c.name}。`,
+      );
+  }
   return row;
 }
 
