@@ -164,7 +164,11 @@ describe('npm run chat, driven through stdin', () => {
     expect(list).toContain('2026年优化营商环境专项工作评议（专项评议，2026年度，进行中）【默认、当前】');
     expect(list).toContain(`${DEPUTIES}（代表建议，2027年度，进行中）`);
     expect(answerTo(out, `/议题 切换 ${DEPUTIES}`)).toContain(`已切换到议题「${DEPUTIES}」`);
-    expect(answerTo(out, '/清单')).toContain('【问题清单】');
+    const list2027 = answerTo(out, '/清单');
+    expect(list2027).toContain('【问题清单】');
+    expect(list2027).toContain('共 12 件');
+    expect(list2027).toContain('DB-2027-001　加快推进老旧小区加装电梯');
+    expect(list2027).not.toContain('DB-2026-');
     const shown = answerTo(out, '/查看 DB-2027-001');
     expect(shown).toContain('【DB-2027-001 加快推进老旧小区加装电梯】');
     expect(shown).toContain('牵头单位：市住房和城乡建设局');
