@@ -71,7 +71,6 @@ const PidOldRid = Pid.extend({ rid: z.unknown().optional() }).transform(({ rid: 
 const Draft = z.object({ id: draftId });
 const Fid = z.object({ fid: z.string().uuid() });
 const Iid = z.object({ iid: id });
-const Nothing = z.object({});
 
 /** The value schema of each action: what its buttons carry besides `action`. */
 export const VALUES = {

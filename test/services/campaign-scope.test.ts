@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { problems } from '../../db/schema/index.js';
+import { campaigns, problems } from '../../db/schema/index.js';
 import type { runReminders } from '../../src/services/reminders.js';
 import { ask, assignAs, cardOf, P, press, read, useCampaign } from '../support/campaign.js';
 import type { Harness } from '../support/harness.js';
@@ -163,3 +163,61 @@ describe('archive', () => {
     expect(later.to(P.lead1).some((m) => m.text.includes(code))).toBe(true);
   });
 });
+
+describe('anonymous feedback, the web form and the scheduled digest', () => {
+  it('feedback belongs to no campaign until triage puts it into the one chosen on the card', async () => {
+    await ask(h, P.staff, `/议题 新建 ${B} 类型:代表建议 年度:2027 类别:城乡建设,教育卫生`);
+    await h.say(P.stranger, '/匿名反馈 小区门口道路破损多年无人维修');
+    await h.dispatch();
+    h.drain();
+    const leads = await ask(h, P.staff, '/线索');
+    const cards = [leads, ...h.drain().map(read)].filter((m) => m.text.includes('道路破损'));
+    const card = cards[0]!;
+    const convert = card.buttons.find((b) => b.label === '转为问题')!;
+    const field = convert.formFields?.find((f) => f.name === 'campaign');
+    expect(field).toBeDefined();
+    const r = await h.click(P.staff, {
+      messageId: card.messageId,
+      value: convert.value,
+      formValue: {
+        campaign: String((await campaignId(B))!),
+        title: '小区门口道路破损',
+        lead_unit: '市人社局',
+        deadline: '2026-12-31',
+        category: '城乡建设',
+        timeliness: '长期整改',
+      },
+    });
+    expect(JSON.stringify(r.body)).toContain(`议题：${B}`);
+    const [row] = await h.database.db.select().from(problems).where(eq(problems.title, '小区门口道路破损'));
+    expect(row?.campaignId).toBe(await campaignId(B));
+  });
+
+  it("the web form's title comes from the configuration, not a campaign", async () => {
+    const page = await (await fetch(`${h.url}/feedback`)).text();
+    expect(page).toContain('<h1>人大常委会办公室 · 匿名反馈</h1>');
+    expect(page).not.toContain('营商环境');
+  });
+
+  it('the scheduled digest is one card with a section per open campaign; an archived one has none', async () => {
+    await ask(h, P.staff, `/议题 新建 ${B} 类型:代表建议 年度:2027 类别:城乡建设,教育卫生`);
+    await ask(h, P.staff, '/议题 新建 已归档议题');
+    await ask(h, P.staff, '/议题 归档 已归档议题');
+    now = at('2026-11-23'); // a Monday: a new week for the digest's once-a-week key
+    await h.service.deps.runJob!('digest', now);
+    await h.dispatch();
+    const cards = h
+      .drain()
+      .map(read)
+      .filter((m) => m.receiveId === P.staff && m.text.includes('督办周报'));
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.text).toContain(`议题：${A}`);
+    expect(cards[0]!.text).toContain(`议题：${B}`);
+    expect(cards[0]!.text).not.toContain('议题：已归档议题');
+  });
+});
+
+async function campaignId(name: string) {
+  const [c] = await h.database.db.select().from(campaigns).where(eq(campaigns.name, name));
+  return c?.id;
+}
