@@ -34,3 +34,16 @@ export function parseCategoryList(text: string): string[] {
     ),
   ];
 }
+
+/**
+ * A campaign's public page is /public/<slug>, the slug `<year>-<id>` (2026-3): stable (neither is
+ * ever edited), URL-safe without escaping, and readable; names are not used, they may change and
+ * need escaping (docs/decisions, "public page per campaign").
+ */
+export const campaignSlug = (c: { id: number; year: number }): string => `${c.year}-${c.id}`;
+
+/** The id and year a slug names; undefined when it is not one. */
+export function parseCampaignSlug(slug: string): { id: number; year: number } | undefined {
+  const m = /^(\d{4})-([1-9]\d{0,8})$/.exec(slug);
+  return m ? { year: Number(m[1]), id: Number(m[2]) } : undefined;
+}
