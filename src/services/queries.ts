@@ -31,6 +31,8 @@ import {
   unitNameMap,
 } from './problems/load.js';
 import { clockOf } from './problems/view.js';
+import { satisfactionCounts } from './revisits/rates.js';
+import { revisitLines } from './revisits/read.js';
 import { tallyFacts } from './tally-facts.js';
 import { allUnits } from './units/read.js';
 
@@ -93,6 +95,7 @@ export async function showProblem(
     evidence: await loadEvidence(ctx.tx, row.id),
     asCo: rel.co && !rel.lead,
     undelivered: await undelivered(ctx.tx, row.id),
+    revisit: rel.staff || rel.supervisor ? await revisitLines(ctx.tx, row) : [],
   };
   return { show, problemId: row.id };
 }
@@ -192,10 +195,11 @@ async function tallies(ctx: ServiceCtx): Promise<{ view: StatsView; units: UnitT
   };
 }
 
-/** `/统计`: figures per state, category and unit. */
+/** `/统计`: figures per state, category and unit, with 满意率 and 首次办结满意率 (回访). */
 export async function statsFor(ctx: ServiceCtx): Promise<StatsView> {
   mustStaffOrSupervisor(ctx.actor, '/统计');
-  return (await tallies(ctx)).view;
+  const s = await satisfactionCounts(ctx.tx);
+  return { ...(await tallies(ctx)).view, satisfaction: { total: s.total, byUnit: s.byUnit } };
 }
 
 export interface RankingView {
