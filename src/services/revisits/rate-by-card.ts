@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { problems } from '../../../db/schema/index.js';
 import { todayIn } from '../../domain/dates.js';
 import { forbidden, notFound } from '../../domain/errors.js';
-import { RATING_LABEL } from '../../domain/satisfaction.js';
+import { audit } from '../audit.js';
 import type { ServiceCtx } from '../context.js';
 import { parseInput } from '../input.js';
-import { record } from '../problems/common.js';
 import { lockRevisit, mustBeOpen, RatingInput, type RevisitRow, setRating } from './common.js';
 
 export const RateByCardInput = RatingInput.extend({ revisitId: z.number().int().positive() });
@@ -28,9 +27,12 @@ export async function rateByCard(
     throw forbidden('只有该问题的提出人本人可以评价。');
   mustBeOpen(v, ctx.now);
   const rated = await setRating(ctx.tx, v, i, todayIn(ctx.now, ctx.config.timezone));
-  await record(ctx, p, 'revisit_rated', {
-    text: `回访评价：${RATING_LABEL[i.rating]}${i.comment ? `。意见：${i.comment}` : ''}`,
-    data: { round: v.round, rating: i.rating },
-  });
+  // An audit row, no history entry: the units read the history, and never learn who raised it.
+  await audit(
+    ctx,
+    'revisit.rated',
+    { type: 'problem', id: p.code },
+    { after: { round: v.round, rating: i.rating } },
+  );
   return { revisit: rated, code: p.code, title: p.title };
 }
