@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { auditLog, problems, revisits } from '../../db/schema/index.js';
 import { percent } from '../../src/domain/ranking.js';
@@ -173,6 +174,24 @@ describe('回访 from a Lark raiser', () => {
     expect(stats.text).toContain(`满意率 ${percent(satisfactionRate(all))}`);
     expect(stats.text).toContain(`首次办结满意率 ${percent(firstCloseSatisfactionRate(all))}`);
     expect(stats.text).not.toContain('满意率 —');
+    // /导出: the problem's latest 回访, and both rates per unit.
+    const uploads = h.fake.uploads.length;
+    await ask(h, P.staff, '/导出');
+    expect(h.fake.uploads.length).toBe(uploads + 1);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(new Uint8Array(h.fake.uploads.at(-1)!.bytes).buffer);
+    const cells = (name: string) => {
+      const ws = wb.getWorksheet(name)!;
+      const head = (ws.getRow(1).values as unknown[]).map(String);
+      return { ws, col: (k: string) => head.indexOf(k) };
+    };
+    const list = cells('问题清单');
+    const row = list.ws.getRows(2, list.ws.rowCount - 1)!.find((r) => r.getCell(1).value === code)!;
+    expect(row.getCell(list.col('回访')).value).toBe('满意（第 2 次办结）');
+    const fig = cells('单位统计');
+    const total = fig.ws.getRows(2, fig.ws.rowCount - 1)!.find((r) => r.getCell(1).value === '合计')!;
+    expect(total.getCell(fig.col('满意率')).value).toBe(satisfactionRate(all));
+    expect(total.getCell(fig.col('首次办结满意率')).value).toBe(firstCloseSatisfactionRate(all));
   });
 
   it('说明理由 reaches the Lark raiser', async () => {
