@@ -147,6 +147,14 @@ describe('回访 from a Lark raiser', () => {
         ?.type,
     ).toBe('error');
     expect((await problemOf(code)).state).toBe('closed');
+    // A deadline in the past is refused by reopen(): the disposition written before it is rolled back.
+    const past = await submit(P.staff, item, '重办', {
+      new_deadline: '2026-01-05 +0800',
+      reason: '更新指南',
+    });
+    expect(past.toast?.type).toBe('error');
+    expect((await revisitsOf(code))[0]!.disposition).toBeNull();
+    expect((await problemOf(code)).state).toBe('closed');
     const r = await submit(P.staff, item, '重办', {
       new_deadline: '2027-01-15 +0800',
       reason: '请更新办事指南并公示',
@@ -250,6 +258,9 @@ describe('回访 from a 人大代表 with a web code', () => {
     const step1 = await web('/revisit', { step: 'code', code: webCode.toLowerCase() });
     expect(step1.status).toBe(200);
     expect(await step1.text()).toContain('审批材料繁琐');
+    const wrong = await web('/revisit', { step: 'rate', code: webCode, rating: 'great' });
+    expect(wrong.status).toBe(400);
+    expect((await revisitsOf(code))[0]!.rating).toBeNull();
     const done = await web('/revisit', { step: 'rate', code: webCode, rating: 'satisfied', comment: '很好' });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('已收到您对');
