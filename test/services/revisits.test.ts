@@ -336,6 +336,17 @@ describe('回访 from the anonymous raiser', () => {
     await sealAnonymousRatings(h.database.db, new Date('2026-11-27T02:00:00Z'), 'Asia/Shanghai');
     const [a] = await rated();
     expect(a).toMatchObject({ actorOpenId: null, actorName: '匿名', at: new Date('2026-11-26T00:00:00Z') });
+    // Rewritten by the housekeeping: the rating no longer carries the transaction id of the message
+    // that brought it (it is newer than every message's event row, the later lookup's included).
+    const xmins = async (q: string) => {
+      const res = (await h.database.db.execute(sql.raw(q))) as unknown;
+      return ((res as { rows?: { x: string }[] }).rows ?? (res as { x: string }[])).map((r) => Number(r.x));
+    };
+    const events = await xmins('select xmin::text as x from processed_events');
+    const [mine] = await xmins(
+      `select xmin::text as x from revisits where rating = 'unsatisfied' and raiser_kind = 'anonymous'`,
+    );
+    expect(mine!).toBeGreaterThan(Math.max(...events));
     // 说明理由 is shown to them on /反馈查询.
     const r = await submit(P.staff, await unsatisfiedCardOf(code), '说明理由', {
       reason: '复印件为法定要件',
