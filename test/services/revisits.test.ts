@@ -138,6 +138,7 @@ describe('回访 from a Lark raiser', () => {
     );
     await close(code);
     await submit(P.stranger, cardOf(h, P.stranger, code), '不满意', { comment: '指南仍未更新' });
+    expect((await ask(h, P.lead1, '/不满意件')).text).toContain('仅限工作人员');
     const item = await unsatisfiedCardOf(code);
     expect(item.text).toContain('指南仍未更新');
     expect(item.buttons.map((b) => b.label)).toEqual(['重办', '说明理由']);

@@ -6,6 +6,8 @@ import type { CommandSpec } from '../context.js';
 export const unsatisfiedCommand: CommandSpec = {
   names: ['不满意件', 'unsatisfied'],
   who: 'staff',
+  // Names the raisers: asked in a group, answered one-to-one.
+  private: true,
   usage: '/不满意件',
   summary: '回访评价为不满意、待处理的问题，逐件重办（新期限）或说明理由。',
   async run(ctx) {
