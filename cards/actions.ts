@@ -74,7 +74,6 @@ const PidOldRid = Pid.extend({ rid: z.unknown().optional() }).transform(({ rid: 
 const Draft = z.object({ id: draftId });
 const Fid = z.object({ fid: z.string().uuid() });
 const Iid = z.object({ iid: id });
-const Nothing = z.object({});
 
 /** The value schema of each action: what its buttons carry besides `action`. */
 export const VALUES = {
@@ -95,8 +94,8 @@ export const VALUES = {
   [ACTION.disputeDecide]: Pid,
   [ACTION.withdraw]: Pid,
   [ACTION.edit]: Pid,
-  /** The assign form carries its fields in the form value; the button names the action only. */
-  [ACTION.assign]: Nothing,
+  /** The assign form carries its fields in the form value, and the campaign it was opened in. */
+  [ACTION.assign]: z.object({ c: id.optional() }),
   /** The pick card's answer: the problem, and the message and file it is about. */
   [ACTION.evidenceAttach]: Pid.extend({
     mid: z.string().min(1),
@@ -108,6 +107,8 @@ export const VALUES = {
   [ACTION.evidenceSend]: Pid.extend({ eid: id }),
   /** 上一页 / 下一页: the list's filters and the page. */
   [ACTION.listPage]: z.object({
+    /** The campaign the list was made for, so a page turned after /议题 切换 stays in it. */
+    c: id.optional(),
     u: id.optional(),
     s: z.string().optional(),
     page: z.coerce.number().int().min(1).max(10_000),

@@ -19,6 +19,8 @@ export interface StatsView extends Omit<Tallies, 'units'> {
   /** Units without any problem (led or cooperating). */
   idleUnits: number;
   today: string;
+  /** The campaign counted. */
+  campaignName: string;
   /** 回访 counts (src/services/revisits/rates.ts), in total and per lead unit. */
   satisfaction?: { total: SatisfactionCounts; byUnit: Map<number, SatisfactionCounts> };
 }
@@ -43,6 +45,7 @@ function unitSatisfaction(v: StatsView, unitId: number): string {
 export function statsCard(v: StatsView): Card {
   const t = v.totals;
   const els: Element[] = [
+    text(`议题：${v.campaignName}`),
     md(`**问题总数**：${t.count + t.withdrawn} 件（已撤销 ${t.withdrawn} 件）`),
     md(`**未销号**：${t.open} 件　**逾期**：${t.overdue} 件　**已销号**：${t.closed} 件`),
     md(`**办结率**：${rate(t)}（已销号 ÷ 未撤销问题）`),
@@ -76,12 +79,16 @@ export function statsCard(v: StatsView): Card {
 }
 
 /** `/排名`: units by problems led; equal counts share a rank (1, 1, 3), by name inside a tie. */
-export function rankCard(ranked: Ranked<UnitTally>[], o: { today: string; idleUnits: number }): Card {
+export function rankCard(
+  ranked: Ranked<UnitTally>[],
+  o: { today: string; idleUnits: number; campaignName: string },
+): Card {
   const lines = ranked.map(
     ({ rank, item: u }) =>
       `${rank}. ${u.name}　牵头 ${u.led} 件${u.co ? `（另配合 ${u.co} 件）` : ''}　办结率 ${percent(closeRate(u.closed, u.led))}　逾期 ${u.overdue} 件`,
   );
   const els: Element[] = [
+    text(`议题：${o.campaignName}`),
     md('**承办单位问题数排名**（按牵头问题数，不含已撤销）'),
     text(lines.join('\n') || '暂无问题。'),
   ];

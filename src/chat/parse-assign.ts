@@ -18,6 +18,8 @@ const KEYS: Record<string, Key> = {
   timeliness: 'timeliness',
   来源: 'source',
   source: 'source',
+  议题: 'campaign',
+  campaign: 'campaign',
   描述: 'description',
   desc: 'description',
   提出人: 'raiserText',

@@ -32,11 +32,16 @@ const Page: FC<{ title: string; children?: Child }> = ({ title, children }) => (
   </HtmlPage>
 );
 
-const Form: FC<{ token: string; error?: string; text?: string }> = ({ token, error, text }) => (
-  <Page title="优化营商环境 · 匿名反馈">
-    <h1>优化营商环境 · 匿名反馈</h1>
+const Form: FC<{ title: string; token: string; error?: string; text?: string }> = ({
+  title,
+  token,
+  error,
+  text,
+}) => (
+  <Page title={title}>
+    <h1>{title}</h1>
     <p class="note">
-      欢迎反映营商环境方面的问题和建议。本页面不记录您的姓名、IP
+      欢迎反映问题和建议。本页面不记录您的姓名、IP
       地址或设备信息，提交后将显示回执码，可凭回执码查询办理情况。
     </p>
     {error ? <p class="err">{error}</p> : null}
@@ -93,7 +98,13 @@ export function feedbackRoute(deps: AppDeps) {
   const app = new Hono();
   const guard = new FormGuard(deps.config.appSecretKey);
   const noStore = { 'cache-control': 'no-store' };
-  app.get('/', (c) => c.html(<Form token={guard.issue(deps.clock().getTime())} />, 200, noStore));
+  app.get('/', (c) =>
+    c.html(
+      <Form title={deps.config.feedbackTitle} token={guard.issue(deps.clock().getTime())} />,
+      200,
+      noStore,
+    ),
+  );
   app.post('/', async (c) => {
     const body = cleanDeep(await c.req.parseBody().catch(() => ({}) as Record<string, unknown>));
     const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
@@ -130,7 +141,11 @@ export function feedbackRoute(deps: AppDeps) {
     const text = field('text');
     if (field('website'))
       return c.html(
-        <Form token={guard.issue(deps.clock().getTime())} error="提交未成功，请重试。" />,
+        <Form
+          title={deps.config.feedbackTitle}
+          token={guard.issue(deps.clock().getTime())}
+          error="提交未成功，请重试。"
+        />,
         400,
         noStore,
       );
@@ -162,7 +177,12 @@ export function feedbackRoute(deps: AppDeps) {
       // kept for the retry.
       const { status, body: answer } = toHttp(e);
       return c.html(
-        <Form token={guard.issue(deps.clock().getTime())} error={answer.msg} text={text} />,
+        <Form
+          title={deps.config.feedbackTitle}
+          token={guard.issue(deps.clock().getTime())}
+          error={answer.msg}
+          text={text}
+        />,
         status,
         noStore,
       );

@@ -66,7 +66,7 @@ describe('/导出', () => {
   it('sends the list as .xlsx whose cells match the database: dates as dates, a frozen header', async () => {
     const { reply, wb, name } = await exportAs(P.staff);
     expect(reply.msgType).toBe('file');
-    expect(name).toBe('督办问题清单-20261216.xlsx');
+    expect(name).toBe('督办问题清单-默认议题-20261216.xlsx');
     const ws = wb!.getWorksheet('问题清单')!;
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([
@@ -170,7 +170,7 @@ describe('/导出', () => {
 
   it('filters like /清单: by unit (lead or cooperating) and by state', async () => {
     const byUnit = await exportAs(P.staff, '市教育局');
-    expect(byUnit.name).toBe('督办问题清单-市教育局-20261216.xlsx');
+    expect(byUnit.name).toBe('督办问题清单-默认议题-市教育局-20261216.xlsx');
     expect(sheetRows(byUnit.wb!.getWorksheet('问题清单')!).map((r) => r.编号)).toEqual([codes.a, codes.c]);
     expect(sheetRows(byUnit.wb!.getWorksheet('单位统计')!).map((r) => r.单位)).toEqual(['市教育局']);
 

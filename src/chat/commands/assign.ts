@@ -3,13 +3,14 @@ import { todayIn } from '../../domain/dates.js';
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';
 import { resolvePerson } from '../../services/people/person-ref.js';
-import { type AssignInput, assignProblem } from '../../services/problems/assign.js';
+import { type AssignInput, assignProblem, targetCampaign } from '../../services/problems/assign.js';
 import { allUnits } from '../../services/units/read.js';
 import type { CommandContext, CommandSpec } from '../context.js';
+import { campaignArg } from '../parse.js';
 import { parseAssignArgs } from '../parse-assign.js';
 
 export const USAGE =
-  '/交办 <标题> 单位:<牵头单位> [配合:<单位>,<单位>] 期限:<YYYY-MM-DD 或 N个工作日> [类别:<六类之一>] [时效:立行立改|长期整改] [提出人:<人或代表姓名>] [描述:<文字>]';
+  '/交办 <标题> 单位:<牵头单位> [配合:<单位>,<单位>] 期限:<YYYY-MM-DD 或 N个工作日> [类别:<议题的类别之一>] [时效:立行立改|长期整改] [议题:<名称>] [提出人:<人或代表姓名>] [描述:<文字>]';
 
 /** 提出人: an @mention, e-mail or mobile number is a Lark person; any other text a 代表's name. */
 async function raiserOf(ctx: CommandContext, text: string): Promise<NonNullable<AssignInput['raiser']>> {
@@ -28,13 +29,15 @@ export const assignCommand: CommandSpec = {
   example:
     '/交办 企业开办材料重复提交 单位:市政数局 配合:市市场监管局 期限:2026-12-31 类别:政务服务环境 时效:立行立改',
   async run(ctx) {
-    if (!ctx.args) {
+    if (!ctx.args || /^(?:议题|campaign)[:：]\S+$/i.test(ctx.args)) {
       const units = await allUnits(ctx.tx);
       if (!units.length) return { text: '尚无承办单位。请先用 /单位 添加 <名称> [简称:<简称>] 添加单位。' };
+      const campaign = await targetCampaign(await serviceCtx(ctx), { campaign: campaignArg(ctx.args) });
       return {
         card: assignFormCard(
           units.map((u) => u.name),
           todayIn(ctx.now, ctx.config.timezone),
+          campaign,
         ),
       };
     }

@@ -1,5 +1,6 @@
 import { triageCard } from '../../../cards/feedback.js';
 import { invalid } from '../../domain/errors.js';
+import { triageCampaigns } from '../../services/campaigns/read.js';
 import { pendingFeedback } from '../../services/feedback/read.js';
 import { allUnits } from '../../services/units/read.js';
 import type { CommandSpec } from '../context.js';
@@ -41,13 +42,14 @@ export const triageCommand: CommandSpec = {
     const items = await pendingFeedback(ctx.tx, 10);
     if (!items.length) return { text: '暂无待处理的匿名反馈。' };
     const names = (await allUnits(ctx.tx)).map((u) => u.name);
+    const into = await triageCampaigns(ctx.tx, ctx.actor.openId);
     for (const f of items.slice(1))
       ctx.send({
         msgType: 'interactive',
-        content: triageCard(f, names),
+        content: triageCard(f, names, into),
         purpose: 'triage',
         to: { type: 'open_id', id: ctx.actor.openId },
       });
-    return { card: triageCard(items[0]!, names) };
+    return { card: triageCard(items[0]!, names, into) };
   },
 };

@@ -1,19 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { counters, problemCoUnits, problems } from '../../../db/schema/index.js';
+import { categoriesOf } from '../../domain/campaign.js';
 import { formatDateCn, todayIn } from '../../domain/dates.js';
 import { conflict, invalid } from '../../domain/errors.js';
-import {
-  CATEGORIES,
-  DESCRIPTION_MAX,
-  problemCode,
-  SOURCES,
-  TIMELINESS,
-  TITLE_MAX,
-} from '../../domain/problem.js';
+import { DESCRIPTION_MAX, problemCode, SOURCES, TIMELINESS, TITLE_MAX } from '../../domain/problem.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import { mustStaff } from '../auth.js';
-import { type CampaignRow, currentCampaign } from '../campaigns/read.js';
+import { type CampaignRow, campaignById, campaignFor } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
 import { allUnits, resolveUnit, type UnitRow } from '../units/read.js';
 import { contactsOf, groupChatOf, record, sendCards } from './common.js';
@@ -31,6 +25,10 @@ export const AssignInput = z.object({
   description: z.string().optional(),
   source: z.string().optional(),
   importKey: z.string().optional(),
+  /** `议题:<名称>`; else the asker's current campaign. */
+  campaign: z.string().optional(),
+  /** The campaign a form or an import draft was made in (wins over the name). */
+  campaignId: z.number().int().positive().optional(),
   /** 提出人, for 回访: a Lark person (resolved by the transport) or a 人大代表 by name. */
   raiser: z
     .discriminatedUnion('kind', [
@@ -62,7 +60,7 @@ async function nextCode(ctx: ServiceCtx, year: number): Promise<{ code: string; 
 }
 
 /** The form's text fields, trimmed and checked; defaults for timeliness (长期整改) and source (走访). */
-function fieldsOf(i: z.output<typeof AssignInput>) {
+function fieldsOf(i: z.output<typeof AssignInput>, campaign: CampaignRow) {
   const title = i.title.trim();
   if (!title)
     throw invalid('请填写问题标题。格式：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>');
@@ -73,8 +71,9 @@ function fieldsOf(i: z.output<typeof AssignInput>) {
     throw invalid(`描述不能超过 ${DESCRIPTION_MAX} 个字（当前 ${[...description].length} 个字）。`);
   if (!i.leadUnit.trim()) throw invalid('请指定牵头单位，如：单位:市人社局');
   const category = i.category?.trim() || undefined;
-  if (category && !(CATEGORIES as readonly string[]).includes(category))
-    throw invalid(`类别「${category}」无效，可选：${CATEGORIES.join('、')}。`);
+  const categories = categoriesOf(campaign);
+  if (category && !categories.includes(category))
+    throw invalid(`类别「${category}」无效，议题「${campaign.name}」的类别可选：${categories.join('、')}。`);
   const timeliness = i.timeliness?.trim() || '长期整改';
   if (!(TIMELINESS as readonly string[]).includes(timeliness))
     throw invalid(`时效「${timeliness}」无效，可选：${TIMELINESS.join('、')}。`);
@@ -82,6 +81,22 @@ function fieldsOf(i: z.output<typeof AssignInput>) {
   if (!(SOURCES as readonly string[]).includes(source))
     throw invalid(`来源「${source}」无效，可选：${SOURCES.join('、')}。`);
   return { title, description, category, timeliness, source };
+}
+
+/** The campaign the problem joins: the form's, `议题:<名称>`, else the asker's current one; never an archived one. */
+export async function targetCampaign(
+  ctx: ServiceCtx,
+  i: { campaign?: string; campaignId?: number },
+): Promise<CampaignRow> {
+  const campaign =
+    i.campaignId !== undefined
+      ? await campaignById(ctx.tx, i.campaignId)
+      : await campaignFor(ctx.tx, ctx.actor.openId, i.campaign);
+  if (campaign.state === 'archived')
+    throw conflict(
+      `议题「${campaign.name}」已归档，不能再新增问题。请用 /议题 切换 <名称> 切换到进行中的议题后再交办。`,
+    );
+  return campaign;
 }
 
 export const RAISER_NAME_MAX = 50;
@@ -160,18 +175,14 @@ async function noticeGroup(ctx: ServiceCtx, problem: ProblemRow, lead: UnitRow):
 export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promise<AssignResult> {
   mustStaff(ctx.actor, '交办问题');
   const i = AssignInput.parse(input);
-  const campaign = await currentCampaign(ctx.tx, ctx.actor.openId);
-  if (campaign.state === 'archived')
-    throw conflict(
-      `议题「${campaign.name}」已归档，不能再新增问题。请用 /议题 切换 <名称> 切换到进行中的议题后再交办。`,
-    );
-  const { title, description, category, timeliness, source } = fieldsOf(i);
+  const campaign = await targetCampaign(ctx, i);
+  const { title, description, category, timeliness, source } = fieldsOf(i, campaign);
   const raiser = raiserOf(i);
   const { lead, co } = await unitsOf(ctx, i);
   const deadline = resolveDeadline(ctx, i.deadline);
   const year = Number(todayIn(ctx.now, ctx.config.timezone).slice(0, 4));
   const { code, seq } = await nextCode(ctx, year);
-  const groupId = await groupOfUnit(ctx.tx, lead.id);
+  const groupId = await groupOfUnit(ctx.tx, lead.id, campaign.id);
   const [row] = await ctx.tx
     .insert(problems)
     .values({

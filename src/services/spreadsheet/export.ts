@@ -7,7 +7,9 @@ import { STATE_LABEL } from '../../domain/problem.js';
 import { closeRate, rankUnits, tally } from '../../domain/ranking.js';
 import { firstCloseSatisfactionRate, NO_RATINGS, satisfactionRate } from '../../domain/satisfaction.js';
 import { mustStaff } from '../auth.js';
+import { campaignFor } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
+import { campaignProblems } from '../documents/problem-set.js';
 import { STATE_FILTER_LABEL, type StateFilter, stateWhere, unitWhere } from '../problem-filter.js';
 import { overdueWorkdays } from '../problems/load.js';
 import { clockOf } from '../problems/view.js';
@@ -23,6 +25,8 @@ import { dateCell, setUpSheet, toBytes } from './style.js';
  * contacts, nobody's identity behind an anonymous source).
  */
 export interface ExportFilter {
+  /** `议题:<名称>`; else the asker's current campaign. An archived campaign exports as well. */
+  campaign?: string;
   unitId?: number;
   state?: StateFilter;
 }
@@ -51,8 +55,9 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
   const today = todayIn(ctx.now, ctx.config.timezone);
   const all = await allUnits(ctx.tx);
   const unitName = new Map(all.map((u) => [u.id, u.name]));
+  const campaign = await campaignFor(ctx.tx, ctx.actor.openId, f.campaign);
   const labels: string[] = [];
-  const conds: (SQL | undefined)[] = [];
+  const conds: (SQL | undefined)[] = [eq(problems.campaignId, campaign.id)];
   if (f.unitId !== undefined) {
     labels.push(unitName.get(f.unitId) ?? `单位#${f.unitId}`);
     conds.push(unitWhere(ctx.tx, f.unitId));
@@ -71,14 +76,15 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
   wb.creator = '督办助手';
   wb.created = ctx.now;
   await problemsSheet(ctx, wb, rows, unitName);
-  await figuresSheet(ctx, wb, all, today, f.unitId);
-  aboutSheet(ctx, wb, labels, rows.length);
+  await figuresSheet(ctx, wb, all, today, { unitId: f.unitId, campaignId: campaign.id });
+  aboutSheet(ctx, wb, [`议题：${campaign.name}`, ...labels], rows.length);
 
   const stamp = today.replaceAll('-', '');
-  const fileName = `督办问题清单${labels.length ? `-${labels.join('-')}` : ''}-${stamp}.xlsx`.replace(
-    /[\\/:*?"<>|]/g,
-    '_',
-  );
+  const fileName =
+    `督办问题清单-${campaign.name}${labels.length ? `-${labels.join('-')}` : ''}-${stamp}.xlsx`.replace(
+      /[\\/:*?"<>|]/g,
+      '_',
+    );
   return { fileName, bytes: await toBytes(wb), count: rows.length };
 }
 
@@ -170,13 +176,13 @@ async function problemsSheet(
   }
 }
 
-/** Sheet 2: per unit over all its problems (withdrawn not counted), as /统计: a state filter would make 办结率 meaningless. */
+/** Sheet 2: per unit over all its problems in the campaign (withdrawn not counted), as /统计: a state filter would make 办结率 meaningless. */
 async function figuresSheet(
   ctx: ServiceCtx,
   wb: ExcelJS.Workbook,
   all: { id: number; name: string }[],
   today: string,
-  unitId: number | undefined,
+  { unitId, campaignId }: { unitId?: number; campaignId: number },
 ) {
   const figures = wb.addWorksheet(FIGURES_SHEET);
   setUpSheet(figures, [
@@ -189,8 +195,8 @@ async function figuresSheet(
     { key: 'satisfied', header: '满意率', width: 10, numFmt: '0.0%' },
     { key: 'firstSatisfied', header: '首次办结满意率', width: 15, numFmt: '0.0%' },
   ]);
-  const s = await satisfactionCounts(ctx.tx);
-  const t = tally(await problemFacts(ctx.tx), [], all, today);
+  const s = await satisfactionCounts(ctx.tx, campaignProblems(campaignId));
+  const t = tally(await problemFacts(ctx.tx, campaignId), [], all, today);
   const ranked = rankUnits(t.units.filter((u) => u.led > 0 && (unitId === undefined || u.unitId === unitId)));
   for (const { item: u } of ranked)
     figures.addRow({
