@@ -40,6 +40,9 @@ export const ACTION = {
   reinspectionReopen: 'ri.reopen',
   importConfirm: 'import.confirm',
   importCancel: 'import.cancel',
+  revisitRate: 'rv.rate',
+  revisitRedo: 'rv.redo',
+  revisitExplain: 'rv.explain',
 } as const;
 
 export type ActionName = (typeof ACTION)[keyof typeof ACTION];
@@ -120,6 +123,10 @@ export const VALUES = {
   [ACTION.reinspectionReopen]: Iid,
   [ACTION.importConfirm]: Draft,
   [ACTION.importCancel]: Draft,
+  /** 回访: the revisit and the rating chosen; the handler checks the clicker is the raiser. */
+  [ACTION.revisitRate]: z.object({ vid: id, r: z.enum(['satisfied', 'basic', 'unsatisfied']) }),
+  [ACTION.revisitRedo]: z.object({ vid: id }),
+  [ACTION.revisitExplain]: z.object({ vid: id }),
 } satisfies Record<ActionName, z.ZodType>;
 
 /** What an action's value holds once read (and what a card passes to `act`). */

@@ -21,6 +21,7 @@ import {
   resolveCampaign,
 } from './campaigns/read.js';
 import type { ServiceCtx } from './context.js';
+import { campaignProblems } from './documents/problem-set.js';
 import { namesOf } from './people/read.js';
 import {
   type Scope,
@@ -41,6 +42,8 @@ import {
   unitNameMap,
 } from './problems/load.js';
 import { clockOf } from './problems/view.js';
+import { satisfactionCounts } from './revisits/rates.js';
+import { revisitLines } from './revisits/read.js';
 import { tallyFacts } from './tally-facts.js';
 import { allUnits } from './units/read.js';
 
@@ -103,6 +106,7 @@ export async function showProblem(
     evidence: await loadEvidence(ctx.tx, row.id),
     asCo: rel.co && !rel.lead,
     undelivered: await undelivered(ctx.tx, row.id),
+    revisit: rel.staff || rel.supervisor ? await revisitLines(ctx.tx, row) : [],
   };
   return { show, problemId: row.id };
 }
@@ -238,10 +242,12 @@ async function tallies(
   };
 }
 
-/** `/统计 [议题:<名称>]`: one campaign's figures per state, category and unit. */
+/** `/统计 [议题:<名称>]`: one campaign's figures per state, category and unit, with 满意率 and 首次办结满意率 (回访). */
 export async function statsFor(ctx: ServiceCtx, named?: string): Promise<StatsView> {
   mustStaffOrSupervisor(ctx.actor, '/统计');
-  return (await tallies(ctx, named)).view;
+  const { view, campaign } = await tallies(ctx, named);
+  const s = await satisfactionCounts(ctx.tx, campaignProblems(campaign.id));
+  return { ...view, satisfaction: { total: s.total, byUnit: s.byUnit } };
 }
 
 export interface RankingView {

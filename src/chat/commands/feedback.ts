@@ -24,8 +24,9 @@ export const feedbackLookupCommand: CommandSpec = {
   names: ['反馈查询', 'receipt'],
   readOnly: true,
   who: 'anyone',
-  usage: '/反馈查询 <回执码>',
-  summary: '凭回执码查询匿名反馈的办理情况（仅限与机器人单聊；也可在网页查询）。',
+  usage: '/反馈查询 <回执码> [满意|基本满意|不满意 [意见]]',
+  summary:
+    '凭回执码查询匿名反馈的办理情况；问题办结后，可凭回执码评价办理结果（仅限与机器人单聊；也可在网页查询）。',
   async run() {
     throw invalid('回执码请在与机器人的单聊中查询。');
   },

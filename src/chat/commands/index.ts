@@ -13,6 +13,7 @@ import { listCommand } from './list.js';
 import { noticeCommand } from './notice.js';
 import { publishCommand } from './publish.js';
 import { reinspectCommand } from './reinspect.js';
+import { unsatisfiedCommand } from './revisit.js';
 import { roleCommand } from './role.js';
 import { showCommand } from './show.js';
 import { rankCommand, statsCommand } from './stats.js';
@@ -40,6 +41,7 @@ COMMANDS.push(evaluatedUnitsCommand, pollCommand, voteCommand, reinspectCommand)
 COMMANDS.push(publishCommand);
 COMMANDS.push(noticeCommand);
 COMMANDS.push(campaignCommand);
+COMMANDS.push(unsatisfiedCommand);
 
 const byName = new Map<string, CommandSpec>();
 for (const c of COMMANDS) for (const n of c.names) byName.set(n.toLowerCase(), c);

@@ -29,6 +29,13 @@ export const AssignInput = z.object({
   campaign: z.string().optional(),
   /** The campaign a form or an import draft was made in (wins over the name). */
   campaignId: z.number().int().positive().optional(),
+  /** 提出人, for 回访: a Lark person (resolved by the transport) or a 人大代表 by name. */
+  raiser: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('person'), openId: z.string().min(1), name: z.string() }),
+      z.object({ kind: z.literal('deputy'), name: z.string() }),
+    ])
+    .optional(),
 });
 export type AssignInput = z.input<typeof AssignInput>;
 
@@ -90,6 +97,20 @@ export async function targetCampaign(
       `议题「${campaign.name}」已归档，不能再新增问题。请用 /议题 切换 <名称> 切换到进行中的议题后再交办。`,
     );
   return campaign;
+}
+
+export const RAISER_NAME_MAX = 50;
+
+/** The 提出人 columns; a 代表's name is trimmed and checked. */
+function raiserOf(i: z.output<typeof AssignInput>) {
+  const r = i.raiser;
+  if (!r) return { raiserKind: null, raiserOpenId: null, raiserName: null };
+  const name = r.name.trim();
+  if (r.kind === 'person')
+    return { raiserKind: 'person' as const, raiserOpenId: r.openId, raiserName: name || null };
+  if (!name) throw invalid('请填写提出人：@某人、邮箱、手机号，或人大代表姓名。');
+  if ([...name].length > RAISER_NAME_MAX) throw invalid(`提出人姓名不能超过 ${RAISER_NAME_MAX} 个字。`);
+  return { raiserKind: 'deputy' as const, raiserOpenId: null, raiserName: name };
 }
 
 /** The lead unit and the cooperating ones (the lead and repeats left out), each by name or short name. */
@@ -156,6 +177,7 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
   const i = AssignInput.parse(input);
   const campaign = await targetCampaign(ctx, i);
   const { title, description, category, timeliness, source } = fieldsOf(i, campaign);
+  const raiser = raiserOf(i);
   const { lead, co } = await unitsOf(ctx, i);
   const deadline = resolveDeadline(ctx, i.deadline);
   const year = Number(todayIn(ctx.now, ctx.config.timezone).slice(0, 4));
@@ -182,6 +204,7 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
       assignedAt: ctx.now,
       importKey: i.importKey ?? null,
       campaignId: campaign.id,
+      ...raiser,
     })
     .returning();
   const problem = row!;
@@ -198,9 +221,14 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
       category,
       timeliness,
       source,
+      ...(raiser.raiserKind
+        ? { raiser: raiser.raiserKind === 'deputy' ? raiser.raiserName : raiser.raiserOpenId }
+        : {}),
     },
   });
   const warnings: string[] = [];
+  if (raiser.raiserKind === 'deputy' && !ctx.config.publicBaseUrl)
+    warnings.push('未配置 PUBLIC_BASE_URL，网页回访码不可用：办结后无法向该代表发放回访码。');
   await sendAssignment(ctx, problem, lead, co, warnings);
   await noticeGroup(ctx, problem, lead);
   if (!ctx.calendar.isConfirmed(deadline))

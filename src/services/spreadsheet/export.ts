@@ -5,12 +5,16 @@ import { problemCoUnits, problemEvents, problems, units } from '../../../db/sche
 import { formatInstantCn, todayIn } from '../../domain/dates.js';
 import { STATE_LABEL } from '../../domain/problem.js';
 import { closeRate, rankUnits, tally } from '../../domain/ranking.js';
+import { firstCloseSatisfactionRate, NO_RATINGS, satisfactionRate } from '../../domain/satisfaction.js';
 import { mustStaff } from '../auth.js';
 import { campaignFor } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
+import { campaignProblems } from '../documents/problem-set.js';
 import { STATE_FILTER_LABEL, type StateFilter, stateWhere, unitWhere } from '../problem-filter.js';
 import { overdueWorkdays } from '../problems/load.js';
 import { clockOf } from '../problems/view.js';
+import { satisfactionCounts } from '../revisits/rates.js';
+import { latestRatings } from '../revisits/read.js';
 import { problemFacts } from '../tally-facts.js';
 import { allUnits } from '../units/read.js';
 import { dateCell, setUpSheet, toBytes } from './style.js';
@@ -143,8 +147,13 @@ async function problemsSheet(
     { key: 'overdue', header: '逾期工作日', width: 11, numFmt: '0' },
     { key: 'progress', header: '最新进展', width: 48, wrap: true },
     { key: 'progressAt', header: '进展日期', width: 12, date: true },
+    { key: 'revisit', header: '回访', width: 16 },
   ]);
   const clock = clockOf(ctx);
+  const ratings = await latestRatings(
+    ctx.tx,
+    rows.map((r) => r.id),
+  );
   for (const r of rows) {
     const late = overdueWorkdays(r, clock);
     const lp = lastProgress.get(r.id);
@@ -162,6 +171,7 @@ async function problemsSheet(
       overdue: late === null ? null : late,
       progress: lp ? `${lp.text}${lp.outcome ? `（成效：${lp.outcome}）` : ''}` : null,
       progressAt: lp ? dateCell(todayIn(lp.at, tz)) : null,
+      revisit: ratings.get(r.id) ?? null,
     });
   }
 }
@@ -182,7 +192,10 @@ async function figuresSheet(
     { key: 'open', header: '未销号', width: 9, numFmt: '0' },
     { key: 'overdue', header: '逾期', width: 9, numFmt: '0' },
     { key: 'rate', header: '办结率', width: 10, numFmt: '0.0%' },
+    { key: 'satisfied', header: '满意率', width: 10, numFmt: '0.0%' },
+    { key: 'firstSatisfied', header: '首次办结满意率', width: 15, numFmt: '0.0%' },
   ]);
+  const s = await satisfactionCounts(ctx.tx, campaignProblems(campaignId));
   const t = tally(await problemFacts(ctx.tx, campaignId), [], all, today);
   const ranked = rankUnits(t.units.filter((u) => u.led > 0 && (unitId === undefined || u.unitId === unitId)));
   for (const { item: u } of ranked)
@@ -193,6 +206,8 @@ async function figuresSheet(
       open: u.open,
       overdue: u.overdue,
       rate: closeRate(u.closed, u.led),
+      satisfied: satisfactionRate(s.byUnit.get(u.unitId) ?? NO_RATINGS),
+      firstSatisfied: firstCloseSatisfactionRate(s.byUnit.get(u.unitId) ?? NO_RATINGS),
     });
   if (unitId === undefined) {
     const total = figures.addRow({
@@ -202,6 +217,8 @@ async function figuresSheet(
       open: t.totals.open,
       overdue: t.totals.overdue,
       rate: closeRate(t.totals.closed, t.totals.count),
+      satisfied: satisfactionRate(s.total),
+      firstSatisfied: firstCloseSatisfactionRate(s.total),
     });
     total.font = { bold: true };
   }
