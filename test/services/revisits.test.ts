@@ -183,6 +183,10 @@ describe('回访 from a Lark raiser', () => {
     expect(stats.text).toContain(`满意率 ${percent(satisfactionRate(all))}`);
     expect(stats.text).toContain(`首次办结满意率 ${percent(firstCloseSatisfactionRate(all))}`);
     expect(stats.text).not.toContain('满意率 —');
+    // The digest's campaign section shows them too.
+    const digest = await ask(h, P.staff, '/周报');
+    expect(digest.text).toContain(`回访满意率：${percent(satisfactionRate(all))}`);
+    expect(digest.text).toContain(`首次办结满意率：${percent(firstCloseSatisfactionRate(all))}`);
     // /导出: the problem's latest 回访, and both rates per unit.
     const uploads = h.fake.uploads.length;
     await ask(h, P.staff, '/导出');
