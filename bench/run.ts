@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --duration 10 --connections 40 --only duban,click,tx,hono,sweep,scores,pair,ws
+ * npm run bench [-- --duration 10 --connections 40 --only duban,click,tx,hono,sweep,migrate,scores,pair,ws
  *                    --clicks 15000 --experiments --dispatch --log info --profile]
  *
  * Loads POST /lark/events of the real service on real PostgreSQL with distinct, signed, encrypted
@@ -48,7 +48,7 @@ const { values: args } = parseArgs({
     dispatch: { type: 'boolean', default: false },
     /** Problems seeded for the click run (one 签收 each). */
     clicks: { type: 'string', default: '15000' },
-    /** Comma-separated subset of duban,click,prep,raw7,lean,tx,hono,sweep,scores,pair,ws. */
+    /** Comma-separated subset of duban,click,prep,raw7,lean,tx,hono,sweep,migrate,scores,pair,ws. */
     only: { type: 'string' },
     /** Log level of the duban server (default silent); its stdout is read and dropped. */
     log: { type: 'string', default: 'silent' },
@@ -194,7 +194,7 @@ async function runHttp(adminUrl: string, modes: typeof MODES, pgVersion: string)
 async function main() {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const wanted = args.only ? new Set(args.only.split(',').map((x) => x.trim())) : undefined;
-  const STEPS = ['sweep', 'scores', 'pair', 'ws'];
+  const STEPS = ['sweep', 'migrate', 'scores', 'pair', 'ws'];
   const unknown = [...(wanted ?? [])].filter((w) => !STEPS.includes(w) && !MODES.some((m) => m.mode === w));
   if (unknown.length)
     throw new Error(
@@ -238,6 +238,23 @@ async function main() {
     } catch (e) {
       sweep = { error: e instanceof Error ? e.message : String(e) };
       console.error('\nsweep failed:', e);
+      process.exitCode = 1;
+    }
+  }
+
+  // The campaigns migrations over 100,000 problems made by the earlier schema (bench/migration.ts).
+  let migration: unknown;
+  if (step('migrate')) {
+    try {
+      const { benchMigration } = await import('./migration.js');
+      const r = await benchMigration(adminUrl);
+      migration = r;
+      console.log(
+        `\nmigration: ${r.applied.join(', ')} in ${(r.migrateMs / 1000).toFixed(2)} s over ${r.problems} problems; ${r.inDefault} now in the default campaign`,
+      );
+    } catch (e) {
+      migration = { error: e instanceof Error ? e.message : String(e) };
+      console.error('\nmigration failed:', e);
       process.exitCode = 1;
     }
   }
@@ -307,6 +324,7 @@ async function main() {
     verification: http?.verification,
     clicks: http?.clicks,
     sweep,
+    migration,
     scores,
     pair,
     longConnection: ws,

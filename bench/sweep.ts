@@ -3,7 +3,6 @@
  * PostgreSQL. Goal on 2 cores: the sweep decides and enqueues every reminder in < 10 s; the
  * digest figures compute in < 2 s. Run: `npm run bench -- --only sweep` (or as part of npm run bench).
  */
-import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { parseConfig } from '../src/config.js';
 import { openDatabase } from '../src/entry/database.js';
@@ -11,6 +10,7 @@ import { createLogger } from '../src/log.js';
 import { loadCalendar } from '../src/services/calendar/load.js';
 import { buildDigest } from '../src/services/digest.js';
 import { runReminders } from '../src/services/reminders.js';
+import { seedCampaign } from './seed.js';
 
 export interface SweepResult {
   problems: number;
@@ -40,42 +40,7 @@ export async function benchSweep(
   try {
     const db = database.db;
     const t0 = performance.now();
-    await db.execute(
-      sql.raw(`insert into units (name) select '测试单位' || g from generate_series(1, ${nUnits}) g`),
-    );
-    await db.execute(
-      sql.raw(
-        `insert into unit_contacts (unit_id, open_id) select id, 'ou_c' || id || '_' || k from units, generate_series(1, 2) k`,
-      ),
-    );
-    await db.execute(
-      sql.raw(
-        `insert into roles (open_id, role) select 'ou_sup' || g, 'supervisor' from generate_series(1, 20) g`,
-      ),
-    );
-    await db.execute(
-      sql.raw(`insert into roles (open_id, role) values ('ou_staff1', 'staff'), ('ou_admin1', 'admin')`),
-    );
-    // Deadlines spread over the last 60 and next 60 days; states spread like a campaign a few months in.
-    await db.execute(
-      sql.raw(`insert into problems (code, year, seq, title, lead_unit_id, deadline, state, timeliness, created_at, assigned_at, acknowledged_at, last_progress_at, closed_at)
-      select 'DB-2026-' || lpad(g::text, 6, '0'), 2026, g, '批量问题 ' || g,
-        1 + (g % ${nUnits}),
-        (date '2026-11-26' + ((g * 7919) % 120 - 60))::date,
-        (array['assigned','acknowledged','in_progress','in_progress','closure_requested','closed','closed','withdrawn'])[1 + (g % 8)],
-        case when g % 3 = 0 then '立行立改' else '长期整改' end,
-        timestamptz '2026-09-01 09:00+08' + (g % 60) * interval '1 day',
-        timestamptz '2026-09-01 09:00+08' + (g % 60) * interval '1 day',
-        case when g % 8 in (1,2,3,4,5,6) then timestamptz '2026-09-03 09:00+08' + (g % 60) * interval '1 day' end,
-        case when g % 8 in (2,3) then timestamptz '2026-10-01 09:00+08' + (g % 50) * interval '1 day' end,
-        case when g % 8 in (5,6) then timestamptz '2026-11-01 09:00+08' + (g % 25) * interval '1 day' end
-      from generate_series(1, ${nProblems}) g`),
-    );
-    await db.execute(
-      sql.raw(`insert into problem_requests (problem_id, kind, requested_by, text, requested_at)
-      select id, 'closure', 'ou_c1_1', '申请销号', timestamptz '2026-11-16 10:00+08' from problems where state = 'closure_requested'`),
-    );
-    await db.execute(sql.raw('analyze'));
+    await seedCampaign(db, nProblems, nUnits);
     const seedMs = performance.now() - t0;
     const config = parseConfig({ DATABASE_URL: u.toString(), LOG_LEVEL: 'silent' });
     const log = createLogger('silent');

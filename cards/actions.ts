@@ -40,6 +40,9 @@ export const ACTION = {
   reinspectionReopen: 'ri.reopen',
   importConfirm: 'import.confirm',
   importCancel: 'import.cancel',
+  revisitRate: 'rv.rate',
+  revisitRedo: 'rv.redo',
+  revisitExplain: 'rv.explain',
 } as const;
 
 export type ActionName = (typeof ACTION)[keyof typeof ACTION];
@@ -71,7 +74,6 @@ const PidOldRid = Pid.extend({ rid: z.unknown().optional() }).transform(({ rid: 
 const Draft = z.object({ id: draftId });
 const Fid = z.object({ fid: z.string().uuid() });
 const Iid = z.object({ iid: id });
-const Nothing = z.object({});
 
 /** The value schema of each action: what its buttons carry besides `action`. */
 export const VALUES = {
@@ -92,8 +94,8 @@ export const VALUES = {
   [ACTION.disputeDecide]: Pid,
   [ACTION.withdraw]: Pid,
   [ACTION.edit]: Pid,
-  /** The assign form carries its fields in the form value; the button names the action only. */
-  [ACTION.assign]: Nothing,
+  /** The assign form carries its fields in the form value, and the campaign it was opened in. */
+  [ACTION.assign]: z.object({ c: id.optional() }),
   /** The pick card's answer: the problem, and the message and file it is about. */
   [ACTION.evidenceAttach]: Pid.extend({
     mid: z.string().min(1),
@@ -105,6 +107,8 @@ export const VALUES = {
   [ACTION.evidenceSend]: Pid.extend({ eid: id }),
   /** 上一页 / 下一页: the list's filters and the page. */
   [ACTION.listPage]: z.object({
+    /** The campaign the list was made for, so a page turned after /议题 切换 stays in it. */
+    c: id.optional(),
     u: id.optional(),
     s: z.string().optional(),
     page: z.coerce.number().int().min(1).max(10_000),
@@ -119,6 +123,10 @@ export const VALUES = {
   [ACTION.reinspectionReopen]: Iid,
   [ACTION.importConfirm]: Draft,
   [ACTION.importCancel]: Draft,
+  /** 回访: the revisit and the rating chosen; the handler checks the clicker is the raiser. */
+  [ACTION.revisitRate]: z.object({ vid: id, r: z.enum(['satisfied', 'basic', 'unsatisfied']) }),
+  [ACTION.revisitRedo]: z.object({ vid: id }),
+  [ACTION.revisitExplain]: z.object({ vid: id }),
 } satisfies Record<ActionName, z.ZodType>;
 
 /** What an action's value holds once read (and what a card passes to `act`). */

@@ -6,10 +6,29 @@ import { type Card, card, datePicker, type Element, form, input, note, select } 
 /** The fields of an assignment (used by the /交办 form and by the triage of anonymous feedback). */
 export function assignFields(
   unitNames: string[],
-  o: { coUnits?: boolean; description?: boolean; publicTitle?: boolean } = {},
+  o: {
+    coUnits?: boolean;
+    description?: boolean;
+    publicTitle?: boolean;
+    /** The campaign's own categories (the 营商 six when not given). */
+    categories?: readonly string[];
+    /** A campaign to choose (triage of anonymous feedback): the open ones, the current first. */
+    campaigns?: { id: number; name: string }[];
+  } = {},
 ): Element[] {
   const units = unitNames.map((n) => ({ label: n, value: n }));
+  const categories = o.categories?.length ? o.categories : CATEGORIES;
   return [
+    ...(o.campaigns?.length
+      ? [
+          select(
+            'campaign',
+            '议题',
+            o.campaigns.map((c) => ({ label: c.name, value: String(c.id) })),
+            { required: true, initial: String(o.campaigns[0]!.id) },
+          ),
+        ]
+      : []),
     input('title', '问题标题', { required: true, maxLength: 200 }),
     ...(o.publicTitle
       ? [input('public_title', '公开标题（去除可识别信息，用于公开页面）', { maxLength: 200 })]
@@ -20,7 +39,7 @@ export function assignFields(
     select(
       'category',
       '类别',
-      CATEGORIES.map((c) => ({ label: c, value: c })),
+      categories.map((c) => ({ label: c, value: c })),
       { required: true },
     ),
     select(
@@ -33,15 +52,20 @@ export function assignFields(
   ];
 }
 
-/** The assign form (`/交办` without arguments). */
-export function assignFormCard(unitNames: string[], today: string): Card {
+/** The assign form (`/交办` without arguments), for one campaign: a form opened before a switch still assigns into it. */
+export function assignFormCard(
+  unitNames: string[],
+  today: string,
+  campaign: { id: number; name: string; categories: readonly string[] },
+): Card {
   return card(
     '交办问题',
     [
+      note(`议题：${campaign.name}`),
       form(
         'assign_form',
-        assignFields(unitNames, { coUnits: true, description: true }),
-        act(ACTION.assign, {}),
+        assignFields(unitNames, { coUnits: true, description: true, categories: campaign.categories }),
+        act(ACTION.assign, { c: campaign.id }),
       ),
       note(
         `今天是${formatDateCn(today)}。也可直接发送：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>`,

@@ -12,6 +12,8 @@ export interface BallotView {
   closesAt: Date | null;
   units: { id: number; name: string }[];
   timezone: string;
+  /** The vote's campaign (议题). */
+  campaignName?: string;
 }
 
 export const SECRECY_NOTE =
@@ -40,6 +42,7 @@ export function ballotCard(v: BallotView): Card {
       text(
         `${v.name}：请对以下 ${v.units.length} 个评议对象分别作出评价（满意 / 基本满意 / 不满意），全部选择后提交。`,
       ),
+      ...(v.campaignName ? [md(`**议题**：${v.campaignName}`)] : []),
       ...(v.closesAt ? [md(`**截止时间**：${formatInstantCn(v.closesAt, v.timezone)}`)] : []),
       form('ballot_form', fields, act(ACTION.ballot, { eid: v.evaluationId })),
       note(`每人限投一次，提交后不能更改。${SECRECY_NOTE}`),

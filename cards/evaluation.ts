@@ -21,6 +21,8 @@ export interface ResultsView {
   evaluation: { id: number; name: string; status: string; closedAt: Date | null; publishedAt: Date | null };
   result: TallyResult;
   timezone: string;
+  /** The vote's campaign (议题): named on the card, as a vote is one campaign's. */
+  campaignName?: string;
 }
 
 export function countsLine(c: Counts, r: Rates): string {
@@ -33,7 +35,7 @@ export function resultsCard(v: ResultsView): Card {
   const e = v.evaluation;
   const els: Element[] = [
     md(
-      `**投票人数**：${r.voters} 人　**评议对象**：${r.units.length} 个${e.closedAt ? `　**结束时间**：${formatInstantCn(e.closedAt, v.timezone)}` : ''}`,
+      `${v.campaignName ? `**议题**：${v.campaignName}\n` : ''}**投票人数**：${r.voters} 人　**评议对象**：${r.units.length} 个${e.closedAt ? `　**结束时间**：${formatInstantCn(e.closedAt, v.timezone)}` : ''}`,
     ),
     { tag: 'chart', aspect_ratio: '16:9', color_theme: 'brand', chart_spec: resultChartSpec(r) },
     md('**总体排名**（按满意率，满意率相同时不满意票少者居前）'),
@@ -80,6 +82,8 @@ export interface ReinspectionItemView {
 }
 
 export interface ReinspectionView {
+  /** The vote's campaign (议题). */
+  campaignName?: string;
   evaluationName: string;
   unitName: string;
   groupName: string | null;
@@ -102,7 +106,9 @@ export function reinspectionCard(v: ReinspectionView): Card {
     text(
       `${v.unitName}在「${v.evaluationName}」中获不满意票 ${v.dissatisfied} 票，对其已销号问题开展回头看${v.groupName ? `，由${v.groupName}核查` : ''}。请逐项核实整改是否到位：维持销号，或退回重新整改。`,
     ),
-    md(`**进度**：已核查 ${decided.length}/${v.items.length}`),
+    md(
+      `${v.campaignName ? `**议题**：${v.campaignName}　` : ''}**进度**：已核查 ${decided.length}/${v.items.length}`,
+    ),
   ];
   for (const i of pending.slice(0, PENDING_SHOWN)) {
     els.push(hr(), text(`${i.code} ${i.title}`));

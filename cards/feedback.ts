@@ -3,7 +3,12 @@ import { assignFields } from './assign.js';
 import { type Card, card, field, form, hr, input, note, text } from './kit.js';
 
 /** One triage card per anonymous submission: 转为问题 (with a redacted public title) or 不予采纳. */
-export function triageCard(f: { id: string; text: string; receivedOn: string }, unitNames: string[]): Card {
+export function triageCard(
+  f: { id: string; text: string; receivedOn: string },
+  unitNames: string[],
+  /** The open campaigns to put it into, the triager's current one first, and their categories. */
+  into: { campaigns: { id: number; name: string }[]; categories: readonly string[] },
+): Card {
   // Ids are random (docs/decisions/0004-anonymity.md): the first 8 characters name it for people.
   const short = f.id.slice(0, 8);
   return card(
@@ -14,7 +19,7 @@ export function triageCard(f: { id: string; text: string; receivedOn: string }, 
       hr(),
       form(
         `convert_${short}`,
-        assignFields(unitNames, { publicTitle: true }),
+        assignFields(unitNames, { publicTitle: true, ...into }),
         act(ACTION.feedbackConvert, { fid: f.id }),
         '转为问题',
       ),

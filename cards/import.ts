@@ -18,6 +18,8 @@ export interface RowIssueView {
 export interface ImportPreviewView {
   /** The draft to confirm; absent when there is nothing to confirm (errors, or nothing new). */
   id?: string;
+  /** The campaign the rows go into. */
+  campaignName: string;
   fileName: string;
   problemSheet?: string;
   /** Problem rows read (the example row not counted). */
@@ -103,6 +105,7 @@ function confirmElements(v: ImportPreviewView, id: string): Element[] {
 export function importPreviewCard(v: ImportPreviewView, errorsShown = ERRORS_SHOWN): Card {
   const els: Element[] = [];
   const bad = v.errors.length > 0 || v.unknown.length > MAX_UNKNOWN_UNITS;
+  els.push(text(`导入议题：${v.campaignName}`));
   els.push(
     note(
       `文件「${v.fileName}」${v.problemSheet ? `，工作表「${v.problemSheet}」共 ${v.total} 行问题` : '，没有问题清单工作表'}。`,

@@ -13,10 +13,13 @@ export interface ListRow {
   overdueWorkdays: number | null;
   /** Overdue by date (from the day after the deadline), even when no workday has passed yet. */
   overdue: boolean;
+  /** Its campaign's name: the card groups rows by it when the list spans campaigns. */
+  campaignName: string;
 }
 
 /** What the 上一页 / 下一页 buttons carry: the filters, never any authority. */
 export interface ListFilterValue {
+  c?: number;
   u?: number;
   s?: string;
 }
@@ -31,6 +34,8 @@ export interface ListPageView {
   /** The viewer sees only their units' problems, or their groups' (said on the card). */
   scopeNote?: string;
   filter: ListFilterValue;
+  /** The one campaign listed; absent when a contact's list spans their open campaigns. */
+  campaignName?: string;
 }
 
 function rowText(r: ListRow): string {
@@ -44,8 +49,16 @@ export function listCard(v: ListPageView): Card {
   const filters = v.filterLabels.length ? `（${v.filterLabels.join('，')}）` : '';
   els.push(md(`共 **${v.total}** 件${v.pages > 1 ? `，第 ${v.page}/${v.pages} 页` : ''}`));
   if (filters) els.push(text(`筛选：${v.filterLabels.join('，')}`));
+  if (v.campaignName) els.push(text(`议题：${v.campaignName}`));
   if (!v.rows.length) els.push(text(v.total ? '本页没有内容。' : '没有符合条件的问题。'));
-  for (const r of v.rows) els.push(text(rowText(r)));
+  let group: string | undefined;
+  for (const r of v.rows) {
+    if (!v.campaignName && r.campaignName !== group) {
+      group = r.campaignName;
+      els.push(text(`【${group}】`));
+    }
+    els.push(text(rowText(r)));
+  }
   const nav: Element[] = [];
   if (v.page > 1) nav.push(button('上一页', act(ACTION.listPage, { ...v.filter, page: v.page - 1 })));
   if (v.page < v.pages)

@@ -77,7 +77,7 @@ const FORMS: Record<ProblemForm, (p: ProblemView, unitNames: string[]) => Elemen
         select(
           'category',
           '类别',
-          CATEGORIES.map((c) => ({ label: c, value: c })),
+          (p.categories ?? CATEGORIES).map((c) => ({ label: c, value: c })),
           { initial: p.category ?? undefined },
         ),
         datePicker('deadline', '整改期限', { initial: p.deadline }),

@@ -65,6 +65,7 @@ const KIND_LABEL: Record<string, string> = {
   contact_added: '联络员变更',
   undelivered: '未送达',
   document: '制发公文',
+  revisit_explained: '回访说明理由',
 };
 
 export function deadlineText(p: ProblemView): string {

@@ -13,6 +13,8 @@ export interface ShowView {
   asCo: boolean;
   /** 未送达 lines: messages about the problem Lark refused for good. */
   undelivered: string[];
+  /** 提出人 and 回访 lines, for staff and supervisors only (units never see who raised it). */
+  revisit?: string[];
 }
 
 /** The /查看 card. Lark refuses cards over 30 KB: the latest records are kept when a long history would not fit. */
@@ -25,6 +27,7 @@ export function showCard(s: ShowView): Card {
       evidence: keep === undefined ? s.evidence : s.evidence.slice(0, keep),
       asCo: s.asCo,
     });
+    if (s.revisit?.length) c.body.elements.push(note(s.revisit.join('\n')));
     if (s.undelivered.length) c.body.elements.push(note(s.undelivered.slice(0, 20).join('\n')));
     return c;
   };

@@ -12,6 +12,7 @@ import { larkCardsRoute } from './http/lark-cards.js';
 import { larkEventsRoute } from './http/lark-events.js';
 import { countWebhookIntake, metricsRoute } from './http/metrics.js';
 import { publicRoute } from './http/public.js';
+import { revisitRoute } from './http/revisit.js';
 import { HTML_ROUTES, securityHeaders } from './http/security-headers.js';
 import { counters } from './log.js';
 import { toHttp } from './present/index.js';
@@ -55,7 +56,8 @@ export function createApp(deps: AppDeps) {
 
   // 413 before an oversize body is read (src/http/body-limits.ts).
   app.use('/lark/*', larkBodyLimit());
-  for (const p of ['/feedback', '/feedback/*', '/ballot', '/ballot/*']) app.use(p, formBodyLimit());
+  for (const p of ['/feedback', '/feedback/*', '/ballot', '/ballot/*', '/revisit', '/revisit/*'])
+    app.use(p, formBodyLimit());
   for (const p of HTML_ROUTES) app.use(p, securityHeaders(deps.config.publicBaseUrl));
   app.route('/healthz', healthRoute(deps));
   app.use('/lark/*', countWebhookIntake(deps));
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps) {
   app.route('/internal', internalRoute(deps));
   app.route('/feedback', feedbackRoute(deps));
   app.route('/ballot', ballotRoute(deps));
+  app.route('/revisit', revisitRoute(deps));
   app.route('/public', publicRoute(deps));
   app.notFound((c) => c.json({ msg: 'not found' }, 404));
   return app;

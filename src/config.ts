@@ -68,6 +68,7 @@ export const EnvSchema = z.object({
   LARK_EVENT_MODE: z.enum(['webhook', 'websocket']).default('webhook'),
   ORG_NAME: z.string().trim().min(1).max(60).default('人大常委会办公室'),
   ORG_DOC_PREFIX: z.string().trim().min(1).max(30).default('人大督'),
+  FEEDBACK_TITLE: optionalNonEmpty.pipe(z.string().trim().max(60).optional()),
   SEND_NOTICE_ON_ASSIGN: flag,
   LARK_TASKS: flag,
   URGENT_SMS: flag,
@@ -118,6 +119,8 @@ export interface Config {
   allowUnsigned: boolean;
   eventMode: 'webhook' | 'websocket';
   org: { name: string; docPrefix: string };
+  /** The anonymous web form's heading (FEEDBACK_TITLE, else the organisation's name). */
+  feedbackTitle: string;
   sendNoticeOnAssign: boolean;
   larkTasks: boolean;
   urgentSms: boolean;
@@ -227,6 +230,8 @@ export function parseConfig(
     allowUnsigned: e.ALLOW_UNSIGNED,
     eventMode: e.LARK_EVENT_MODE,
     org: { name: e.ORG_NAME, docPrefix: e.ORG_DOC_PREFIX },
+    /** The anonymous web form's heading: FEEDBACK_TITLE, else the organisation's name. */
+    feedbackTitle: e.FEEDBACK_TITLE ?? `${e.ORG_NAME} · 匿名反馈`,
     sendNoticeOnAssign: e.SEND_NOTICE_ON_ASSIGN,
     larkTasks: e.LARK_TASKS,
     urgentSms: e.URGENT_SMS,

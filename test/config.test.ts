@@ -16,6 +16,16 @@ describe('parseConfig', () => {
     expect(c.databaseUrl).toBeUndefined();
   });
 
+  it("titles the anonymous web form from FEEDBACK_TITLE, else from ORG_NAME (never a campaign's subject)", () => {
+    expect(parseConfig({}).feedbackTitle).toBe('人大常委会办公室 · 匿名反馈');
+    expect(parseConfig({ ORG_NAME: '丹江口市人大常委会办公室' }).feedbackTitle).toBe(
+      '丹江口市人大常委会办公室 · 匿名反馈',
+    );
+    expect(parseConfig({ FEEDBACK_TITLE: '人大代表联络站 · 意见建议' }).feedbackTitle).toBe(
+      '人大代表联络站 · 意见建议',
+    );
+  });
+
   it('listens on all interfaces with Lark credentials', () => {
     const c = parseConfig({
       LARK_APP_ID: 'cli_a0b1c2d3e4f50008',

@@ -15,6 +15,7 @@ CREATE TABLE "revisits" (
 	"decided_at" timestamp with time zone
 );
 --> statement-breakpoint
+DROP INDEX "problems_import_key_uq";--> statement-breakpoint
 DROP INDEX "group_units_unit_uq";--> statement-breakpoint
 DROP INDEX "supervision_groups_name_uq";--> statement-breakpoint
 ALTER TABLE "campaigns" ADD COLUMN "score_weights" jsonb;--> statement-breakpoint
@@ -35,5 +36,6 @@ ALTER TABLE "evaluated_units" ADD CONSTRAINT "evaluated_units_campaign_id_campai
 ALTER TABLE "evaluations" ADD CONSTRAINT "evaluations_campaign_id_campaigns_id_fk" FOREIGN KEY ("campaign_id") REFERENCES "public"."campaigns"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "group_units" ADD CONSTRAINT "group_units_campaign_id_campaigns_id_fk" FOREIGN KEY ("campaign_id") REFERENCES "public"."campaigns"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "supervision_groups" ADD CONSTRAINT "supervision_groups_campaign_id_campaigns_id_fk" FOREIGN KEY ("campaign_id") REFERENCES "public"."campaigns"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "problems_import_key_uq" ON "problems" USING btree ("campaign_id","import_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "group_units_unit_uq" ON "group_units" USING btree ("campaign_id","unit_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "supervision_groups_name_uq" ON "supervision_groups" USING btree ("campaign_id","name");

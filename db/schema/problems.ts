@@ -69,7 +69,7 @@ export const problems = pgTable(
   },
   (t) => [
     uniqueIndex('problems_code_uq').on(t.code),
-    uniqueIndex('problems_import_key_uq').on(t.importKey),
+    uniqueIndex('problems_import_key_uq').on(t.campaignId, t.importKey),
     index('problems_lead_unit_idx').on(t.leadUnitId),
     index('problems_state_idx').on(t.state),
     index('problems_campaign_idx').on(t.campaignId),

@@ -19,8 +19,9 @@ export const feedbackActions: Record<string, ActionHandler> = {
       category: str(f.category) || undefined,
       timeliness: str(f.timeliness) || undefined,
       publicTitle: str(f.public_title) || undefined,
+      ...(str(f.campaign) ? { campaignId: Number(str(f.campaign)) } : {}),
     });
-    const text = `已将匿名反馈 #${fid.slice(0, 8)} 转为问题 ${r.problem.code}，交办${r.leadUnit.name}。${r.warnings.join('')}`;
+    const text = `已将匿名反馈 #${fid.slice(0, 8)} 转为问题 ${r.problem.code}，交办${r.leadUnit.name}（议题：${r.campaign.name}）。${r.warnings.join('')}`;
     return {
       toast: { type: 'success', content: `已转为 ${r.problem.code}` },
       card: {

@@ -6,6 +6,7 @@ import { feedbackActions } from './feedback.js';
 import { importActions } from './import.js';
 import { listActions } from './list.js';
 import { problemActions } from './problem.js';
+import { revisitActions } from './revisit.js';
 
 /**
  * Card actions by the `action` key of a button's callback value. Each handler re-checks authority;
@@ -21,6 +22,7 @@ export const ACTIONS = new Map<string, ActionHandler>(
     ...feedbackActions,
     ...evaluationActions,
     ...importActions,
+    ...revisitActions,
   }),
 );
 

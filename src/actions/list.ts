@@ -10,7 +10,12 @@ export const listActions: Record<string, ActionHandler> = {
   [ACTION.listPage]: async (ctx) => {
     const v = parseValue(ACTION.listPage, ctx.value);
     const state = v.s ? parseStateFilter(v.s) : undefined;
-    const view = await listProblems(await serviceCtx(ctx), { unitId: v.u, state, page: v.page });
+    const view = await listProblems(await serviceCtx(ctx), {
+      campaignId: v.c,
+      unitId: v.u,
+      state,
+      page: v.page,
+    });
     return { toast: { type: 'info', content: `第 ${view.page}/${view.pages} 页` }, card: listCard(view) };
   },
 };

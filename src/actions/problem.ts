@@ -150,12 +150,13 @@ export const problemActions: Record<string, ActionHandler> = {
   ),
   /** The assign form's 提交. */
   [ACTION.assign]: async (ctx) => {
-    parseValue(ACTION.assign, ctx.value);
+    const v = parseValue(ACTION.assign, ctx.value);
     const f = ctx.formValue;
     const coUnits = Array.isArray(f.co_units)
       ? f.co_units.map(String)
       : str(f.co_units).split(',').filter(Boolean);
     const r = await assignProblem(await serviceCtx(ctx), {
+      ...(v.c !== undefined ? { campaignId: v.c } : {}),
       title: str(f.title),
       leadUnit: str(f.lead_unit),
       coUnits,
@@ -175,7 +176,10 @@ export const problemActions: Record<string, ActionHandler> = {
           elements: [
             {
               tag: 'div',
-              text: { tag: 'plain_text', content: `${r.problem.title}\n牵头单位：${r.leadUnit.name}${warn}` },
+              text: {
+                tag: 'plain_text',
+                content: `${r.problem.title}\n牵头单位：${r.leadUnit.name}\n议题：${r.campaign.name}${warn}`,
+              },
             },
           ],
         },

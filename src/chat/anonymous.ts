@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Tx } from '../db.js';
+import { RATING_LABEL, type Rating } from '../domain/satisfaction.js';
 import { distance } from '../domain/text.js';
 import type { IncomingMessage } from '../lark/payloads.js';
 import { enqueue } from '../outbox/enqueue.js';
@@ -7,6 +8,7 @@ import { toReply } from '../present/index.js';
 import { lookupFeedback } from '../services/feedback/read.js';
 import { sendReceipt } from '../services/feedback/send-receipt.js';
 import { submitFeedback } from '../services/feedback/submit.js';
+import { rateAnonymously } from '../services/revisits/rate-anonymously.js';
 
 const FEEDBACK_NAMES = ['匿名反馈', 'anonymous'];
 const LOOKUP_NAMES = ['反馈查询', 'receipt'];
@@ -52,6 +54,50 @@ export function anonymousCommand(
     }
   }
   return undefined;
+}
+
+/** Longest first: 基本满意 and 不满意 both end in 满意. */
+const RATING_WORDS: [string, Rating][] = [
+  ['基本满意', 'basic'],
+  ['不满意', 'unsatisfied'],
+  ['满意', 'satisfied'],
+];
+
+/**
+ * `/反馈查询 <回执码> 满意|基本满意|不满意 [意见]`: the receipt code is letters, digits, spaces and
+ * dashes, so the first other character starts the answer (with or without a space before it).
+ */
+export function splitLookup(body: string): {
+  code: string;
+  answer?: string;
+  rating?: Rating;
+  comment: string;
+} {
+  const m = /^([A-Za-z0-9\s\-－]*)(.*)$/su.exec(body.trim())!;
+  const code = m[1]!.trim();
+  const answer = m[2]!.trim();
+  if (!answer) return { code, comment: '' };
+  const hit = RATING_WORDS.find(([w]) => answer.startsWith(w));
+  if (!hit) return { code, answer, comment: '' };
+  const comment = answer
+    .slice(hit[0].length)
+    .replace(/^[\s\u3000:：,，、。]+/, '')
+    .trim();
+  return { code, answer, rating: hit[1], comment };
+}
+
+const RATE_HINT = '请回复评价：/反馈查询 <回执码> 满意|基本满意|不满意 [意见]';
+
+/** The lookup, or the anonymous raiser's 回访 answer in a savepoint: a refusal changes nothing. */
+async function lookupOrRate(tx: Tx, body: string, now: Date, config: Config): Promise<string> {
+  const s = splitLookup(body);
+  if (s.answer === undefined) return lookupFeedback(tx, body, now);
+  if (!s.rating) return `未能识别评价「${s.answer.slice(0, 8)}」。${RATE_HINT}`;
+  const rating = s.rating;
+  await tx.transaction((sp) =>
+    rateAnonymously(sp, { receiptCode: s.code, rating, comment: s.comment, now, timezone: config.timezone }),
+  );
+  return `已收到您的评价：${RATING_LABEL[rating]}。感谢您的反馈。系统不记录评价人身份。`;
 }
 
 const NEAR_HINT =
@@ -102,7 +148,7 @@ export async function handleAnonymous(
   // A post (rich text, images) is never kept: its images would be downloaded and stored.
   if (msg.rich || msg.fileKey) return void (await answer(RICH_HINT));
   try {
-    if (cmd.kind === 'lookup') return void (await answer(await lookupFeedback(tx, cmd.body)));
+    if (cmd.kind === 'lookup') return void (await answer(await lookupOrRate(tx, cmd.body, now, config)));
     const { code } = await tx.transaction((sp) =>
       submitFeedback(sp, { text: cmd.body, now, timezone: config.timezone }),
     );

@@ -1,3 +1,4 @@
+import { invalid } from '../domain/errors.js';
 /** Full-width forms people type on Chinese keyboards, folded to ASCII (README.md: `：` and `，` work like `:` and `,`). */
 export function normalize(s: string): string {
   return s
@@ -30,4 +31,26 @@ export function parseCommand(text: string): ParsedCommand | undefined {
 /** Splits "a b  c" into words, keeping nothing empty. */
 export function words(s: string): string[] {
   return s.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * `议题:<名称>` (or `campaign:<名称>`) anywhere among a set command's words: the campaign it acts
+ * on instead of the asker's current one. Returns the other words untouched.
+ */
+export function campaignOption(args: string): { campaign?: string; rest: string } {
+  let campaign: string | undefined;
+  const rest = words(args).filter((w) => {
+    const m = /^(?:议题|campaign)[:：](.*)$/i.exec(w);
+    if (!m) return true;
+    campaign = m[1]!.trim();
+    return false;
+  });
+  return { ...(campaign !== undefined ? { campaign } : {}), rest: rest.join(' ') };
+}
+
+/** A set command whose only argument is `议题:<名称>`: that name, else undefined (the current campaign). */
+export function campaignArg(args: string): string | undefined {
+  const { campaign, rest } = campaignOption(args);
+  if (rest) throw invalid(`无法识别「${rest}」。可写 议题:<名称> 指定议题，不写则为当前议题。`);
+  return campaign;
 }

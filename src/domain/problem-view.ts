@@ -22,6 +22,8 @@ export interface ProblemView {
   overdueWorkdays: number | null;
   calendarConfirmed: boolean;
   underEvaluation?: boolean;
+  /** Its campaign's categories, which the edit form offers. */
+  categories?: readonly string[];
 }
 
 export interface PendingRequest {

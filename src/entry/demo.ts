@@ -64,6 +64,7 @@ async function main(): Promise<number> {
       r.problems.inserted
         ? `已载入演示数据到 ${where}：问题 ${r.problems.inserted} 件（已存在 ${r.problems.existing} 件），新建单位 ${r.unitsCreated} 个、督导组 ${r.groupsCreated} 个。`
         : `演示数据已在 ${where} 中（${r.problems.existing} 件问题），未作改动。`,
+      `议题：${r.campaigns.map((c) => `「${c.name}」${c.problems} 件`).join('，')}；默认议题为「${r.campaigns[0]!.name}」，发送 /议题 切换 <名称> 切换。`,
       `被评议单位：${['市卫健局', '市教育局', '市人社局', '市科经局', '市民政局', '市残联'].map((u) => `${u} ${r.byUnit[u] ?? 0}`).join('，')}。`,
       '演示数据不发送任何消息；人员为虚构的 ou_demo_… 账号。',
     ];

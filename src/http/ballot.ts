@@ -10,7 +10,7 @@ import { toHttp } from '../present/index.js';
 import { castCodeBallot } from '../services/evaluation/cast-code-ballot.js';
 import { checkCode } from '../services/evaluation/check-code.js';
 import { countWrongGuess, guessingAllowed } from '../services/evaluation/codes.js';
-import { openEvaluation } from '../services/evaluation/common.js';
+import { openEvaluations } from '../services/evaluation/common.js';
 
 /**
  * GET/POST /ballot: the web ballot for voters outside the tenant, with a one-time code. Plain
@@ -134,7 +134,7 @@ export function ballotRoute(deps: AppDeps) {
 
   app.get('/', async (c) => {
     secure(c);
-    return c.html(codeForm(undefined, !!(await openEvaluation(deps.db))));
+    return c.html(codeForm(undefined, (await openEvaluations(deps.db)).length > 0));
   });
 
   app.post('/', async (c) => {

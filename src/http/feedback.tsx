@@ -2,11 +2,14 @@ import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
 import type { AppDeps } from '../deps.js';
 import { DomainError } from '../domain/errors.js';
+import { RATING_LABEL, RATINGS } from '../domain/satisfaction.js';
 import { cleanDeep } from '../domain/text.js';
 import { toHttp } from '../present/index.js';
 import { FEEDBACK_MAX } from '../services/feedback/common.js';
 import { lookupFeedback } from '../services/feedback/read.js';
 import { submitFeedback } from '../services/feedback/submit.js';
+import { rateAnonymously } from '../services/revisits/rate-anonymously.js';
+import { anonymousRevisitOpen } from '../services/revisits/read.js';
 import { FormGuard } from './form-guard.js';
 import { HtmlPage } from './html.js';
 
@@ -29,11 +32,16 @@ const Page: FC<{ title: string; children?: Child }> = ({ title, children }) => (
   </HtmlPage>
 );
 
-const Form: FC<{ token: string; error?: string; text?: string }> = ({ token, error, text }) => (
-  <Page title="优化营商环境 · 匿名反馈">
-    <h1>优化营商环境 · 匿名反馈</h1>
+const Form: FC<{ title: string; token: string; error?: string; text?: string }> = ({
+  title,
+  token,
+  error,
+  text,
+}) => (
+  <Page title={title}>
+    <h1>{title}</h1>
     <p class="note">
-      欢迎反映营商环境方面的问题和建议。本页面不记录您的姓名、IP
+      欢迎反映问题和建议。本页面不记录您的姓名、IP
       地址或设备信息，提交后将显示回执码，可凭回执码查询办理情况。
     </p>
     {error ? <p class="err">{error}</p> : null}
@@ -58,41 +66,86 @@ const Form: FC<{ token: string; error?: string; text?: string }> = ({ token, err
   </Page>
 );
 
+/** 回访 on the lookup page: the receipt code travels in the body only, as for the lookup. */
+const RateForm: FC<{ code: string }> = ({ code }) => (
+  <form method="post" action="/feedback" class="box">
+    <input type="hidden" name="action" value="rate" />
+    <input type="hidden" name="code" value={code} />
+    <p>请对办理结果作出评价（仅一次）：</p>
+    {RATINGS.map((r) => (
+      <label style="display:block">
+        <input type="radio" name="rating" value={r} required style="width:auto" /> {RATING_LABEL[r]}
+      </label>
+    ))}
+    <label for="comment">意见（可不填）</label>
+    <textarea id="comment" name="comment" rows={3} maxlength={500} />
+    <button type="submit">提交评价</button>
+  </form>
+);
+
+const Answer: FC<{ title: string; message: string; code?: string }> = ({ title, message, code }) => (
+  <Page title={title}>
+    <h1>{title}</h1>
+    <div class="box">{message}</div>
+    {code ? <RateForm code={code} /> : null}
+    <p>
+      <a href="/feedback">返回</a>
+    </p>
+  </Page>
+);
+
 export function feedbackRoute(deps: AppDeps) {
   const app = new Hono();
   const guard = new FormGuard(deps.config.appSecretKey);
   const noStore = { 'cache-control': 'no-store' };
-  app.get('/', (c) => c.html(<Form token={guard.issue(deps.clock().getTime())} />, 200, noStore));
+  app.get('/', (c) =>
+    c.html(
+      <Form title={deps.config.feedbackTitle} token={guard.issue(deps.clock().getTime())} />,
+      200,
+      noStore,
+    ),
+  );
   app.post('/', async (c) => {
     const body = cleanDeep(await c.req.parseBody().catch(() => ({}) as Record<string, unknown>));
     const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
-    if (field('action') === 'lookup') {
+    if (field('action') === 'lookup' || field('action') === 'rate') {
       let message: string;
       let status: 200 | ReturnType<typeof toHttp>['status'] = 200;
+      let rateWith: string | undefined;
+      const now = deps.clock();
       try {
-        message = await lookupFeedback(deps.db, field('code'));
+        if (field('action') === 'rate') {
+          const rating = field('rating') as (typeof RATINGS)[number];
+          await deps.db.transaction((tx) =>
+            rateAnonymously(tx, {
+              receiptCode: field('code'),
+              rating,
+              comment: field('comment'),
+              now,
+              timezone: deps.config.timezone,
+            }),
+          );
+          message = `已收到您的评价：${RATING_LABEL[rating]}。感谢您的反馈。本页面不记录评价人身份。`;
+        } else {
+          message = await lookupFeedback(deps.db, field('code'), now);
+          if (await anonymousRevisitOpen(deps.db, field('code'), now)) rateWith = field('code');
+        }
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
         const answer = toHttp(e);
         status = answer.status;
         message = answer.body.msg;
       }
-      return c.html(
-        <Page title="查询结果">
-          <h1>查询结果</h1>
-          <div class="box">{message}</div>
-          <p>
-            <a href="/feedback">返回</a>
-          </p>
-        </Page>,
-        status,
-        noStore,
-      );
+      return c.html(<Answer title="查询结果" message={message} code={rateWith} />, status, noStore);
     }
     const text = field('text');
     if (field('website'))
       return c.html(
-        <Form token={guard.issue(deps.clock().getTime())} error="提交未成功，请重试。" />,
+        <Form
+          title={deps.config.feedbackTitle}
+          token={guard.issue(deps.clock().getTime())}
+          error="提交未成功，请重试。"
+        />,
         400,
         noStore,
       );
@@ -124,7 +177,12 @@ export function feedbackRoute(deps: AppDeps) {
       // kept for the retry.
       const { status, body: answer } = toHttp(e);
       return c.html(
-        <Form token={guard.issue(deps.clock().getTime())} error={answer.msg} text={text} />,
+        <Form
+          title={deps.config.feedbackTitle}
+          token={guard.issue(deps.clock().getTime())}
+          error={answer.msg}
+          text={text}
+        />,
         status,
         noStore,
       );

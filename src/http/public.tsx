@@ -2,9 +2,16 @@ import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
+import { CAMPAIGN_STATE_LABEL, campaignSlug } from '../domain/campaign.js';
 import { formatDateCn, formatInstantCn } from '../domain/dates.js';
 import { STATE_LABEL } from '../domain/problem.js';
 import { percent } from '../domain/ranking.js';
+import { defaultCampaign } from '../services/campaigns/read.js';
+import {
+  type PublicCampaign,
+  publicCampaignBySlug,
+  publicCampaigns,
+} from '../services/disclosure/campaigns.js';
 import {
   type CampaignFigures,
   PUBLIC_STATE_FILTERS,
@@ -13,17 +20,18 @@ import {
   type PublicList,
   publicPage,
 } from '../services/disclosure.js';
-import { HtmlPage, Select, Table } from './html.js';
+import { Select, Table } from './html.js';
+import { CampaignList, NoSuchCampaign } from './public-campaigns.js';
+import { FOOTER_NOTE, PAGE_HEADERS, Page, Stat } from './public-layout.js';
 import { Reinspection, Votes } from './public-votes.js';
 
 /**
- * GET /public: the public disclosure page (docs/domain.md §4, README.md). Server-rendered, no script:
- * the filters are a plain GET form (?unit=&category=&state=&q=&page=). It shows aggregate figures,
- * the problems staff published (public title only), published vote results and 回头看 — never a
+ * GET /public/<slug>: one campaign's public disclosure page (docs/domain.md §4, README.md); GET
+ * /public lists the campaigns (public-campaigns.tsx). Server-rendered, no script: the filters are a
+ * plain GET form (?unit=&category=&state=&q=&page=). It shows the campaign's aggregate figures, the
+ * problems staff published (public title only), its published vote results and 回头看 — never a
  * person, an open_id, a description or an anonymous sender's words (services/disclosure.ts).
  */
-
-const TITLE = '优化营商环境 · 问题整改公开';
 
 /** Bad values are dropped, not refused: a stale or hand-edited link still shows the page. */
 const Query = z.object({
@@ -37,53 +45,6 @@ const Query = z.object({
     .transform((s) => s?.trim().slice(0, 50) || undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
-
-const CSS = `*{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f6f7;color:#1f2329;line-height:1.6;font-size:16px}
-main{max-width:60rem;margin:0 auto;padding:1rem}
-h1{font-size:1.35rem;margin:.4rem 0}h2{font-size:1.15rem;margin:0 0 .6rem}h3{font-size:1rem;margin:.8rem 0 .4rem}
-section{background:#fff;border-radius:8px;padding:1rem;margin:1rem 0}
-.note{color:#646a73;font-size:.875rem;margin:.3rem 0}
-nav{display:flex;flex-wrap:wrap;gap:.4rem 1rem;font-size:.95rem}
-a{color:#245bdb}
-.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(5.5rem,1fr));gap:.6rem;margin:.4rem 0}
-.stat{background:#f5f6f7;border-radius:6px;padding:.6rem;text-align:center}
-.stat b{display:block;font-size:1.4rem;line-height:1.3}.stat span{font-size:.85rem;color:#646a73}
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
-table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{padding:.45rem .4rem;border-bottom:1px solid #eef0f2;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left;white-space:normal}
-th{color:#646a73;font-weight:600;background:#fafbfc}
-td small{display:block;color:#646a73;font-size:.78rem}
-form.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.6rem;align-items:end;margin:.4rem 0 .8rem}
-form.filters label{display:flex;flex-direction:column;font-size:.85rem;color:#646a73;gap:.2rem}
-select,input[type=search]{font-size:1rem;padding:.45rem;border:1px solid #c9cdd4;border-radius:6px;background:#fff;width:100%;color:#1f2329}
-.actions{display:flex;gap:.8rem;align-items:center}
-button{font-size:1rem;padding:.5rem 1.4rem;background:#3370ff;color:#fff;border:0;border-radius:6px}
-ol.problems{list-style:none;margin:0;padding:0}
-ol.problems li{border-top:1px solid #eef0f2;padding:.7rem 0}
-.title{font-weight:600;margin:.15rem 0}
-.sub{color:#646a73;font-size:.875rem}.nw{white-space:nowrap}
-.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;color:#646a73;margin-right:.4rem}
-.badge{display:inline-block;font-size:.78rem;padding:0 .45rem;border-radius:4px;margin-right:.3rem;background:#e1eaff;color:#245bdb}
-.b-closed{background:#d9f5d6;color:#237b19}.b-overdue{background:#fdddef;color:#c71b36}.b-assigned{background:#f2f3f5;color:#4e5969}
-.pager{display:flex;justify-content:space-between;align-items:center;margin-top:.8rem;font-size:.95rem}
-.star{color:#d46b08}
-details summary{cursor:pointer;color:#245bdb;margin:.5rem 0}
-footer{color:#646a73;font-size:.85rem;padding:0 .2rem 2rem}`;
-
-const Page: FC<{ children?: Child }> = ({ children }) => (
-  <HtmlPage title={TITLE} css={CSS}>
-    <main>{children}</main>
-  </HtmlPage>
-);
-
-const Stat: FC<{ label: string; value: string | number }> = ({ label, value }) => (
-  <div class="stat">
-    <b>{value}</b>
-    <span>{label}</span>
-  </div>
-);
 
 /** One row of figures: per unit or per category (问题 / 已销号 / 办结率 / 逾期). */
 interface FiguresRow {
@@ -157,7 +118,7 @@ const Figures: FC<{ f: CampaignFigures }> = ({ f }) => (
   </section>
 );
 
-function link(f: PublicFilter, page: number): string {
+function link(base: string, f: PublicFilter, page: number): string {
   const p = new URLSearchParams();
   if (f.unitId !== undefined) p.set('unit', String(f.unitId));
   if (f.category) p.set('category', f.category);
@@ -165,15 +126,15 @@ function link(f: PublicFilter, page: number): string {
   if (f.q) p.set('q', f.q);
   if (page > 1) p.set('page', String(page));
   const s = p.toString();
-  return s ? `/public?${s}#problems` : '/public#problems';
+  return s ? `${base}?${s}#problems` : `${base}#problems`;
 }
 
-const Problems: FC<{ list: PublicList; f: PublicFilter }> = ({ list, f }) => {
+const Problems: FC<{ base: string; list: PublicList; f: PublicFilter }> = ({ base, list, f }) => {
   const filtered = f.unitId !== undefined || !!f.category || !!f.state || !!f.q;
   return (
     <section id="problems">
       <h2>公开问题清单</h2>
-      <form class="filters" method="get" action="/public#problems">
+      <form class="filters" method="get" action={`${base}#problems`}>
         <Select
           label="承办单位"
           name="unit"
@@ -206,7 +167,7 @@ const Problems: FC<{ list: PublicList; f: PublicFilter }> = ({ list, f }) => {
         </label>
         <div class="actions">
           <button type="submit">筛选</button>
-          {filtered ? <a href="/public#problems">清除条件</a> : null}
+          {filtered ? <a href={`${base}#problems`}>清除条件</a> : null}
         </div>
       </form>
       <p class="note" id="count">
@@ -236,59 +197,88 @@ const Problems: FC<{ list: PublicList; f: PublicFilter }> = ({ list, f }) => {
       )}
       {list.pages > 1 ? (
         <nav class="pager" aria-label="分页">
-          {list.page > 1 ? <a href={link(f, list.page - 1)}>‹ 上一页</a> : <span />}
+          {list.page > 1 ? <a href={link(base, f, list.page - 1)}>‹ 上一页</a> : <span />}
           <span>
             第 {list.page} / {list.pages} 页
           </span>
-          {list.page < list.pages ? <a href={link(f, list.page + 1)}>下一页 ›</a> : <span />}
+          {list.page < list.pages ? <a href={link(base, f, list.page + 1)}>下一页 ›</a> : <span />}
         </nav>
       ) : null}
     </section>
   );
 };
 
+/** The filter a query asks for; bad values dropped. */
+function filterOf(query: Record<string, string>): PublicFilter {
+  const q = Query.parse(query);
+  return {
+    ...(q.unit !== undefined ? { unitId: q.unit } : {}),
+    ...(q.category ? { category: q.category } : {}),
+    ...(q.state ? { state: q.state } : {}),
+    ...(q.q ? { q: q.q } : {}),
+    page: q.page,
+  };
+}
+
+/** One campaign's page: its figures, units, published problems, vote results and 回头看. */
+async function campaignPage(deps: AppDeps, c: PublicCampaign, filter: PublicFilter) {
+  const tz = deps.config.timezone;
+  const base = `/public/${campaignSlug(c)}`;
+  const v = await publicPage(deps.db, { now: deps.clock(), timezone: tz, filter, campaignId: c.id });
+  return (
+    <Page title={`${c.name} · 问题整改公开`}>
+      <p class="note">
+        <a href="/public">‹ 全部议题</a>
+      </p>
+      <h1>{c.name}</h1>
+      <p class="note" id="campaign">
+        {c.kind} · {c.year}年度 · {CAMPAIGN_STATE_LABEL[c.state]}
+      </p>
+      <p class="note" id="updated">
+        {v.updatedAt ? `最近更新：${formatInstantCn(v.updatedAt, tz)}` : '暂无公开数据'}
+      </p>
+      <nav>
+        <a href="#figures">总体情况</a>
+        <a href="#units">各单位</a>
+        <a href="#problems">问题清单</a>
+        {v.votes.length ? <a href="#votes">测评结果</a> : null}
+        {v.reinspection.length ? <a href="#reinspection">回头看</a> : null}
+      </nav>
+      <Figures f={v.figures} />
+      <Problems base={base} list={v.list} f={{ ...filter, page: v.list.page }} />
+      {v.votes.length ? <Votes votes={v.votes} tz={tz} /> : null}
+      {v.reinspection.length ? <Reinspection rounds={v.reinspection} /> : null}
+      <footer>
+        {FOOTER_NOTE}反映问题，请使用<a href="/feedback">匿名反馈</a>。
+      </footer>
+    </Page>
+  );
+}
+
+/** The parameters of the page before campaigns: a link carrying any of them meant that page. */
+const OLD_PARAMS = ['unit', 'category', 'state', 'q', 'page'];
+
+/**
+ * GET /public lists the campaigns with published content; GET /public/<slug> is one campaign's
+ * page. A link from before campaigns (/public?unit=…&page=…) meant the one campaign there was,
+ * which the migration made the default: it is redirected to the default campaign's page with the
+ * same query (docs/decisions, "public page per campaign").
+ */
 export function publicRoute(deps: AppDeps) {
   const app = new Hono();
   app.get('/', async (c) => {
-    const q = Query.parse(c.req.query());
-    const filter: PublicFilter = {
-      ...(q.unit !== undefined ? { unitId: q.unit } : {}),
-      ...(q.category ? { category: q.category } : {}),
-      ...(q.state ? { state: q.state } : {}),
-      ...(q.q ? { q: q.q } : {}),
-      page: q.page,
-    };
-    const tz = deps.config.timezone;
-    const v = await publicPage(deps.db, { now: deps.clock(), timezone: tz, filter });
-    const page = (
-      <Page>
-        <h1>{TITLE}</h1>
-        <p class="note" id="updated">
-          {v.updatedAt ? `最近更新：${formatInstantCn(v.updatedAt, tz)}` : '暂无公开数据'}
-        </p>
-        <nav>
-          <a href="#figures">总体情况</a>
-          <a href="#units">各单位</a>
-          <a href="#problems">问题清单</a>
-          {v.votes.length ? <a href="#votes">测评结果</a> : null}
-          {v.reinspection.length ? <a href="#reinspection">回头看</a> : null}
-        </nav>
-        <Figures f={v.figures} />
-        <Problems list={v.list} f={{ ...filter, page: v.list.page }} />
-        {v.votes.length ? <Votes votes={v.votes} tz={tz} /> : null}
-        {v.reinspection.length ? <Reinspection rounds={v.reinspection} /> : null}
-        <footer>
-          本页面只公布经工作人员审核的问题公开标题和汇总数据，不含任何个人信息。反映营商环境问题，请使用
-          <a href="/feedback">匿名反馈</a>。
-        </footer>
-      </Page>
-    );
-    return c.html(`<!doctype html>${await page}`, 200, {
-      'cache-control': 'no-cache',
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-      'x-content-type-options': 'nosniff',
-    });
+    const url = new URL(c.req.url);
+    if (OLD_PARAMS.some((k) => url.searchParams.has(k))) {
+      const d = await defaultCampaign(deps.db);
+      return c.redirect(`/public/${campaignSlug(d)}${url.search}`, 302);
+    }
+    const page = <CampaignList campaigns={await publicCampaigns(deps.db)} />;
+    return c.html(`<!doctype html>${await page}`, 200, PAGE_HEADERS);
+  });
+  app.get('/:slug', async (c) => {
+    const found = await publicCampaignBySlug(deps.db, c.req.param('slug'));
+    const page = found ? await campaignPage(deps, found, filterOf(c.req.query())) : <NoSuchCampaign />;
+    return c.html(`<!doctype html>${await page}`, found ? 200 : 404, PAGE_HEADERS);
   });
   return app;
 }

@@ -25,4 +25,13 @@ export function securityHeaders(publicBaseUrl: string | undefined): MiddlewareHa
   };
 }
 
-export const HTML_ROUTES = ['/public', '/public/*', '/feedback', '/feedback/*', '/ballot', '/ballot/*'];
+export const HTML_ROUTES = [
+  '/public',
+  '/public/*',
+  '/feedback',
+  '/feedback/*',
+  '/ballot',
+  '/ballot/*',
+  '/revisit',
+  '/revisit/*',
+];

@@ -12,6 +12,7 @@ import { evidenceJob } from '../services/evidence/download.js';
 import { sealFeedback } from '../services/feedback/seal.js';
 import { purgeAnonymousReceipts, purgeProcessedEvents } from '../services/intake.js';
 import { runReminders } from '../services/reminders.js';
+import { sealAnonymousRatings } from '../services/revisits/seal-anonymous.js';
 import { IMPORT_COMMIT_JOB, importCommitJob } from '../services/spreadsheet/import-commit.js';
 import { importDownloadJob } from '../services/spreadsheet/import-download.js';
 import { IMPORT_DOWNLOAD_JOB } from '../services/spreadsheet/import-receive.js';
@@ -80,11 +81,18 @@ export const JOBS: JobSpec[] = [
     async run(deps, at) {
       await purgeProcessedEvents(deps.db, at);
       const sealed = await sealFeedback(deps.db, at, deps.config.timezone);
+      const ratings = await sealAnonymousRatings(deps.db, at, deps.config.timezone);
       const anonymousReceiptsErased = await purgeAnonymousReceipts(deps.db, at);
       const purged = await purgeSettled(deps.db, at, deps.config.retentionDays);
       // Failures told since the last digest: hourly, with slack for the cron's own timing.
       const failuresTold = await flushDeliveryFailures(deps.db, deps.config.adminOpenIds, at, 55 * 60_000);
-      return { feedbackAudited: sealed.audited, anonymousReceiptsErased, purged, failuresTold };
+      return {
+        feedbackAudited: sealed.audited,
+        anonymousRatingsAudited: ratings.audited,
+        anonymousReceiptsErased,
+        purged,
+        failuresTold,
+      };
     },
   },
   {

@@ -1,12 +1,14 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import {
   boundedDigestCard,
   type DigestCardInput,
+  type DigestSection,
   type UnitListItem,
   unitWeeklyCard,
 } from '../../cards/digest.js';
 import type { Card } from '../../cards/kit.js';
 import {
+  campaigns,
   deliveryKeys,
   groupMembers,
   groupUnits,
@@ -20,16 +22,20 @@ import type { Config } from '../config.js';
 import type { Conn, Db } from '../db.js';
 import type { WorkdayCalendar } from '../domain/calendar.js';
 import { addDays, todayIn, weekday } from '../domain/dates.js';
-import { type DigestFigures, type DigestRow, digestFigures } from '../domain/digest.js';
+import { type DigestRow, digestFigures } from '../domain/digest.js';
 import { isOpen, OPEN_STATES } from '../domain/problem.js';
+import { firstCloseSatisfactionRate, satisfactionRate } from '../domain/satisfaction.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar/load.js';
+import { type CampaignRow, campaignFor, openCampaigns } from './campaigns/read.js';
 import type { ServiceCtx } from './context.js';
+import { campaignProblems } from './documents/problem-set.js';
 import { evaluatedUnitNames } from './evaluation/common.js';
 import { reinspectionDigest } from './evaluation/reinspection-progress.js';
 import { isStaff } from './people/read.js';
 import { problemHeadColumns } from './problem-columns.js';
+import { satisfactionCounts } from './revisits/rates.js';
 
 /** Monday of the week of `at`, in APP_TIMEZONE: the digest's once-a-week key. */
 export function weekStartOf(at: Date, tz: string): string {
@@ -37,8 +43,9 @@ export function weekStartOf(at: Date, tz: string): string {
   return addDays(today, -((weekday(today) + 6) % 7));
 }
 
-async function rowsFor(conn: Conn, unitIds?: number[]): Promise<DigestRow[]> {
-  const q = conn
+async function rowsFor(conn: Conn, campaignId: number, unitIds?: number[]): Promise<DigestRow[]> {
+  if (unitIds && !unitIds.length) return [];
+  return conn
     .select({
       code: problems.code,
       title: problems.title,
@@ -51,12 +58,15 @@ async function rowsFor(conn: Conn, unitIds?: number[]): Promise<DigestRow[]> {
       closedAt: problems.closedAt,
     })
     .from(problems)
-    .innerJoin(units, eq(units.id, problems.leadUnitId));
-  return unitIds ? (unitIds.length ? q.where(inArray(problems.leadUnitId, unitIds)) : []) : q;
+    .innerJoin(units, eq(units.id, problems.leadUnitId))
+    .where(
+      and(eq(problems.campaignId, campaignId), unitIds ? inArray(problems.leadUnitId, unitIds) : undefined),
+    );
 }
 
 export interface BuiltDigest {
-  figures: DigestFigures;
+  /** Each section's figures, in the card's order. */
+  sections: DigestSection[];
   card: Card;
 }
 
@@ -66,23 +76,37 @@ type DigestOptions = {
   calendar: WorkdayCalendar;
   unitIds?: number[];
   scope: string;
+  /** The campaigns shown, one section each; the scheduled digest's: every open campaign. */
+  campaigns?: CampaignRow[];
 };
+
+/** One campaign's section: figures, 评议对象, 回头看 and 回访 rates. */
+async function sectionFor(conn: Conn, c: CampaignRow, o: DigestOptions): Promise<DigestSection> {
+  const s = (await satisfactionCounts(conn, campaignProblems(c.id))).total;
+  return {
+    campaign: c.name,
+    figures: digestFigures(await rowsFor(conn, c.id, o.unitIds), o.at, o.config.timezone, o.calendar),
+    evaluated: await evaluatedUnitNames(conn, c.id),
+    reinspection: await reinspectionDigest(conn, o.unitIds, c.id),
+    satisfaction: { rate: satisfactionRate(s), firstRate: firstCloseSatisfactionRate(s), rated: s.rated },
+  };
+}
 
 /** What the digest shows for a scope: every unit (staff) or the units of some groups (supervisors). */
 export async function digestView(conn: Conn, o: DigestOptions): Promise<DigestCardInput> {
   const tz = o.config.timezone;
-  const figures = digestFigures(await rowsFor(conn, o.unitIds), o.at, tz, o.calendar);
   const weekStart = weekStartOf(o.at, tz);
   const year = Number(todayIn(o.at, tz).slice(0, 4));
+  const campaigns = o.campaigns ?? (await openCampaigns(conn));
+  const sections: DigestSection[] = [];
+  for (const c of campaigns) sections.push(await sectionFor(conn, c, o));
   return {
     scope: o.scope,
     weekStart,
     weekEnd: addDays(weekStart, 6),
-    figures,
+    sections,
     headHash: (await auditHeadHash(conn)).hash,
     unconfirmedYear: o.calendar.isConfirmed(`${year}-12-31`) ? undefined : year,
-    evaluated: await evaluatedUnitNames(conn),
-    reinspection: await reinspectionDigest(conn, o.unitIds),
     publicUrl: o.config.publicBaseUrl ? `${o.config.publicBaseUrl.replace(/\/$/, '')}/public` : undefined,
   };
 }
@@ -90,12 +114,16 @@ export async function digestView(conn: Conn, o: DigestOptions): Promise<DigestCa
 /** Figures and card for a scope, for the scheduled digest's outbox messages. */
 export async function buildDigest(conn: Conn, o: DigestOptions): Promise<BuiltDigest> {
   const view = await digestView(conn, o);
-  return { figures: view.figures, card: boundedDigestCard(view) };
+  return { sections: view.sections, card: boundedDigestCard(view) };
 }
 
-/** /周报: the asker's digest now. Staff see every unit; a supervisor sees their groups' units. */
-export async function digestForAsker(ctx: ServiceCtx): Promise<DigestCardInput> {
-  const base = { at: ctx.now, config: ctx.config, calendar: ctx.calendar };
+/**
+ * /周报 [议题:<名称>]: the asker's digest now, for one campaign (theirs, or the one named). Staff see
+ * every unit; a supervisor sees their groups' units.
+ */
+export async function digestForAsker(ctx: ServiceCtx, named?: string): Promise<DigestCardInput> {
+  const campaign = await campaignFor(ctx.tx, ctx.actor.openId, named);
+  const base = { at: ctx.now, config: ctx.config, calendar: ctx.calendar, campaigns: [campaign] };
   if (isStaff(ctx.actor.roles)) return digestView(ctx.tx, { ...base, scope: '全部承办单位' });
   const unitIds = await groupUnitIdsOf(ctx.tx, ctx.actor.openId);
   return unitIds.length
@@ -135,15 +163,23 @@ async function openItemsByUnit(
   calendar: WorkdayCalendar,
 ): Promise<Map<number, { unit: string; items: UnitListItem[] }>> {
   const open = await tx
-    .select({ ...problemHeadColumns, unitId: problems.leadUnitId, unit: units.name })
+    .select({
+      ...problemHeadColumns,
+      unitId: problems.leadUnitId,
+      unit: units.name,
+      campaign: campaigns.name,
+    })
     .from(problems)
     .innerJoin(units, eq(units.id, problems.leadUnitId))
-    .where(inArray(problems.state, OPEN_STATES));
+    .innerJoin(campaigns, eq(campaigns.id, problems.campaignId))
+    .where(and(inArray(problems.state, OPEN_STATES), eq(campaigns.state, 'open')))
+    .orderBy(asc(campaigns.id));
   const byUnit = new Map<number, { unit: string; items: UnitListItem[] }>();
   for (const p of open) {
     if (!isOpen(p.state)) continue;
     const e = byUnit.get(p.unitId) ?? { unit: p.unit, items: [] };
     e.items.push({
+      campaign: p.campaign,
       problemId: p.id,
       code: p.code,
       title: p.title,
@@ -170,7 +206,14 @@ async function unitMessages(
     const key = `d:${week}:${c.openId}:${c.unitId}`;
     if (!(await tx.insert(deliveryKeys).values({ key, at }).onConflictDoNothing().returning()).length)
       continue;
-    e.items.sort((a, b) => b.overdueWorkdays - a.overdueWorkdays || a.deadline.localeCompare(b.deadline));
+    // Grouped by campaign (in the order they were made), most overdue first within each.
+    const order = new Map([...new Set(e.items.map((i) => i.campaign))].map((c, n) => [c, n]));
+    e.items.sort(
+      (a, b) =>
+        order.get(a.campaign)! - order.get(b.campaign)! ||
+        b.overdueWorkdays - a.overdueWorkdays ||
+        a.deadline.localeCompare(b.deadline),
+    );
     messages.push({
       msgType: 'interactive',
       content: unitWeeklyCard(e.unit, week, e.items),

@@ -90,15 +90,24 @@ export interface CampaignFigures {
   units: UnitRow[];
 }
 
-/** Every problem counts here (aggregates name nobody); withdrawn ones are left out of 办结率, as in /统计. */
-export async function campaignFigures(conn: Conn, today: string): Promise<CampaignFigures> {
-  const facts = await problemFacts(conn);
+/** Every problem of the campaign counts here (aggregates name nobody); withdrawn ones are left out of 办结率, as in /统计. */
+export async function campaignFigures(
+  conn: Conn,
+  today: string,
+  campaignId: number,
+): Promise<CampaignFigures> {
+  const facts = await problemFacts(conn, campaignId);
   const all = await conn
     .select({ id: units.id, name: units.name, shortName: units.shortName })
     .from(units)
     .orderBy(asc(units.name));
   const evaluated = new Set(
-    (await conn.select({ id: evaluatedUnits.unitId }).from(evaluatedUnits)).map((r) => r.id),
+    (
+      await conn
+        .select({ id: evaluatedUnits.unitId })
+        .from(evaluatedUnits)
+        .where(eq(evaluatedUnits.campaignId, campaignId))
+    ).map((r) => r.id),
   );
   const t = tally(
     facts,
@@ -161,9 +170,12 @@ export interface PublicList {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** Listed on one campaign's page. */
+const listedIn = (campaignId: number) => and(listed, eq(problems.campaignId, campaignId));
+
 /** Searched: only what the page shows (code, public title, unit), so a search cannot probe hidden text. */
-function filterWhere(f: PublicFilter, today: string): SQL | undefined {
-  const conds: (SQL | undefined)[] = [listed];
+function filterWhere(f: PublicFilter, today: string, campaignId: number): SQL | undefined {
+  const conds: (SQL | undefined)[] = [listedIn(campaignId)];
   if (f.unitId !== undefined) conds.push(eq(problems.leadUnitId, f.unitId));
   if (f.category === '未分类') conds.push(sql`${problems.category} is null`);
   else if (f.category) conds.push(eq(problems.category, f.category));
@@ -177,8 +189,14 @@ function filterWhere(f: PublicFilter, today: string): SQL | undefined {
   return and(...conds);
 }
 
-export async function publishedProblems(conn: Conn, f: PublicFilter, today: string): Promise<PublicList> {
-  const where = filterWhere(f, today);
+export async function publishedProblems(
+  conn: Conn,
+  f: PublicFilter,
+  today: string,
+  campaignId: number,
+): Promise<PublicList> {
+  const where = filterWhere(f, today, campaignId);
+  const inCampaign = listedIn(campaignId);
   const count = (w: SQL | undefined) =>
     conn
       .select({ n: sql<number>`count(*)::int` })
@@ -186,7 +204,7 @@ export async function publishedProblems(conn: Conn, f: PublicFilter, today: stri
       .innerJoin(units, eq(units.id, problems.leadUnitId))
       .where(w);
   const [{ n: total } = { n: 0 }] = await count(where);
-  const [{ n: published } = { n: 0 }] = await count(listed);
+  const [{ n: published } = { n: 0 }] = await count(inCampaign);
   const pages = Math.max(1, Math.ceil(total / PUBLIC_PAGE_SIZE));
   const page = Math.min(Math.max(1, f.page), pages);
   const rows = await conn
@@ -209,12 +227,12 @@ export async function publishedProblems(conn: Conn, f: PublicFilter, today: stri
     .selectDistinct({ id: units.id, name: units.name, shortName: units.shortName })
     .from(problems)
     .innerJoin(units, eq(units.id, problems.leadUnitId))
-    .where(listed);
+    .where(inCampaign);
   const cats = await conn
     .selectDistinct({ category: problems.category })
     .from(problems)
     .innerJoin(units, eq(units.id, problems.leadUnitId))
-    .where(listed);
+    .where(inCampaign);
   const categoryOptions = cats.map((c) => c.category ?? '未分类').sort((a, b) => a.localeCompare(b, 'zh'));
   return {
     rows: rows.map((r) => ({
@@ -238,24 +256,31 @@ export async function publishedProblems(conn: Conn, f: PublicFilter, today: stri
 }
 
 /**
- * 最近更新: the latest change behind anything the page shows: any problem changing (the figures
- * count them all), a publication or withdrawal (kept in the audit chain), a vote published, a
- * 回头看 item decided.
+ * 最近更新: the latest change behind anything the campaign's page shows: any of its problems
+ * changing (the figures count them all), a publication or withdrawal (kept in the audit chain, by
+ * code), a vote of it published, a 回头看 item decided.
  */
-export async function lastUpdated(conn: Conn): Promise<Date | null> {
+export async function lastUpdated(conn: Conn, campaignId: number): Promise<Date | null> {
   const [p] = await conn
     .select({ at: max(problems.updatedAt), pub: max(problems.publishedAt) })
-    .from(problems);
+    .from(problems)
+    .where(eq(problems.campaignId, campaignId));
   const [a] = await conn
     .select({ at: max(auditLog.at) })
     .from(auditLog)
-    .where(inArray(auditLog.action, Object.values(DISCLOSURE_ACTIONS)));
-  const [e] = await conn.select({ at: max(evaluations.publishedAt) }).from(evaluations);
+    .innerJoin(problems, and(eq(auditLog.subjectType, 'problem'), eq(problems.code, auditLog.subjectId)))
+    .where(
+      and(inArray(auditLog.action, Object.values(DISCLOSURE_ACTIONS)), eq(problems.campaignId, campaignId)),
+    );
+  const [e] = await conn
+    .select({ at: max(evaluations.publishedAt) })
+    .from(evaluations)
+    .where(eq(evaluations.campaignId, campaignId));
   const [r] = await conn
     .select({ at: max(reinspectionItems.decidedAt) })
     .from(reinspectionItems)
     .innerJoin(evaluations, eq(evaluations.id, reinspectionItems.evaluationId))
-    .where(isNotNull(evaluations.publishedAt));
+    .where(and(isNotNull(evaluations.publishedAt), eq(evaluations.campaignId, campaignId)));
   const times = [p?.at, p?.pub, a?.at, e?.at, r?.at].filter((x): x is Date => x instanceof Date);
   return times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : null;
 }
@@ -268,26 +293,27 @@ export interface PublicPage {
   updatedAt: Date | null;
 }
 
+/** One campaign's page: its figures, its published problems, its published votes and their 回头看. */
 export async function publicPage(
   conn: Conn,
-  o: { now: Date; timezone: string; filter: PublicFilter },
+  o: { now: Date; timezone: string; filter: PublicFilter; campaignId: number },
 ): Promise<PublicPage> {
   const today = todayIn(o.now, o.timezone);
-  const votes = await publishedVotes(conn);
+  const votes = await publishedVotes(conn, o.campaignId);
   return {
-    figures: await campaignFigures(conn, today),
-    list: await publishedProblems(conn, o.filter, today),
+    figures: await campaignFigures(conn, today, o.campaignId),
+    list: await publishedProblems(conn, o.filter, today, o.campaignId),
     votes,
     reinspection: await publishedReinspection(conn, votes),
-    updatedAt: await lastUpdated(conn),
+    updatedAt: await lastUpdated(conn, o.campaignId),
   };
 }
 
-/** How many problems are public, for the command's summary. */
-export async function publishedCount(conn: Conn): Promise<number> {
+/** How many of a campaign's problems are public, for the command's summary. */
+export async function publishedCount(conn: Conn, campaignId: number): Promise<number> {
   const [{ n } = { n: 0 }] = await conn
     .select({ n: sql<number>`count(*)::int` })
     .from(problems)
-    .where(listed);
+    .where(listedIn(campaignId));
   return n;
 }

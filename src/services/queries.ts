@@ -11,9 +11,20 @@ import { OPEN_STATES, STATE_LABEL } from '../domain/problem.js';
 import { type Ranked, rankUnits, tally, type UnitTally } from '../domain/ranking.js';
 import { PERMANENT_CODES } from '../outbox/failure-labels.js';
 import { mustStaffOrSupervisor } from './auth.js';
+import {
+  allCampaigns,
+  type CampaignRow,
+  campaignById,
+  campaignFor,
+  currentCampaign,
+  openCampaignIds,
+  resolveCampaign,
+} from './campaigns/read.js';
 import type { ServiceCtx } from './context.js';
+import { campaignProblems } from './documents/problem-set.js';
 import { namesOf } from './people/read.js';
 import {
+  type Scope,
   STATE_FILTER_LABEL,
   type StateFilter,
   scopeOf,
@@ -31,6 +42,8 @@ import {
   unitNameMap,
 } from './problems/load.js';
 import { clockOf } from './problems/view.js';
+import { satisfactionCounts } from './revisits/rates.js';
+import { revisitLines } from './revisits/read.js';
 import { tallyFacts } from './tally-facts.js';
 import { allUnits } from './units/read.js';
 
@@ -93,6 +106,7 @@ export async function showProblem(
     evidence: await loadEvidence(ctx.tx, row.id),
     asCo: rel.co && !rel.lead,
     undelivered: await undelivered(ctx.tx, row.id),
+    revisit: rel.staff || rel.supervisor ? await revisitLines(ctx.tx, row) : [],
   };
   return { show, problemId: row.id };
 }
@@ -100,12 +114,31 @@ export async function showProblem(
 // ---------------------------------------------------------------- /清单
 
 export interface ListFilter {
+  /** `议题:<名称>`; else the asker's current campaign (a contact: all their open campaigns). */
+  campaign?: string;
+  /** The campaign a list card was made for (its page buttons carry it). */
+  campaignId?: number;
   unitId?: number;
   state?: StateFilter;
   page: number;
 }
 
 export const PAGE_SIZE = 10;
+
+/**
+ * The campaign a list shows: the card's, `议题:<名称>`, or the asker's current one. A unit
+ * contact without a choice sees all open campaigns (undefined), grouped on the card.
+ */
+async function listedCampaign(
+  ctx: ServiceCtx,
+  f: ListFilter,
+  scope: Scope,
+): Promise<CampaignRow | undefined> {
+  if (f.campaignId !== undefined) return campaignById(ctx.tx, f.campaignId);
+  if (f.campaign !== undefined) return resolveCampaign(ctx.tx, f.campaign);
+  if (!scope.all && !scope.supervisor) return undefined;
+  return currentCampaign(ctx.tx, ctx.actor.openId);
+}
 
 export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<ListPageView> {
   const scope = await scopeOf(ctx.tx, ctx.actor.openId, ctx.actor.roles);
@@ -126,6 +159,10 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
     labels.push(STATE_FILTER_LABEL[f.state]!);
     conds.push(...stateWhere(f.state, today));
   }
+  const campaign = await listedCampaign(ctx, f, scope);
+  conds.push(
+    campaign ? eq(problems.campaignId, campaign.id) : inArray(problems.campaignId, openCampaignIds(ctx.tx)),
+  );
   const where = and(...conds);
   const [{ n } = { n: 0 }] = await ctx.tx
     .select({ n: sql<number>`count(*)::int` })
@@ -137,7 +174,7 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
     .select()
     .from(problems)
     .where(where)
-    .orderBy(asc(problems.year), asc(problems.seq))
+    .orderBy(asc(problems.campaignId), asc(problems.year), asc(problems.seq))
     .limit(PAGE_SIZE)
     .offset((page - 1) * PAGE_SIZE);
   const unitNames = await unitNameMap(
@@ -145,7 +182,9 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
     rows.map((r) => r.leadUnitId),
   );
   const clock = clockOf(ctx);
+  const campaignNames = new Map((await allCampaigns(ctx.tx)).map((c) => [c.id, c.name]));
   const list: ListRow[] = rows.map((r) => ({
+    campaignName: campaignNames.get(r.campaignId) ?? '',
     code: r.code,
     title: r.title,
     leadUnitName: unitNames.get(r.leadUnitId) ?? `单位#${r.leadUnitId}`,
@@ -167,7 +206,12 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
     pages,
     filterLabels: labels,
     scopeNote,
-    filter: { ...(f.unitId !== undefined ? { u: f.unitId } : {}), ...(f.state ? { s: f.state } : {}) },
+    filter: {
+      ...(campaign ? { c: campaign.id } : {}),
+      ...(f.unitId !== undefined ? { u: f.unitId } : {}),
+      ...(f.state ? { s: f.state } : {}),
+    },
+    ...(campaign ? { campaignName: campaign.name } : {}),
   };
 }
 
@@ -176,9 +220,13 @@ export async function listProblems(ctx: ServiceCtx, f: ListFilter): Promise<List
 /** The facts live in tally-facts.ts; re-exported for /评议对象 (services/evaluation/units.ts). */
 export { tallyFacts };
 
-async function tallies(ctx: ServiceCtx): Promise<{ view: StatsView; units: UnitTally[] }> {
+async function tallies(
+  ctx: ServiceCtx,
+  named?: string,
+): Promise<{ view: StatsView; units: UnitTally[]; campaign: CampaignRow }> {
   const today = todayIn(ctx.now, ctx.config.timezone);
-  const { facts, coUnitIds } = await tallyFacts(ctx);
+  const campaign = await campaignFor(ctx.tx, ctx.actor.openId, named);
+  const { facts, coUnitIds } = await tallyFacts(ctx, campaign.id);
   const all = await allUnits(ctx.tx);
   const t = tally(facts, coUnitIds, all, today);
   return {
@@ -187,26 +235,36 @@ async function tallies(ctx: ServiceCtx): Promise<{ view: StatsView; units: UnitT
       byUnit: rankUnits(t.units).map((r) => r.item),
       idleUnits: all.length - t.units.length,
       today,
+      campaignName: campaign.name,
     },
     units: t.units,
+    campaign,
   };
 }
 
-/** `/统计`: figures per state, category and unit. */
-export async function statsFor(ctx: ServiceCtx): Promise<StatsView> {
+/** `/统计 [议题:<名称>]`: one campaign's figures per state, category and unit, with 满意率 and 首次办结满意率 (回访). */
+export async function statsFor(ctx: ServiceCtx, named?: string): Promise<StatsView> {
   mustStaffOrSupervisor(ctx.actor, '/统计');
-  return (await tallies(ctx)).view;
+  const { view, campaign } = await tallies(ctx, named);
+  const s = await satisfactionCounts(ctx.tx, campaignProblems(campaign.id));
+  return { ...view, satisfaction: { total: s.total, byUnit: s.byUnit } };
 }
 
 export interface RankingView {
   ranked: Ranked<UnitTally>[];
   today: string;
   idleUnits: number;
+  campaignName: string;
 }
 
-/** `/排名`: units ranked by the problems they lead (equal counts share a place). */
-export async function rankingFor(ctx: ServiceCtx): Promise<RankingView> {
+/** `/排名 [议题:<名称>]`: units ranked by the problems they lead in one campaign (equal counts share a place). */
+export async function rankingFor(ctx: ServiceCtx, named?: string): Promise<RankingView> {
   mustStaffOrSupervisor(ctx.actor, '/排名');
-  const { view, units } = await tallies(ctx);
-  return { ranked: rankUnits(units), today: view.today, idleUnits: view.idleUnits };
+  const { view, units, campaign } = await tallies(ctx, named);
+  return {
+    ranked: rankUnits(units),
+    today: view.today,
+    idleUnits: view.idleUnits,
+    campaignName: campaign.name,
+  };
 }

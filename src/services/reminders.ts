@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type ReminderLine, reminderCard } from '../../cards/reminder.js';
 import {
   groupMembers,
@@ -18,6 +18,7 @@ import { type ReminderItem, remindersFor } from '../domain/reminders.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar/load.js';
+import { openCampaignIds } from './campaigns/read.js';
 import { urgeEscalated } from './documents/escalation-urge.js';
 import { problemHeadColumns } from './problem-columns.js';
 
@@ -33,6 +34,7 @@ const CHUNK = 200;
 
 type OpenRow = Awaited<ReturnType<typeof openRows>>[number];
 
+/** Open problems of open campaigns: an archived campaign is read-only, so nobody is chased for it. */
 function openRows(tx: Conn) {
   return tx
     .select({
@@ -45,7 +47,7 @@ function openRows(tx: Conn) {
       lastProgressAt: problems.lastProgressAt,
     })
     .from(problems)
-    .where(inArray(problems.state, OPEN_STATES));
+    .where(and(inArray(problems.state, OPEN_STATES), inArray(problems.campaignId, openCampaignIds(tx))));
 }
 
 /** Who can be reminded of what: pending requests, contacts, roles, group members and group chats. */

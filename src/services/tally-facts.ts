@@ -1,9 +1,15 @@
-import { eq, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { problemCoUnits, problems } from '../../db/schema/index.js';
 import type { Conn } from '../db.js';
 
-/** Every problem's state, category, lead unit and deadline: what the figures (domain/ranking.ts tally) count. */
-export async function problemFacts(conn: Conn) {
+const inCampaign = (campaignId?: number) =>
+  campaignId === undefined ? undefined : eq(problems.campaignId, campaignId);
+
+/**
+ * Each problem's state, category, lead unit and deadline: what the figures (domain/ranking.ts
+ * tally) count; one campaign's when given, else the whole deployment's.
+ */
+export async function problemFacts(conn: Conn, campaignId?: number) {
   return conn
     .select({
       state: problems.state,
@@ -11,16 +17,17 @@ export async function problemFacts(conn: Conn) {
       leadUnitId: problems.leadUnitId,
       deadline: problems.deadline,
     })
-    .from(problems);
+    .from(problems)
+    .where(inCampaign(campaignId));
 }
 
-/** What /统计, /排名 and /评议对象 count: every problem's facts, and the units cooperating on a problem not withdrawn. */
-export async function tallyFacts(ctx: { tx: Conn }) {
-  const facts = await problemFacts(ctx.tx);
+/** What /统计, /排名 and /评议对象 count: the problems' facts, and the units cooperating on a problem not withdrawn. */
+export async function tallyFacts(ctx: { tx: Conn }, campaignId?: number) {
+  const facts = await problemFacts(ctx.tx, campaignId);
   const co = await ctx.tx
     .select({ unitId: problemCoUnits.unitId })
     .from(problemCoUnits)
     .innerJoin(problems, eq(problems.id, problemCoUnits.problemId))
-    .where(ne(problems.state, 'withdrawn'));
+    .where(and(ne(problems.state, 'withdrawn'), inCampaign(campaignId)));
   return { facts, coUnitIds: co.map((c) => c.unitId) };
 }

@@ -144,6 +144,38 @@ describe('npm run chat, driven through stdin', () => {
     expect(decision).toContain('状态：已销号');
   }, 60_000);
 
+  it('walks the demo data set: lists the two campaigns, switches to the 代表建议 one and opens its problem', async () => {
+    const dir = tmp();
+    const demo = spawnSync(tsx, ['src/entry/demo.ts'], {
+      env: cleanEnv({ DATA_DIR: dir }),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(demo.status, demo.stderr).toBe(0);
+    const DEPUTIES = '2027年代表建议办理';
+    const { code, out, err } = await chat(
+      ['/议题 列表', `/议题 切换 ${DEPUTIES}`, '/清单', '/查看 DB-2027-001', ':quit'],
+      { CHAT_DATA_DIR: dir },
+    );
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const list = answerTo(out, '/议题 列表');
+    expect(list).toContain('议题共 2 个');
+    expect(list).toContain('2026年优化营商环境专项工作评议（专项评议，2026年度，进行中）【默认、当前】');
+    expect(list).toContain(`${DEPUTIES}（代表建议，2027年度，进行中）`);
+    expect(answerTo(out, `/议题 切换 ${DEPUTIES}`)).toContain(`已切换到议题「${DEPUTIES}」`);
+    const list2027 = answerTo(out, '/清单');
+    expect(list2027).toContain('【问题清单】');
+    expect(list2027).toContain('共 12 件');
+    expect(list2027).toContain('DB-2027-001　加快推进老旧小区加装电梯');
+    expect(list2027).not.toContain('DB-2026-');
+    const shown = answerTo(out, '/查看 DB-2027-001');
+    expect(shown).toContain('【DB-2027-001 加快推进老旧小区加装电梯】');
+    expect(shown).toContain('牵头单位：市住房和城乡建设局');
+    expect(shown).toContain('类别：城乡建设');
+    expect(shown).toContain('王建国代表建议');
+  }, 180_000);
+
   it('never opens a data directory another process holds, and says what to do', async () => {
     const dir = tmp();
     const lock = acquireDataDirLock(dir); // this test process plays the running `npm start`

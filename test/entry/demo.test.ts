@@ -6,6 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditLog,
+  campaigns,
   evidence,
   groupUnits,
   outbox,
@@ -27,18 +28,25 @@ beforeAll(async () => {
 afterAll(() => database.close());
 const db = () => database.db;
 
+const SEED = '2026年优化营商环境专项工作评议';
+const DEPUTIES = '2027年代表建议办理';
 const EVALUATED = { 市卫健局: 15, 市教育局: 11, 市人社局: 9, 市科经局: 7, 市民政局: 7, 市残联: 5 };
 
 describe('the demo data set', () => {
-  it('loads the seed campaign once, however often it runs', async () => {
+  it('loads the seed campaign and the 代表建议 one once, however often it runs', async () => {
     const first = await loadDemo(db(), { now, timezone: 'Asia/Shanghai' });
-    expect(first.problems).toEqual({ inserted: 189, existing: 0 });
+    expect(first.problems).toEqual({ inserted: 201, existing: 0 });
+    expect(first.migrated).toBe('adopted');
     const second = await loadDemo(db(), { now: new Date('2026-12-03T02:00:00Z'), timezone: 'Asia/Shanghai' });
-    expect(second.problems).toEqual({ inserted: 0, existing: 189 });
+    expect(second.problems).toEqual({ inserted: 0, existing: 201 });
     expect(second.unitsCreated).toBe(0);
+    expect(second.campaigns).toEqual([
+      { name: SEED, problems: 189 },
+      { name: DEPUTIES, problems: 12 },
+    ]);
 
     const [{ n }] = (await db().select({ n: sql<number>`count(*)::int` }).from(problems)) as [{ n: number }];
-    expect(n).toBe(189);
+    expect(n).toBe(201);
     expect(second.byUnit).toMatchObject(EVALUATED);
     // Every other unit has fewer than 5; together they hold the remaining 135.
     const others = Object.entries(second.byUnit).filter(([u]) => !(u in EVALUATED));
@@ -48,8 +56,51 @@ describe('the demo data set', () => {
     expect(await db().select().from(outbox)).toHaveLength(0);
   });
 
+  it('makes the seed campaign the default, in place of the empty one the migration made', async () => {
+    const list = await db().select().from(campaigns).orderBy(campaigns.id);
+    expect(list.map((c) => [c.name, c.kind, c.year, c.state, c.isDefault])).toEqual([
+      [SEED, '专项评议', 2026, 'open', true],
+      [DEPUTIES, '代表建议', 2027, 'open', false],
+    ]);
+    expect(list[0]!.categories).toEqual([
+      '政务服务环境',
+      '要素保障',
+      '部门执法',
+      '法治环境',
+      '政策兑现',
+      '作风建设',
+    ]);
+    expect(list[1]!.categories).toContain('城乡建设');
+  });
+
+  it('gives the 代表建议 campaign twelve problems raised by named deputies, coded DB-2027-…', async () => {
+    const [c] = await db().select().from(campaigns).where(eq(campaigns.name, DEPUTIES));
+    const mine = await db()
+      .select()
+      .from(problems)
+      .where(eq(problems.campaignId, c!.id))
+      .orderBy(problems.seq);
+    expect(mine.map((p) => p.code)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `DB-2027-${String(i + 1).padStart(3, '0')}`),
+    );
+    expect(
+      mine.every((p) => p.raiserKind === 'deputy' && /^\p{Script=Han}{2,4}代表$/u.test(p.raiserName!)),
+    ).toBe(true);
+    expect(mine.every((p) => p.source === '代表建议' && c!.categories.includes(p.category!))).toBe(true);
+    expect(new Set(mine.map((p) => p.state)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(mine.map((p) => p.leadUnitId)).size).toBe(12);
+    // Nobody else has a raiser; the seed's codes stay 2026's.
+    const raised = await db().select().from(problems).where(sql`${problems.raiserName} is not null`);
+    expect(raised).toHaveLength(12);
+    for (const p of mine) {
+      expect(p.assignedAt.getTime()).toBeLessThan(now.getTime());
+      if (p.state === 'closed') expect(p.closedAt!.getTime()).toBeLessThan(now.getTime());
+    }
+  });
+
   it('spreads states, categories, timeliness and sources as a campaign a few months in', async () => {
-    const all = await db().select().from(problems);
+    const [seed] = await db().select().from(campaigns).where(eq(campaigns.name, SEED));
+    const all = await db().select().from(problems).where(eq(problems.campaignId, seed!.id));
     const by = (k: keyof (typeof all)[number]) => new Set(all.map((p) => p[k]));
     expect(by('state')).toEqual(
       new Set(['assigned', 'acknowledged', 'in_progress', 'closure_requested', 'closed']),
@@ -118,9 +169,11 @@ describe('the demo data set', () => {
     for (const g of groups)
       sizes.push((await db().select().from(groupUnits).where(eq(groupUnits.groupId, g.id))).length);
     expect(sizes).toEqual([1, 1, 1, 1, 2, 40]);
-    // Problems belong to their lead unit's group.
+    // The seed's problems belong to their lead unit's group; the 代表建议 to none (staff decide).
     const orphans = await db().select().from(problems).where(sql`${problems.groupId} is null`);
-    expect(orphans).toHaveLength(0);
+    expect(orphans).toHaveLength(12);
+    expect(orphans.every((p) => p.code.startsWith('DB-2027-'))).toBe(true);
+    expect(new Set(groups.map((g) => g.campaignId)).size).toBe(1);
   });
 });
 
@@ -144,7 +197,8 @@ describe('npm run demo', () => {
     const ok = run({ DATA_DIR: dir });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain('问题 189 件');
+    expect(ok.stdout).toContain('问题 201 件');
+    expect(ok.stdout).toContain(`「${SEED}」189 件，「${DEPUTIES}」12 件`);
     expect(ok.stdout).toContain('市卫健局 15，市教育局 11，市人社局 9，市科经局 7，市民政局 7，市残联 5');
 
     const lark = run({ DATA_DIR: dir, LARK_APP_ID: 'cli_a0b1c2d3e4f50003' });

@@ -5,12 +5,14 @@ import { eq } from 'drizzle-orm';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluations, problems, units } from '../../db/schema/index.js';
+import { campaignSlug } from '../../src/domain/campaign.js';
 import { type PoolRow, tallyPool } from '../../src/domain/tally.js';
+import { defaultCampaign } from '../../src/services/campaigns/read.js';
 import { ask, codeIn, P, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /**
- * GET /public in a real browser: Debian's Chromium driven by playwright-core (which never downloads
+ * GET /public and a campaign's page (/public/<slug>) in a real browser: Debian's Chromium driven by playwright-core (which never downloads
  * a browser), with JavaScript switched off, since the page must work without it. Screenshots go to
  * test/artifacts/ (gitignored): public.png at phone width (390×844), public-desktop.png.
  *
@@ -33,6 +35,8 @@ describe.skipIf(!present && !inCi)('GET /public in Chromium', () => {
   let ctx: BrowserContext;
   let profile: string;
   const code: Record<string, string> = {};
+  /** The default campaign's page, where this file's problems are. */
+  let base = '';
 
   beforeAll(async () => {
     if (!present) throw new Error(`${CHROMIUM} is missing in CI: ${HOW} (.ci/run installs it)`);
@@ -85,6 +89,7 @@ describe.skipIf(!present && !inCi)('GET /public in Chromium', () => {
       ),
     });
 
+    base = `/public/${campaignSlug(await defaultCampaign(h.database.db))}`;
     mkdirSync(ARTIFACTS, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), 'duban-chromium-'));
     // A fresh profile; no background traffic (this machine's network is closed to it).
@@ -117,10 +122,22 @@ describe.skipIf(!present && !inCi)('GET /public in Chromium', () => {
 
   const items = (p: Page) => p.locator('ol.problems li');
 
-  it('shows the figures and the published problems on a phone, and nothing personal', async () => {
+  it('lists the campaign at /public and opens its page by the link', async () => {
     const page = await ctx.newPage();
     await page.goto(`${h.url}/public`);
-    await expect.poll(() => page.title()).toBe('优化营商环境 · 问题整改公开');
+    await expect.poll(() => page.title()).toBe('问题整改公开');
+    await Promise.all([
+      page.waitForURL(/\/public\/\d{4}-\d+$/),
+      page.getByRole('link', { name: '默认议题' }).click(),
+    ]);
+    expect(await items(page).count()).toBe(3);
+    await page.close();
+  });
+
+  it('shows the figures and the published problems on a phone, and nothing personal', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${h.url}${base}`);
+    await expect.poll(() => page.title()).toBe('默认议题 · 问题整改公开');
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees (Playwright, not DOM)
     const text = await page.locator('body').innerText();
     expect(text).toContain('最近更新：2026年11月26日 14:05');
@@ -148,7 +165,7 @@ describe.skipIf(!present && !inCi)('GET /public in Chromium', () => {
 
   it('filters by unit with the plain form (no JavaScript)', async () => {
     const page = await ctx.newPage();
-    await page.goto(`${h.url}/public`);
+    await page.goto(`${h.url}${base}`);
     await page.locator('select[name=unit]').selectOption({ label: '市教育局' });
     await Promise.all([page.waitForURL(/unit=\d+/), page.getByRole('button', { name: '筛选' }).click()]);
     expect(await items(page).count()).toBe(1);
@@ -167,7 +184,7 @@ describe.skipIf(!present && !inCi)('GET /public in Chromium', () => {
   it('reads well on a desktop', async () => {
     const page = await ctx.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${h.url}/public`);
+    await page.goto(`${h.url}${base}`);
     expect(await items(page).count()).toBe(3);
     await page.screenshot({ path: join(ARTIFACTS, 'public-desktop.png'), fullPage: true });
     await page.close();

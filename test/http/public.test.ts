@@ -2,8 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, evaluations, problems, reinspectionItems, units } from '../../db/schema/index.js';
 import { verifyAudit } from '../../src/audit/chain.js';
+import { campaignSlug } from '../../src/domain/campaign.js';
 import type { ProblemState } from '../../src/domain/problem.js';
 import { type PoolRow, tallyPool } from '../../src/domain/tally.js';
+import { defaultCampaign } from '../../src/services/campaigns/read.js';
 import { ask, codeIn, P, read, setupCampaign } from '../support/campaign.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
@@ -39,8 +41,10 @@ const setState = (c: string, state: ProblemState, extra: Partial<typeof problems
     .set({ state, ...extra })
     .where(eq(problems.code, c));
 
+/** The default campaign's page (GET /public/<slug>), where every problem of this file lives. */
+let base = '';
 async function page(query = ''): Promise<{ status: number; html: string; headers: Headers }> {
-  const res = await fetch(`${h.url}/public${query}`);
+  const res = await fetch(`${h.url}${base}${query}`);
   return { status: res.status, html: await res.text(), headers: res.headers };
 }
 
@@ -170,10 +174,11 @@ beforeAll(async () => {
   ]);
   await h.dispatch();
   h.drain();
+  base = `/public/${campaignSlug(await defaultCampaign(h.database.db))}`;
 });
 afterAll(() => h.stop());
 
-describe('GET /public', () => {
+describe('GET /public/<slug>', () => {
   it('is a complete HTML page without script, for a phone, never cached stale', async () => {
     const p = await page();
     expect(p.status).toBe(200);
@@ -183,7 +188,10 @@ describe('GET /public', () => {
     expect(p.html.startsWith('<!doctype html>')).toBe(true);
     expect(p.html).toContain('name="viewport" content="width=device-width, initial-scale=1"');
     expect(p.html).not.toMatch(/<script/i);
-    expect(p.html).toContain('<form class="filters" method="get" action="/public#problems">');
+    expect(p.html).toContain(`<form class="filters" method="get" action="${base}#problems">`);
+    expect(p.html).toContain('<title>默认议题 · 问题整改公开</title>');
+    const c = await defaultCampaign(h.database.db);
+    expect(p.html).toContain(`专项评议 · ${c.year}年度 · 进行中`);
   });
 
   it('shows the campaign figures over all problems, published or not', async () => {
@@ -345,7 +353,7 @@ describe('GET /public', () => {
     expect(total).toBeGreaterThan(20);
     expect(listed(first.html)).toHaveLength(20);
     expect(first.html).toContain('第 1 / 2 页');
-    expect(first.html).toContain('href="/public?page=2#problems"');
+    expect(first.html).toContain(`href="${base}?page=2#problems"`);
     const second = await page('?page=2');
     expect(listed(second.html)).toHaveLength(total - 20);
     expect(new Set([...listed(first.html), ...listed(second.html)]).size).toBe(total);
@@ -355,11 +363,11 @@ describe('GET /public', () => {
     expect(listed(byUnit.html)).toHaveLength(18);
     expect(byUnit.html).not.toContain('第 1 / 2 页');
     const open = await page('?state=open');
-    expect(open.html).toContain('href="/public?state=open&amp;page=2#problems"');
+    expect(open.html).toContain(`href="${base}?state=open&amp;page=2#problems"`);
     expect(listed((await page('?state=open&page=2')).html).length).toBeGreaterThan(0);
     const beyond = await page('?page=999');
     expect(beyond.html).toContain('第 2 / 2 页');
-    expect(beyond.html).toContain('href="/public#problems"');
+    expect(beyond.html).toContain(`href="${base}#problems"`);
   });
 
   it('shows published vote results only: counts, rates and the ranking', async () => {

@@ -211,7 +211,7 @@ describe('digest job and /周报', () => {
       calendar: cal,
       scope: '全部承办单位',
     });
-    expect(d.figures.total).toBeGreaterThanOrEqual(1000);
+    expect(d.sections[0]!.figures.total).toBeGreaterThanOrEqual(1000);
     expect(cardBytes(d.card)).toBeLessThan(CARD_LIMIT_BYTES);
     const text = JSON.stringify(d.card);
     expect(text).toContain('及其他');

@@ -66,7 +66,7 @@ describe('/导出', () => {
   it('sends the list as .xlsx whose cells match the database: dates as dates, a frozen header', async () => {
     const { reply, wb, name } = await exportAs(P.staff);
     expect(reply.msgType).toBe('file');
-    expect(name).toBe('督办问题清单-20261216.xlsx');
+    expect(name).toBe('督办问题清单-默认议题-20261216.xlsx');
     const ws = wb!.getWorksheet('问题清单')!;
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([
@@ -82,6 +82,7 @@ describe('/导出', () => {
       '逾期工作日',
       '最新进展',
       '进展日期',
+      '回访',
     ]);
     const rows = sheetRows(ws);
     const all = await db().select().from(problems).orderBy(problems.seq);
@@ -123,17 +124,53 @@ describe('/导出', () => {
     const figures = sheetRows(wb!.getWorksheet('单位统计')!);
     expect(wb!.getWorksheet('单位统计')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(figures).toEqual([
-      { 单位: '市人力资源和社会保障局', 问题数: 2, 已销号: 0, 未销号: 2, 逾期: 1, 办结率: 0 },
-      { 单位: '市教育局', 问题数: 1, 已销号: 1, 未销号: 0, 逾期: 0, 办结率: 1 },
-      { 单位: '市民政局', 问题数: 1, 已销号: 0, 未销号: 1, 逾期: 0, 办结率: 0 },
-      { 单位: '合计', 问题数: 4, 已销号: 1, 未销号: 3, 逾期: 1, 办结率: 0.25 },
+      {
+        单位: '市人力资源和社会保障局',
+        问题数: 2,
+        已销号: 0,
+        未销号: 2,
+        逾期: 1,
+        办结率: 0,
+        满意率: null,
+        首次办结满意率: null,
+      },
+      {
+        单位: '市教育局',
+        问题数: 1,
+        已销号: 1,
+        未销号: 0,
+        逾期: 0,
+        办结率: 1,
+        满意率: null,
+        首次办结满意率: null,
+      },
+      {
+        单位: '市民政局',
+        问题数: 1,
+        已销号: 0,
+        未销号: 1,
+        逾期: 0,
+        办结率: 0,
+        满意率: null,
+        首次办结满意率: null,
+      },
+      {
+        单位: '合计',
+        问题数: 4,
+        已销号: 1,
+        未销号: 3,
+        逾期: 1,
+        办结率: 0.25,
+        满意率: null,
+        首次办结满意率: null,
+      },
     ]);
     expect(wb!.getWorksheet('单位统计')!.getRow(2).getCell(6).numFmt).toBe('0.0%');
   });
 
   it('filters like /清单: by unit (lead or cooperating) and by state', async () => {
     const byUnit = await exportAs(P.staff, '市教育局');
-    expect(byUnit.name).toBe('督办问题清单-市教育局-20261216.xlsx');
+    expect(byUnit.name).toBe('督办问题清单-默认议题-市教育局-20261216.xlsx');
     expect(sheetRows(byUnit.wb!.getWorksheet('问题清单')!).map((r) => r.编号)).toEqual([codes.a, codes.c]);
     expect(sheetRows(byUnit.wb!.getWorksheet('单位统计')!).map((r) => r.单位)).toEqual(['市教育局']);
 

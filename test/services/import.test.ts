@@ -1,7 +1,14 @@
 import { eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { importDrafts, problemCoUnits, problems, unitContacts, units } from '../../db/schema/index.js';
+import {
+  campaigns,
+  importDrafts,
+  problemCoUnits,
+  problems,
+  unitContacts,
+  units,
+} from '../../db/schema/index.js';
 import { EXAMPLE_ROW } from '../../src/services/spreadsheet/template.js';
 import { ask, cardOf, EMAIL, P, type ReadMessage, read, useCampaign } from '../support/campaign.js';
 import type { Harness } from '../support/harness.js';
@@ -138,6 +145,31 @@ describe('导入问题清单', () => {
       .map(read)
       .find((m) => m.text.includes('已导入并交办 3 件问题'));
     expect(summary).toBeDefined();
+  });
+
+  it("imports into the uploader's current campaign, named in the preview, against that campaign's categories", async () => {
+    const B = '导入测试议题';
+    await ask(h, P.staff, `/议题 新建 ${B} 类型:代表建议 类别:城乡建设,教育卫生`);
+    await ask(h, P.staff, `/议题 切换 ${B}`);
+    try {
+      const wrong = await send(
+        await workbook([[101, '类别不属于本议题', '', '市民政局', '', '政务服务环境', '', '2026-12-31', '']]),
+      );
+      expect(wrong.preview.text).toContain(`导入议题：${B}`);
+      expect(wrong.preview.text).toContain('有误 1 行');
+      const { preview } = await send(
+        await workbook([[102, '乙议题导入的问题', '', '市民政局', '', '城乡建设', '', '2026-12-31', '']]),
+      );
+      expect(preview.text).toContain(`导入议题：${B}`);
+      // A switch after the preview does not move the rows: the draft carries its campaign.
+      await ask(h, P.staff, '/议题 切换 默认议题');
+      await confirm(preview);
+      const row = (await byKey('no:102'))!;
+      const [c] = await db().select().from(campaigns).where(eq(campaigns.id, row.campaignId));
+      expect(c?.name).toBe(B);
+    } finally {
+      await ask(h, P.staff, '/议题 切换 默认议题');
+    }
   });
 
   it('imports nothing from a file with bad rows, and reports every error by row number', async () => {

@@ -3,6 +3,7 @@ import { invalid } from '../../domain/errors.js';
 import { archiveCampaign } from '../../services/campaigns/archive.js';
 import { createCampaign } from '../../services/campaigns/create.js';
 import { allCampaigns, currentCampaign } from '../../services/campaigns/read.js';
+import { restoreCampaign } from '../../services/campaigns/restore.js';
 import { setDefaultCampaign } from '../../services/campaigns/set-default.js';
 import { switchCampaign } from '../../services/campaigns/switch.js';
 import { serviceCtx } from '../../services/ctx-from.js';
@@ -14,7 +15,8 @@ const FORMS = [
   '/议题 列表',
   '/议题 切换 <名称>',
   '/议题 默认 <名称>（管理员）',
-  '/议题 归档 <名称>',
+  '/议题 归档 <名称> [强制]',
+  '/议题 恢复 <名称>',
 ];
 const usage = () => `格式：\n${FORMS.join('\n')}`;
 const is = (w: string | undefined, ...names: string[]) => w !== undefined && names.includes(w.toLowerCase());
@@ -49,7 +51,7 @@ async function list(ctx: CommandContext): Promise<CommandReply> {
 export const campaignCommand: CommandSpec = {
   names: ['议题', 'campaign'],
   who: 'staff',
-  usage: '/议题 新建|列表|切换|默认|归档 …',
+  usage: '/议题 新建|列表|切换|默认|归档|恢复 …',
   summary:
     '管理监督议题：每个议题有自己的问题清单、类别、督导组、测评和回头看；各命令默认作用于您当前的议题。',
   example: '/议题 新建 2027年代表建议办理 类型:代表建议 年度:2027',
@@ -67,7 +69,8 @@ export const campaignCommand: CommandSpec = {
           : `议题「${c.name}」已存在。`,
       };
     }
-    const name = rest.join(' ');
+    const force = rest.at(-1) === '强制';
+    const name = (force ? rest.slice(0, -1) : rest).join(' ');
     if (is(sub, '切换', 'switch')) {
       const c = await switchCampaign(s, { name });
       return { text: `已切换到议题「${c.name}」。此后 /交办、/清单、/统计 等命令作用于该议题。` };
@@ -81,11 +84,19 @@ export const campaignCommand: CommandSpec = {
       };
     }
     if (is(sub, '归档', 'archive')) {
-      const { campaign: c, already } = await archiveCampaign(s, { name });
+      const { campaign: c, already, openLeft } = await archiveCampaign(s, { name, force });
       return {
         text: already
           ? `议题「${c.name}」已归档。`
-          : `已归档议题「${c.name}」：不再催办，也不能新增问题；/查看、/导出 和公开页面照常可用。`,
+          : `已归档议题「${c.name}」：不再催办，也不能新增问题${openLeft ? `；${openLeft} 件未办结的问题保留原状，只能查看` : ''}；/查看、/导出 和公开页面照常可用。如需恢复，发送 /议题 恢复 ${c.name}。`,
+      };
+    }
+    if (is(sub, '恢复', 'restore')) {
+      const { campaign: c, already } = await restoreCampaign(s, { name });
+      return {
+        text: already
+          ? `议题「${c.name}」未归档，无需恢复。`
+          : `已恢复议题「${c.name}」：可继续交办和办理，催办照常进行。`,
       };
     }
     throw invalid(usage());

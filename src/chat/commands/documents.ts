@@ -4,7 +4,8 @@ import { serviceCtx } from '../../services/ctx-from.js';
 import { issueReport } from '../../services/documents/report.js';
 import { urgeUnit } from '../../services/documents/urge-unit.js';
 import type { CommandSpec } from '../context.js';
-import { campaignOption, fileTarget } from './doc-target.js';
+import { campaignOption, words } from '../parse.js';
+import { fileTarget } from './doc-target.js';
 
 /** `/催办 <单位>`: the 催办通知书 of a unit's overdue problems, as a .docx to the asker. */
 export const urgeCommand: CommandSpec = {
@@ -14,7 +15,8 @@ export const urgeCommand: CommandSpec = {
   summary: '生成该单位逾期未办结问题的催办通知书（Word 文件，含文号），发送给您本人。',
   example: '/催办 市人社局',
   async run(ctx) {
-    const { campaign, rest } = campaignOption(ctx.args);
+    const { campaign, rest: restText } = campaignOption(ctx.args);
+    const rest = words(restText);
     const { to, inGroup } = fileTarget(ctx);
     const r = await urgeUnit(await serviceCtx(ctx), { unit: rest.join(' '), campaign }, to);
     return inGroup ? { text: `催办通知书（${r.docNumber}）已单独发送给您。` } : { none: true };
@@ -30,7 +32,8 @@ export const reportCommand: CommandSpec = {
     '生成本议题的通报（Word 文件，含文号）：总体情况、单位考核排名、逾期清单、退回和不满意问题、回头看进展、办结率图表。',
   example: '/通报 2026-11',
   async run(ctx) {
-    const { campaign, rest } = campaignOption(ctx.args);
+    const { campaign, rest: restText } = campaignOption(ctx.args);
+    const rest = words(restText);
     if (rest.length > 1) throw invalid(REPORT_FORM);
     const { to, inGroup } = fileTarget(ctx);
     const r = await issueReport(await serviceCtx(ctx), { period: rest[0], campaign }, to);

@@ -4,7 +4,6 @@ import { forbidden, invalid } from '../../domain/errors.js';
 import { closeRate, percent } from '../../domain/ranking.js';
 import { VOTER_CATEGORIES } from '../../domain/tally.js';
 import { serviceCtx } from '../../services/ctx-from.js';
-import { groupUnitIdsOf } from '../../services/digest.js';
 import { addVoters } from '../../services/evaluation/add-voters.js';
 import { assignEvaluatedUnit } from '../../services/evaluation/assign-evaluated-unit.js';
 import { assignRest } from '../../services/evaluation/assign-rest.js';
@@ -14,19 +13,17 @@ import { parseLocalDateTime } from '../../services/evaluation/common.js';
 import { issueCodes } from '../../services/evaluation/issue-codes.js';
 import { openVote } from '../../services/evaluation/open-vote.js';
 import { publishResults } from '../../services/evaluation/publish-results.js';
-import { reinspectionProgress } from '../../services/evaluation/reinspection-progress.js';
 import { removeVoter } from '../../services/evaluation/remove-voter.js';
 import { type Resent, resendBallot } from '../../services/evaluation/resend-ballot.js';
 import { resultsFor } from '../../services/evaluation/results.js';
 import { categoryOf, listRoll } from '../../services/evaluation/roll.js';
 import { setEvaluated } from '../../services/evaluation/set-evaluated.js';
-import { startReinspection } from '../../services/evaluation/start-reinspection.js';
 import { currentTurnout } from '../../services/evaluation/turnout.js';
 import { listEvaluated } from '../../services/evaluation/units.js';
 import { resolvePerson } from '../../services/people/person-ref.js';
 import { isStaff } from '../../services/people/read.js';
 import type { CommandContext, CommandReply, CommandSpec } from '../context.js';
-import { words } from '../parse.js';
+import { campaignOption, words } from '../parse.js';
 
 const is = (w: string | undefined, ...names: string[]) => w !== undefined && names.includes(w.toLowerCase());
 const list = (s: string) =>
@@ -43,12 +40,16 @@ const UNITS_FORMS = [
   '/评议对象 分组 <单位> <督导组>',
   '/评议对象 其余 <督导组>（其余未分组的单位统一交由该组）',
   '/评议对象 列表',
+  '（以上均可加 议题:<名称>，默认为您当前的议题）',
 ];
 
-async function listUnits(ctx: CommandContext): Promise<CommandReply> {
-  const l = await listEvaluated(await serviceCtx(ctx));
-  if (!l.units.length) return { text: `尚未设置评议对象。\n${UNITS_FORMS.join('\n')}` };
-  const lines = [`评议对象共 ${l.units.length} 个：`];
+const scope = (name: string) => `议题：${name}`;
+
+async function listUnits(ctx: CommandContext, campaign?: string): Promise<CommandReply> {
+  const l = await listEvaluated(await serviceCtx(ctx), campaign);
+  if (!l.units.length)
+    return { text: `${scope(l.campaign.name)}\n尚未设置评议对象。\n${UNITS_FORMS.join('\n')}` };
+  const lines = [scope(l.campaign.name), `评议对象共 ${l.units.length} 个：`];
   l.units.forEach((u, i) => {
     lines.push(
       `${i + 1}. ★${u.unit.name}　牵头问题 ${u.led} 件${u.rank ? `（排名第 ${u.rank}）` : ''}　督导组：${u.group ?? '未分配'}`,
@@ -68,26 +69,28 @@ export const evaluatedUnitsCommand: CommandSpec = {
   summary: '按问题数排名确定评议对象，并为其分配督导组；其余单位统一交由一个督导组。',
   example: '/评议对象 前6',
   async run(ctx) {
-    const [sub, ...rest] = words(ctx.args);
-    if (!sub || is(sub, '列表', 'list')) return listUnits(ctx);
+    const { campaign, rest: args } = campaignOption(ctx.args);
+    const [sub, ...rest] = words(args);
+    if (!sub || is(sub, '列表', 'list')) return listUnits(ctx, campaign);
     const s = await serviceCtx(ctx);
     if (is(sub, '设置', 'set')) {
       if (!rest.length) throw invalid(`格式：${UNITS_FORMS[0]}`);
-      const chosen = await setEvaluated(s, { names: list(rest.join(',')) });
+      const r = await setEvaluated(s, { names: list(rest.join(',')), campaign });
       return {
-        text: `已设置评议对象 ${chosen.length} 个：${chosen.map((u) => u.name).join('、')}。可用 /评议对象 分组 <单位> <督导组> 分配督导组。`,
+        text: `${scope(r.campaign.name)}\n已设置评议对象 ${r.chosen.length} 个：${r.chosen.map((u) => u.name).join('、')}。可用 /评议对象 分组 <单位> <督导组> 分配督导组。`,
       };
     }
     const top =
       /^(?:前|top)\s*(\d+)$/i.exec(sub) ?? (is(sub, '前', 'top') ? /^(\d+)$/.exec(rest.shift() ?? '') : null);
     if (top) {
       const withTies = rest.some((w) => is(w, '含并列', 'ties'));
-      const r = await chooseTop(s, { n: Number(top[1]), includeTies: withTies });
+      const r = await chooseTop(s, { n: Number(top[1]), includeTies: withTies, campaign });
       const line = (x: (typeof r.ranked)[number]) =>
         `第 ${x.rank} 名 ${x.item.name}（牵头 ${x.item.led} 件，办结率 ${percent(closeRate(x.item.closed, x.item.led))}，逾期 ${x.item.overdue} 件）`;
       if (r.kind === 'tie') {
         return {
           text: [
+            scope(r.campaign.name),
             `前 ${r.n} 名的边界有并列，未作设置：`,
             ...r.clear.map((x) => `　${line(x)}`),
             `并列第 ${r.tied[0]!.rank} 名（共 ${r.tied.length} 个，只余 ${r.n - r.clear.length} 个名额）：`,
@@ -98,6 +101,7 @@ export const evaluatedUnitsCommand: CommandSpec = {
       }
       return {
         text: [
+          scope(r.campaign.name),
           `已按排名设置评议对象 ${r.chosen.length} 个：`,
           ...r.ranked.filter((x) => r.chosen.some((c) => c.id === x.item.unitId)).map((x) => `　★${line(x)}`),
           ...(r.tieIncluded.length ? [`（第 ${r.tieIncluded[0]!.rank} 名并列，已全部纳入。）`] : []),
@@ -109,7 +113,7 @@ export const evaluatedUnitsCommand: CommandSpec = {
     if (is(sub, '分组', 'group')) {
       const [unit, group, ...extra] = rest;
       if (!unit || !group || extra.length) throw invalid(`格式：${UNITS_FORMS[2]}`);
-      const r = await assignEvaluatedUnit(s, { unit, group });
+      const r = await assignEvaluatedUnit(s, { unit, group, campaign });
       const moved = r.moved[0];
       const what = moved
         ? moved.from
@@ -117,16 +121,16 @@ export const evaluatedUnitsCommand: CommandSpec = {
           : `由${r.group.name}负责`
         : `已由${r.group.name}负责，无变化`;
       return {
-        text: `${moved?.unit.name ?? r.unchanged[0]?.name}：${what}${r.problemsMoved ? `，其未办结的 ${r.problemsMoved} 件问题改由${r.group.name}审核` : ''}。${r.evaluated ? '' : '（注意：该单位不是评议对象。）'}`,
+        text: `${scope(r.campaign.name)}\n${moved?.unit.name ?? r.unchanged[0]?.name}：${what}${r.problemsMoved ? `，其未办结的 ${r.problemsMoved} 件问题改由${r.group.name}审核` : ''}。${r.evaluated ? '' : '（注意：该单位不是评议对象。）'}`,
       };
     }
     if (is(sub, '其余', 'rest')) {
       const [group, ...extra] = rest;
       if (!group || extra.length) throw invalid(`格式：${UNITS_FORMS[3]}`);
-      const r = await assignRest(s, { group });
+      const r = await assignRest(s, { group, campaign });
       if (!r) return { text: '没有需要分配的单位：其余单位均已有督导组。' };
       return {
-        text: `已将其余 ${r.moved.length} 个单位交由${r.group.name}负责：${r.moved.map((m) => m.unit.name).join('、')}。${r.problemsMoved ? `其未办结的 ${r.problemsMoved} 件问题改由${r.group.name}审核。` : ''}`,
+        text: `${scope(r.campaign.name)}\n已将其余 ${r.moved.length} 个单位交由${r.group.name}负责：${r.moved.map((m) => m.unit.name).join('、')}。${r.problemsMoved ? `其未办结的 ${r.problemsMoved} 件问题改由${r.group.name}审核。` : ''}`,
       };
     }
     throw invalid(`未知的子命令「${sub}」。格式：\n${UNITS_FORMS.join('\n')}`);
@@ -141,6 +145,7 @@ const POLL_FORMS = [
   '/测评 开始 [截止:YYYY-MM-DD HH:mm]',
   '/测评 投票码 <类别> <数量>（场外投票人用，打印后分发）',
   '/测评 进度 · /测评 结束 · /测评 结果 · /测评 公布',
+  '（开始、投票码、进度、结束、结果、公布均可加 议题:<名称>，默认为您当前的议题；投票人名单各议题共用）',
 ];
 
 async function roll(ctx: CommandContext, rest: string[]): Promise<CommandReply> {
@@ -181,12 +186,13 @@ async function roll(ctx: CommandContext, rest: string[]): Promise<CommandReply> 
   throw invalid(`格式：\n${POLL_FORMS.slice(0, 2).join('\n')}`);
 }
 
-async function progress(ctx: CommandContext): Promise<CommandReply> {
-  const t = await currentTurnout(await serviceCtx(ctx));
+async function progress(ctx: CommandContext, campaign?: string): Promise<CommandReply> {
+  const t = await currentTurnout(await serviceCtx(ctx), campaign);
   const e = t.evaluation;
   const late = e.closesAt && ctx.now.getTime() >= e.closesAt.getTime();
   return {
     text: [
+      scope(t.campaign.name),
       `「${e.name}」投票进度（只统计投票人数，结束前不显示任何票数）：`,
       `名单内投票：${t.voted}/${t.roll} 人`,
       ...t.byCategory.map(
@@ -211,12 +217,18 @@ export const pollCommand: CommandSpec = {
   summary: '满意度测评：投票人名单、开始与结束投票、场外投票码、投票进度（只显示人数）、结果与公布。',
   example: '/测评 开始 截止:2026-12-20 17:00',
   async run(ctx) {
-    const [sub, ...rest] = words(ctx.args);
+    const { campaign, rest: args } = campaignOption(ctx.args);
+    const [sub, ...rest] = words(args);
     if (!sub) return { text: `格式：\n${POLL_FORMS.join('\n')}` };
     if (is(sub, '结果', 'results')) {
-      const r = await resultsFor(await serviceCtx(ctx));
+      const r = await resultsFor(await serviceCtx(ctx), campaign);
       return {
-        card: resultsCard({ evaluation: r.evaluation, result: r.result, timezone: ctx.config.timezone }),
+        card: resultsCard({
+          evaluation: r.evaluation,
+          result: r.result,
+          timezone: ctx.config.timezone,
+          campaignName: r.campaign.name,
+        }),
       };
     }
     // Everything else manages the vote: staff only (a supervisor may read the results).
@@ -233,9 +245,10 @@ export const pollCommand: CommandSpec = {
         if (!closesAt)
           throw invalid(`截止时间「${m[1]}」格式有误，请写作 YYYY-MM-DD HH:mm，如 截止:2026-12-20 17:00`);
       }
-      const r = await openVote(s, { closesAt });
+      const r = await openVote(s, { closesAt, campaign });
       return {
         text: [
+          scope(r.campaign.name),
           `已开始「${r.evaluation.name}」，评议对象 ${r.units.length} 个：${r.units.join('、')}。`,
           r.ballots
             ? `已向名单内 ${r.ballots} 名投票人发送选票。`
@@ -251,9 +264,10 @@ export const pollCommand: CommandSpec = {
       const [cat, count, ...extra] = rest;
       if (!cat || !count || extra.length || !/^\d+$/.test(count)) throw invalid(`格式：${POLL_FORMS[3]}`);
       const category = categoryOf(cat);
-      const r = await issueCodes(s, { category, count: Number(count) });
+      const r = await issueCodes(s, { category, count: Number(count), campaign });
       const base = ctx.config.publicBaseUrl?.replace(/\/$/, '');
       const text = [
+        scope(r.campaignName),
         `「${r.evaluationName}」投票码（${category}，${r.codes.length} 个，每码限用一次）：`,
         ...r.codes,
         `投票地址：${base ? `${base}/ballot` : '本服务的 /ballot 页面'}`,
@@ -269,16 +283,16 @@ export const pollCommand: CommandSpec = {
       });
       return { none: true };
     }
-    if (is(sub, '进度', 'progress')) return progress(ctx);
+    if (is(sub, '进度', 'progress')) return progress(ctx, campaign);
     if (is(sub, '结束', 'close')) {
-      const r = await closeVoteBy(s);
+      const r = await closeVoteBy(s, campaign);
       return {
-        text: `已结束「${r.evaluation.name}」，共 ${r.result.voters} 人投票。结果已发送给工作人员和督导组成员；发送 /测评 公布 在公开页面公布。`,
+        text: `${scope(r.campaign.name)}\n已结束「${r.evaluation.name}」，共 ${r.result.voters} 人投票。结果已发送给工作人员和督导组成员；发送 /测评 公布 在公开页面公布。`,
       };
     }
     if (is(sub, '公布', 'publish')) {
-      const e = await publishResults(s);
-      return { text: `已公布「${e.name}」的结果，公开页面可见。` };
+      const r = await publishResults(s, campaign);
+      return { text: `${scope(r.campaign.name)}\n已公布「${r.evaluation.name}」的结果，公开页面可见。` };
     }
     throw invalid(`未知的子命令「${sub}」。格式：\n${POLL_FORMS.join('\n')}`);
   },
@@ -305,56 +319,3 @@ export const voteCommand: CommandSpec = {
     };
   },
 };
-
-// ---------------------------------------------------------------- /回头看
-
-export const reinspectCommand: CommandSpec = {
-  names: ['回头看', 'reinspect'],
-  who: 'staff_or_supervisor',
-  usage: '/回头看 开始 [阈值:N] · /回头看 进度',
-  summary: '测评结束后，对获不满意票（默认 1 票起）单位的已销号问题开展回头看：维持销号或重新整改。',
-  example: '/回头看 开始 阈值:1',
-  async run(ctx) {
-    const [sub, ...rest] = words(ctx.args);
-    if (is(sub, '开始', 'start')) {
-      const m = /^(?:阈值|threshold):\s*(\d+)$/i.exec(rest.join(''));
-      if (rest.length && !m)
-        throw invalid('格式：/回头看 开始 [阈值:N]（不满意票数达到 N 的单位开展回头看，默认 1）');
-      const r = await startReinspection(await serviceCtx(ctx), { threshold: m ? Number(m[1]) : 1 });
-      if (!r.units.length)
-        return {
-          text: `「${r.evaluation.name}」中没有单位的不满意票达到 ${r.threshold} 票，无需开展回头看。`,
-        };
-      return {
-        text: [
-          `已对「${r.evaluation.name}」中不满意票达到 ${r.threshold} 票的 ${r.units.length} 个单位开展回头看：`,
-          ...r.units.map(
-            (u) =>
-              `　${u.unit}（不满意 ${u.dissatisfied} 票）：已销号问题 ${u.items} 件${u.added < u.items ? `（新增 ${u.added} 件）` : ''}，${u.items ? (u.group ? `由${u.group}核查` : '未分配督导组，由工作人员核查') : '无需核查'}`,
-          ),
-          '核查卡片已发送。发送 /回头看 进度 查看进度。',
-        ].join('\n'),
-      };
-    }
-    if (!sub || is(sub, '进度', 'progress')) {
-      const unitIds = isStaff(ctx.actor.roles) ? undefined : await supervisedUnits(ctx);
-      const rows = await reinspectionProgress(ctx.tx, unitIds);
-      if (!rows.length) return { text: '尚未开展回头看。测评结束后，工作人员可发送 /回头看 开始 [阈值:N]。' };
-      return {
-        text: [
-          '回头看进度（已核查/总数）：',
-          ...rows.map(
-            (r) =>
-              `　${r.unit}：${r.total - r.pending}/${r.total}（维持销号 ${r.confirmed}，重新整改 ${r.reopened}，待核查 ${r.pending}）　${r.evaluationName}`,
-          ),
-        ].join('\n'),
-      };
-    }
-    throw invalid('格式：/回头看 开始 [阈值:N] 或 /回头看 进度');
-  },
-};
-
-/** A supervisor sees the progress of the units their groups follow. */
-function supervisedUnits(ctx: CommandContext): Promise<number[]> {
-  return groupUnitIdsOf(ctx.tx, ctx.actor.openId);
-}

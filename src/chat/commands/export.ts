@@ -5,10 +5,10 @@ import { type ExportFilter, exportProblems } from '../../services/spreadsheet/ex
 import { importTemplate } from '../../services/spreadsheet/template.js';
 import { resolveUnit } from '../../services/units/read.js';
 import type { CommandContext, CommandSpec } from '../context.js';
-import { words } from '../parse.js';
+import { campaignOption, words } from '../parse.js';
 
 const FORM =
-  '格式：/导出 [单位] [状态]；状态可写 已交办、已签收、整改中、待销号、已销号、已撤销、逾期 或 未销号。例：/导出 市人社局 逾期';
+  '格式：/导出 [单位] [状态] [议题:<名称>]；状态可写 已交办、已签收、整改中、待销号、已销号、已撤销、逾期 或 未销号。例：/导出 市人社局 逾期';
 
 /** The answer is the file itself, uploaded through the outbox and sent as a reply to the command. */
 function sendFile(ctx: CommandContext, purpose: string, file: { name: string; bytes: Uint8Array }) {
@@ -25,13 +25,15 @@ export const exportCommand: CommandSpec = {
   names: ['导出', 'export'],
   private: true,
   who: 'staff',
-  usage: '/导出 [单位] [状态]',
-  summary: '把问题清单导出为 Excel 文件（第二张表为各单位统计），筛选方式同 /清单。',
+  usage: '/导出 [单位] [状态] [议题:<名称>]',
+  summary:
+    '把当前议题的问题清单导出为 Excel 文件（第二张表为各单位统计），筛选方式同 /清单；已归档议题也可导出。',
   example: '/导出 市人社局 逾期',
   async run(ctx) {
-    const f: ExportFilter = {};
+    const { campaign, rest } = campaignOption(ctx.args);
+    const f: ExportFilter = campaign !== undefined ? { campaign } : {};
     const unitWords: string[] = [];
-    for (const w of words(ctx.args)) {
+    for (const w of words(rest)) {
       const state = parseStateFilter(w);
       if (state) {
         if (f.state) throw invalid(`只能指定一个状态。${FORM}`);

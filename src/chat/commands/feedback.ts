@@ -1,5 +1,6 @@
 import { triageCard } from '../../../cards/feedback.js';
 import { invalid } from '../../domain/errors.js';
+import { triageCampaigns } from '../../services/campaigns/read.js';
 import { pendingFeedback } from '../../services/feedback/read.js';
 import { allUnits } from '../../services/units/read.js';
 import type { CommandSpec } from '../context.js';
@@ -23,8 +24,9 @@ export const feedbackLookupCommand: CommandSpec = {
   names: ['反馈查询', 'receipt'],
   readOnly: true,
   who: 'anyone',
-  usage: '/反馈查询 <回执码>',
-  summary: '凭回执码查询匿名反馈的办理情况（仅限与机器人单聊；也可在网页查询）。',
+  usage: '/反馈查询 <回执码> [满意|基本满意|不满意 [意见]]',
+  summary:
+    '凭回执码查询匿名反馈的办理情况；问题办结后，可凭回执码评价办理结果（仅限与机器人单聊；也可在网页查询）。',
   async run() {
     throw invalid('回执码请在与机器人的单聊中查询。');
   },
@@ -40,13 +42,14 @@ export const triageCommand: CommandSpec = {
     const items = await pendingFeedback(ctx.tx, 10);
     if (!items.length) return { text: '暂无待处理的匿名反馈。' };
     const names = (await allUnits(ctx.tx)).map((u) => u.name);
+    const into = await triageCampaigns(ctx.tx, ctx.actor.openId);
     for (const f of items.slice(1))
       ctx.send({
         msgType: 'interactive',
-        content: triageCard(f, names),
+        content: triageCard(f, names, into),
         purpose: 'triage',
         to: { type: 'open_id', id: ctx.actor.openId },
       });
-    return { card: triageCard(items[0]!, names) };
+    return { card: triageCard(items[0]!, names, into) };
   },
 };

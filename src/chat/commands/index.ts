@@ -5,7 +5,7 @@ import { calendarCommand } from './calendar.js';
 import { campaignCommand } from './campaign.js';
 import { digestCommand } from './digest.js';
 import { reportCommand, urgeCommand } from './documents.js';
-import { evaluatedUnitsCommand, pollCommand, reinspectCommand, voteCommand } from './evaluation.js';
+import { evaluatedUnitsCommand, pollCommand, voteCommand } from './evaluation.js';
 import { exportCommand, importTemplateCommand } from './export.js';
 import { anonymousCommand, feedbackLookupCommand, triageCommand } from './feedback.js';
 import { groupCommand } from './group.js';
@@ -13,6 +13,8 @@ import { helpCommand } from './help.js';
 import { listCommand } from './list.js';
 import { noticeCommand } from './notice.js';
 import { publishCommand } from './publish.js';
+import { reinspectCommand } from './reinspect.js';
+import { unsatisfiedCommand } from './revisit.js';
 import { roleCommand } from './role.js';
 import { scoringCommand } from './scoring.js';
 import { showCommand } from './show.js';
@@ -41,6 +43,7 @@ COMMANDS.push(evaluatedUnitsCommand, pollCommand, voteCommand, reinspectCommand)
 COMMANDS.push(publishCommand);
 COMMANDS.push(noticeCommand, urgeCommand, reportCommand, scoringCommand);
 COMMANDS.push(campaignCommand);
+COMMANDS.push(unsatisfiedCommand);
 
 const byName = new Map<string, CommandSpec>();
 for (const c of COMMANDS) for (const n of c.names) byName.set(n.toLowerCase(), c);

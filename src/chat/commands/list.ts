@@ -5,23 +5,25 @@ import { parseStateFilter } from '../../services/problem-filter.js';
 import { type ListFilter, listProblems } from '../../services/queries.js';
 import { resolveUnit } from '../../services/units/read.js';
 import type { CommandSpec } from '../context.js';
-import { words } from '../parse.js';
+import { campaignOption, words } from '../parse.js';
 
 const FORM =
-  '格式：/清单 [单位] [状态] [第N页]；状态可写 已交办、已签收、整改中、待销号、已销号、已撤销、逾期 或 未销号。例：/清单 市人社局 逾期';
+  '格式：/清单 [单位] [状态] [议题:<名称>] [第N页]；状态可写 已交办、已签收、整改中、待销号、已销号、已撤销、逾期 或 未销号。例：/清单 市人社局 逾期';
 
 export const listCommand: CommandSpec = {
   names: ['清单', 'list'],
   readOnly: true,
   // Contacts may list their own units' problems too; listProblems decides who sees what.
   who: 'anyone',
-  usage: '/清单 [单位] [状态]',
-  summary: '问题清单，可按单位和状态筛选（联络员只看到本单位的问题）；每页 10 件。',
+  usage: '/清单 [单位] [状态] [议题:<名称>]',
+  summary:
+    '当前议题的问题清单，可按单位和状态筛选；联络员看到本单位在各进行中议题的问题，按议题分组；每页 10 件。',
   example: '/清单 市人社局 逾期',
   async run(ctx) {
-    const f: ListFilter = { page: 1 };
+    const { campaign, rest } = campaignOption(ctx.args);
+    const f: ListFilter = { page: 1, ...(campaign !== undefined ? { campaign } : {}) };
     const unitWords: string[] = [];
-    for (const w of words(ctx.args)) {
+    for (const w of words(rest)) {
       const page = /^第(\d{1,4})页$/.exec(w) ?? /^(?:page|p)[:=]?(\d{1,4})$/i.exec(w);
       const state = parseStateFilter(w);
       if (page) f.page = Number(page[1]);

@@ -6,7 +6,8 @@ import { exportScores } from '../../services/scoring/export.js';
 import { campaignScores } from '../../services/scoring/scores.js';
 import { setWeights } from '../../services/scoring/set-weights.js';
 import type { CommandContext, CommandReply, CommandSpec } from '../context.js';
-import { campaignOption, fileTarget } from './doc-target.js';
+import { campaignOption, words } from '../parse.js';
+import { fileTarget } from './doc-target.js';
 
 const FORM = '格式：/考核 [议题:名称]，/考核 权重 签收:20 办结:40 逾期:20 退回:10 满意:10，/考核 导出';
 
@@ -36,7 +37,8 @@ export const scoringCommand: CommandSpec = {
     '各单位考核得分排名（签收、办结、逾期、退回、满意五项加权），附计算方法；“权重”由管理员设置，“导出”发送明细 Excel。',
   example: '/考核 权重 签收:20 办结:40 逾期:20 退回:10 满意:10',
   async run(ctx) {
-    const { campaign, rest } = campaignOption(ctx.args);
+    const { campaign, rest: restText } = campaignOption(ctx.args);
+    const rest = words(restText);
     const [sub, ...more] = rest;
     if (sub === '权重') {
       if (!more.length) throw invalid(`请写出五项权重，合计 100。${FORM}`);

@@ -27,6 +27,22 @@ export async function resolveCampaign(conn: Conn, name: string): Promise<Campaig
   );
 }
 
+/** A campaign by id (a card's or a form's), refused when it no longer exists. */
+export async function campaignById(conn: Conn, id: number): Promise<CampaignRow> {
+  const [row] = await conn.select().from(campaigns).where(eq(campaigns.id, id));
+  if (!row) throw notFound('该议题已不存在。发送 /议题 列表 查看全部议题。');
+  return row;
+}
+
+/** The open campaigns, oldest first. */
+export async function openCampaigns(conn: Conn): Promise<CampaignRow[]> {
+  return conn.select().from(campaigns).where(eq(campaigns.state, 'open')).orderBy(asc(campaigns.id));
+}
+
+/** The open campaigns' ids, as a subquery. */
+export const openCampaignIds = (conn: Conn) =>
+  conn.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.state, 'open'));
+
 /** The deployment's default campaign (there is always one: the migration made it). */
 export async function defaultCampaign(conn: Conn): Promise<CampaignRow> {
   const [row] = await conn.select().from(campaigns).where(eq(campaigns.isDefault, true));
@@ -52,3 +68,14 @@ export async function campaignFor(conn: Conn, openId: string, named?: string): P
 /** The input of a verb that names one campaign: its name, with the command's form when empty. */
 export const campaignNameInput = (form: string) =>
   z.object({ name: z.string().refine((n) => n.trim().length > 0, `格式：${form}`) });
+
+/** Where triage may put anonymous feedback: the open campaigns, the person's current one first, and their categories. */
+export async function triageCampaigns(conn: Conn, openId: string) {
+  const current = await currentCampaign(conn, openId);
+  const open = (await allCampaigns(conn)).filter((c) => c.state === 'open');
+  const campaigns = [...open.filter((c) => c.id === current.id), ...open.filter((c) => c.id !== current.id)];
+  return {
+    campaigns: campaigns.map((c) => ({ id: c.id, name: c.name })),
+    categories: [...new Set(campaigns.flatMap((c) => c.categories))],
+  };
+}

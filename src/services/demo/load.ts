@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   blobs,
   counters,
@@ -22,6 +22,8 @@ import { todayIn } from '../../domain/dates.js';
 import { problemCode } from '../../domain/problem.js';
 import { loadCalendar } from '../calendar/load.js';
 import { allUnits, unitLabels } from '../units/read.js';
+import { type DemoCampaigns, ensureCampaigns, SEED_CAMPAIGN } from './campaigns.js';
+import { DEPUTY_CAMPAIGN } from './deputies.js';
 import { historyRows } from './history-rows.js';
 import { type DemoPlan, type PlanPerson, type PlanProblem, planDemo } from './plan.js';
 
@@ -33,6 +35,9 @@ import { type DemoPlan, type PlanPerson, type PlanProblem, planDemo } from './pl
  */
 export interface DemoResult {
   problems: { inserted: number; existing: number };
+  /** Problems per campaign after the load, by name; and what became of the migration's campaign. */
+  campaigns: { name: string; problems: number }[];
+  migrated: DemoCampaigns['migrated'];
   unitsCreated: number;
   groupsCreated: number;
   /** Problems led per demo unit, after the load. */
@@ -65,18 +70,27 @@ async function ensureUnits(tx: Tx, plan: DemoPlan): Promise<{ ids: Map<string, n
   return { ids, created };
 }
 
-async function ensureGroups(tx: Tx, plan: DemoPlan, unitIds: Map<string, number>): Promise<number> {
+/** The seed campaign's groups (groups belong to a campaign; the 代表建议 go to staff, outside any group). */
+async function ensureGroups(
+  tx: Tx,
+  plan: DemoPlan,
+  unitIds: Map<string, number>,
+  campaignId: number,
+): Promise<number> {
   let created = 0;
   for (const g of plan.groups) {
-    let [row] = await tx.select().from(supervisionGroups).where(eq(supervisionGroups.name, g.name));
+    let [row] = await tx
+      .select()
+      .from(supervisionGroups)
+      .where(and(eq(supervisionGroups.campaignId, campaignId), eq(supervisionGroups.name, g.name)));
     if (!row) {
-      [row] = await tx.insert(supervisionGroups).values({ name: g.name }).returning();
+      [row] = await tx.insert(supervisionGroups).values({ name: g.name, campaignId }).returning();
       created++;
     }
-    // A unit another group already follows stays there (one group per unit).
+    // A unit another group already follows stays there (one group per unit in a campaign).
     await tx
       .insert(groupUnits)
-      .values(g.units.map((u) => ({ groupId: row!.id, unitId: unitIds.get(u)! })))
+      .values(g.units.map((u) => ({ groupId: row!.id, unitId: unitIds.get(u)!, campaignId })))
       .onConflictDoNothing();
     await tx
       .insert(groupMembers)
@@ -86,7 +100,13 @@ async function ensureGroups(tx: Tx, plan: DemoPlan, unitIds: Map<string, number>
   return created;
 }
 
-async function ensurePeople(tx: Tx, plan: DemoPlan, unitIds: Map<string, number>, now: Date): Promise<void> {
+async function ensurePeople(
+  tx: Tx,
+  plan: DemoPlan,
+  unitIds: Map<string, number>,
+  o: { now: Date; campaignId: number },
+): Promise<void> {
+  const { now, campaignId } = o;
   const everyone: PlanPerson[] = [
     ...plan.staff,
     ...plan.units.flatMap((u) => u.contacts),
@@ -114,7 +134,12 @@ async function ensurePeople(tx: Tx, plan: DemoPlan, unitIds: Map<string, number>
     .values(
       plan.units
         .filter((u) => u.evaluated)
-        .map((u) => ({ unitId: unitIds.get(u.name)!, chosenBy: plan.staff[0]!.openId, chosenAt: now })),
+        .map((u) => ({
+          campaignId,
+          unitId: unitIds.get(u.name)!,
+          chosenBy: plan.staff[0]!.openId,
+          chosenAt: now,
+        })),
     )
     .onConflictDoNothing();
 }
@@ -127,7 +152,7 @@ async function allocateCodes(
 ): Promise<Map<string, { code: string; year: number; seq: number }>> {
   const byYear = new Map<number, PlanProblem[]>();
   for (const p of list) {
-    const y = Number(todayIn(p.assignedAt, tz).slice(0, 4));
+    const y = p.codeYear ?? Number(todayIn(p.assignedAt, tz).slice(0, 4));
     byYear.set(y, [...(byYear.get(y) ?? []), p]);
   }
   const out = new Map<string, { code: string; year: number; seq: number }>();
@@ -152,20 +177,28 @@ export async function loadDemo(db: Db, o: { now: Date; timezone: string }): Prom
     // Two loads at once (PostgreSQL) must not both insert: the second waits, then finds the keys.
     await tx.execute(sql`select pg_advisory_xact_lock(727002)`);
     const plan = planDemo(o.now, o.timezone, await loadCalendar(tx));
+    const camp = await ensureCampaigns(tx, o.now, plan.staff[0]!.openId);
     const { ids: unitIds, created: unitsCreated } = await ensureUnits(tx, plan);
-    const groupsCreated = await ensureGroups(tx, plan, unitIds);
-    await ensurePeople(tx, plan, unitIds, o.now);
+    const groupsCreated = await ensureGroups(tx, plan, unitIds, camp.seedId);
+    await ensurePeople(tx, plan, unitIds, { now: o.now, campaignId: camp.seedId });
 
-    const keys = plan.problems.map((p) => p.key);
+    const all = [...plan.problems, ...plan.deputies];
+    const keys = all.map((p) => p.key);
     const have = new Set(
       (
         await tx.select({ key: problems.importKey }).from(problems).where(inArray(problems.importKey, keys))
       ).map((r) => r.key),
     );
-    const todo = plan.problems
+    const todo = all
       .filter((p) => !have.has(p.key))
       .sort((a, b) => a.assignedAt.getTime() - b.assignedAt.getTime());
-    if (todo.length) await writeProblems(tx, plan, todo, unitIds, o.timezone);
+    const ofDeputies = new Set(plan.deputies.map((p) => p.key));
+    const seedTodo = todo.filter((p) => !ofDeputies.has(p.key));
+    const deputyTodo = todo.filter((p) => ofDeputies.has(p.key));
+    if (seedTodo.length)
+      await writeProblems(tx, plan, seedTodo, unitIds, { tz: o.timezone, campaignId: camp.seedId });
+    if (deputyTodo.length)
+      await writeProblems(tx, plan, deputyTodo, unitIds, { tz: o.timezone, campaignId: camp.deputiesId });
 
     if (todo.length || unitsCreated || groupsCreated)
       await appendAudit(tx, {
@@ -175,19 +208,46 @@ export async function loadDemo(db: Db, o: { now: Date; timezone: string }): Prom
         action: 'demo.loaded',
         subjectType: 'demo',
         subjectId: null,
-        after: { problems: todo.length, existing: have.size, unitsCreated, groupsCreated },
+        after: {
+          problems: todo.length,
+          existing: have.size,
+          unitsCreated,
+          groupsCreated,
+          migrated: camp.migrated,
+        },
       });
-
-    const counts = await tx
-      .select({ unitId: problems.leadUnitId, n: sql<number>`count(*)::int` })
-      .from(problems)
-      .where(inArray(problems.leadUnitId, [...unitIds.values()]))
-      .groupBy(problems.leadUnitId);
-    const byUnit: Record<string, number> = {};
-    for (const u of plan.units)
-      byUnit[u.shortName ?? u.name] = counts.find((c) => c.unitId === unitIds.get(u.name))?.n ?? 0;
-    return { problems: { inserted: todo.length, existing: have.size }, unitsCreated, groupsCreated, byUnit };
+    return {
+      problems: { inserted: todo.length, existing: have.size },
+      campaigns: await perCampaign(tx, camp),
+      migrated: camp.migrated,
+      unitsCreated,
+      groupsCreated,
+      byUnit: await seedByUnit(tx, plan, unitIds, camp.seedId),
+    };
   });
+}
+
+async function perCampaign(tx: Tx, camp: DemoCampaigns): Promise<DemoResult['campaigns']> {
+  const n = async (id: number) =>
+    (await tx.select({ n: sql<number>`count(*)::int` }).from(problems).where(eq(problems.campaignId, id)))[0]
+      ?.n ?? 0;
+  return [
+    { name: SEED_CAMPAIGN.name, problems: await n(camp.seedId) },
+    { name: DEPUTY_CAMPAIGN.name, problems: await n(camp.deputiesId) },
+  ];
+}
+
+/** Problems each demo unit leads in the seed campaign. */
+async function seedByUnit(tx: Tx, plan: DemoPlan, unitIds: Map<string, number>, campaignId: number) {
+  const counts = await tx
+    .select({ unitId: problems.leadUnitId, n: sql<number>`count(*)::int` })
+    .from(problems)
+    .where(and(eq(problems.campaignId, campaignId), inArray(problems.leadUnitId, [...unitIds.values()])))
+    .groupBy(problems.leadUnitId);
+  const byUnit: Record<string, number> = {};
+  for (const u of plan.units)
+    byUnit[u.shortName ?? u.name] = counts.find((c) => c.unitId === unitIds.get(u.name))?.n ?? 0;
+  return byUnit;
 }
 
 async function writeProblems(
@@ -195,15 +255,17 @@ async function writeProblems(
   plan: DemoPlan,
   todo: PlanProblem[],
   unitIds: Map<string, number>,
-  tz: string,
+  o: { tz: string; campaignId: number },
 ) {
-  const codes = await allocateCodes(tx, todo, tz);
+  const codes = await allocateCodes(tx, todo, o.tz);
   const groupOf = new Map(
     (
       await tx
         .select()
         .from(groupUnits)
-        .where(inArray(groupUnits.unitId, [...unitIds.values()]))
+        .where(
+          and(eq(groupUnits.campaignId, o.campaignId), inArray(groupUnits.unitId, [...unitIds.values()])),
+        )
     ).map((g) => [g.unitId, g.groupId]),
   );
   const planUnit = new Map(plan.units.map((u) => [u.name, u]));
@@ -214,7 +276,10 @@ async function writeProblems(
       ? staff
       : who === 'lead'
         ? planUnit.get(p.unit)!.contacts[0]!
-        : planGroup.get(p.unit)!.members[0]!;
+        : // Outside any group (the 代表建议), staff decide.
+          groupOf.has(unitIds.get(p.unit)!)
+          ? planGroup.get(p.unit)!.members[0]!
+          : staff;
 
   const rows = todo.map((p) => {
     const c = codes.get(p.key)!;
@@ -240,6 +305,8 @@ async function writeProblems(
       lastProgressAt: when('progress'),
       closedAt: p.state === 'closed' ? when('closure_approved') : null,
       importKey: p.key,
+      campaignId: o.campaignId,
+      ...(p.raiserName ? { raiserKind: 'deputy' as const, raiserName: p.raiserName } : {}),
     };
   });
   const ids = new Map<string, number>();

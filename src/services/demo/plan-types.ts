@@ -36,7 +36,8 @@ export interface PlanProblem {
   co: string[];
   title: string;
   description: string;
-  category: Category;
+  /** One of its campaign's categories (the seed's are the 营商 ones). */
+  category: string;
   timeliness: Timeliness;
   source: Source;
   assignedAt: Date;
@@ -48,11 +49,21 @@ export interface PlanProblem {
   outcome?: string;
   /** Extension granted: the deadline it replaced. */
   extendedFrom?: string;
+  /** The code's year when it is the campaign's, not the year it was assigned in. */
+  codeYear?: number;
+  /** 提出人: a 人大代表 recorded by name. */
+  raiserName?: string;
 }
+
+/** A problem of the seed campaign: one of the 营商 categories. */
+export type SeedProblem = PlanProblem & { category: Category };
 
 export interface DemoPlan {
   staff: PlanPerson[];
   units: PlanUnit[];
   groups: PlanGroup[];
-  problems: PlanProblem[];
+  /** The seed campaign's 189. */
+  problems: SeedProblem[];
+  /** The second campaign's twelve (deputies.ts). */
+  deputies: PlanProblem[];
 }

@@ -12,9 +12,19 @@ import {
   TOWNS,
   townCount,
 } from './data.js';
-import type { DemoPlan, PlanGroup, PlanPerson, PlanProblem, PlanUnit, Who } from './plan-types.js';
+import { planDeputies } from './deputies.js';
+import type { DemoPlan, PlanGroup, PlanPerson, PlanUnit, SeedProblem, Who } from './plan-types.js';
 
-export type { DemoPlan, PlanEvent, PlanGroup, PlanPerson, PlanProblem, PlanUnit, Who } from './plan-types.js';
+export type {
+  DemoPlan,
+  PlanEvent,
+  PlanGroup,
+  PlanPerson,
+  PlanProblem,
+  PlanUnit,
+  SeedProblem,
+  Who,
+} from './plan-types.js';
 
 /**
  * The demo campaign as data, before any row is written: who is who, and each problem's state and
@@ -233,7 +243,7 @@ export function planDemo(now: Date, tz: string, calendar: WorkdayCalendar): Demo
   // The list was handed over over two weeks, about four months ago.
   const start = nextWorkday(calendar, addDays(today, -115));
   const raws = rawItems();
-  const problems: PlanProblem[] = raws.map((raw, i) => {
+  const problems: SeedProblem[] = raws.map((raw, i) => {
     const item = raw.item;
     const unit = byLabel.get(raw.unit.name)!;
     const assignedOn = calendar.addWorkdays(start, Math.floor((i * 10) / raws.length));
@@ -277,11 +287,11 @@ export function planDemo(now: Date, tz: string, calendar: WorkdayCalendar): Demo
     history(p, now, tz, calendar, r);
     officeHours(p, now, tz, calendar, r);
   }
-  return { staff, units: unitsList, groups, problems };
+  return { staff, units: unitsList, groups, problems, deputies: planDeputies(now, tz, calendar, atLocal) };
 }
 
 /** The problem's history up to now, consistent with its state (README.md "States and transitions"). */
-function history(p: PlanProblem, now: Date, tz: string, calendar: WorkdayCalendar, r: () => number) {
+function history(p: SeedProblem, now: Date, tz: string, calendar: WorkdayCalendar, r: () => number) {
   const A = p.assignedAt.getTime();
   const latest = now.getTime() - 3600_000;
   const at = (t: number) => new Date(Math.min(Math.round(t), latest));
@@ -347,7 +357,7 @@ function history(p: PlanProblem, now: Date, tz: string, calendar: WorkdayCalenda
  * People act on workdays between 09:00 and 17:30: each event moves to such a moment on its day (or
  * the next workday), keeping their order and staying before now.
  */
-function officeHours(p: PlanProblem, now: Date, tz: string, calendar: WorkdayCalendar, r: () => number) {
+function officeHours(p: SeedProblem, now: Date, tz: string, calendar: WorkdayCalendar, r: () => number) {
   p.events.sort((a, b) => a.at.getTime() - b.at.getTime());
   const today = todayIn(now, tz);
   const latest = now.getTime() - 3600_000;

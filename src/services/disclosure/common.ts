@@ -1,9 +1,11 @@
 import { asc, inArray } from 'drizzle-orm';
-import { anonymousFeedback, problems } from '../../../db/schema/index.js';
+import { z } from 'zod';
+import { anonymousFeedback, campaigns, problems } from '../../../db/schema/index.js';
 import { appendAudit } from '../../audit/chain.js';
-import { invalid, notFound } from '../../domain/errors.js';
+import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { parseCode } from '../../domain/problem.js';
 import { mustStaff } from '../auth.js';
+import { type CampaignRow, campaignFor } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
 import { ANONYMOUS_SOURCE } from '../disclosure.js';
 
@@ -15,6 +17,54 @@ import { ANONYMOUS_SOURCE } from '../disclosure.js';
 export type Row = typeof problems.$inferSelect;
 
 export const authorizePublish = (ctx: ServiceCtx) => mustStaff(ctx.actor, '决定公开页面的内容');
+
+/** `议题:<名称>` as typed; without it, the asker's current campaign. */
+export const campaignField = z
+  .string()
+  .optional()
+  .refine((s) => s === undefined || s.trim().length > 0, '请在「议题:」后填写议题名称。');
+
+/**
+ * The campaign /公开 acts on. Publishing into an archived one is refused (it is read-only);
+ * withdrawing stays possible, so a problem published by mistake can always come off the page.
+ */
+export async function disclosureCampaign(
+  ctx: ServiceCtx,
+  named: string | undefined,
+  o: { publishing: boolean },
+): Promise<CampaignRow> {
+  const c = await campaignFor(ctx.tx, ctx.actor.openId, named);
+  if (o.publishing && c.state === 'archived')
+    throw conflict(
+      `议题「${c.name}」已归档，不再公布新的内容。如需撤回已公开的问题：/公开 撤回 <编号> 议题:${c.name}`,
+    );
+  return c;
+}
+
+/** Every problem named must belong to the campaign acted on; refused, all of them, otherwise. */
+export async function mustBeInCampaign(ctx: ServiceCtx, rows: Row[], c: CampaignRow): Promise<void> {
+  const others = rows.filter((r) => r.campaignId !== c.id);
+  if (!others.length) return;
+  const names = new Map(
+    (
+      await allCampaignsOf(
+        ctx,
+        others.map((r) => r.campaignId),
+      )
+    ).map((x) => [x.id, x.name]),
+  );
+  const lines = others.map((r) => `${r.code} 属于议题「${names.get(r.campaignId) ?? '其他议题'}」`);
+  throw conflict(
+    `未作任何改动：${lines.join('；')}，不在当前议题「${c.name}」中。请加 议题:<名称>，或先 /议题 切换 <名称>。`,
+  );
+}
+
+async function allCampaignsOf(ctx: ServiceCtx, ids: number[]) {
+  return ctx.tx
+    .select({ id: campaigns.id, name: campaigns.name })
+    .from(campaigns)
+    .where(inArray(campaigns.id, [...new Set(ids)]));
+}
 
 export async function lockByCodes(ctx: ServiceCtx, refs: string[]): Promise<Row[]> {
   if (!refs.length) throw invalid('请填写问题编号，如 DB-2026-007；多个编号用逗号分隔。');

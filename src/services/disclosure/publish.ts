@@ -3,21 +3,31 @@ import { z } from 'zod';
 import { problems } from '../../../db/schema/index.js';
 import { conflict, invalid } from '../../domain/errors.js';
 import { TITLE_MAX } from '../../domain/problem.js';
+import type { CampaignRow } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
 import { DISCLOSURE_ACTIONS as ACTIONS } from '../disclosure.js';
+import { parseInput } from '../input.js';
 import {
   anonymousIds,
   auditDisclosure,
   authorizePublish,
+  campaignField,
+  disclosureCampaign,
   lockByCodes,
+  mustBeInCampaign,
   mustHaveUpdated,
   type Row,
 } from './common.js';
 
-export const PublishInput = z.object({ codes: z.array(z.string()), publicTitle: z.string().optional() });
+export const PublishInput = z.object({
+  codes: z.array(z.string()),
+  publicTitle: z.string().optional(),
+  campaign: campaignField,
+});
 export type PublishInput = z.input<typeof PublishInput>;
 
 export interface PublishOutcome {
+  campaign: CampaignRow;
   published: { code: string; title: string }[];
   retitled: { code: string; title: string }[];
   unchanged: string[];
@@ -42,16 +52,18 @@ function refusals(rows: Row[], anon: Set<number>, title: string | undefined): st
  * public title may be given (or changed) at the same time.
  */
 export async function publishProblems(ctx: ServiceCtx, input: PublishInput): Promise<PublishOutcome> {
+  const { codes, publicTitle, campaign: named } = parseInput(PublishInput, input);
   authorizePublish(ctx);
-  const { codes, publicTitle } = PublishInput.parse(input);
   const title = publicTitle?.trim();
   if (publicTitle !== undefined && !title) throw invalid('公开标题不能为空。');
   if (title && [...title].length > TITLE_MAX) throw invalid(`公开标题不能超过 ${TITLE_MAX} 个字。`);
+  const campaign = await disclosureCampaign(ctx, named, { publishing: true });
   const rows = await lockByCodes(ctx, codes);
+  await mustBeInCampaign(ctx, rows, campaign);
   if (title && rows.length > 1) throw invalid('公开标题只能逐个设置：/公开 <编号> 公开标题:<标题>');
   const refused = refusals(rows, await anonymousIds(ctx, rows), title);
   if (refused.length) throw conflict(`未公开任何问题：\n${refused.join('\n')}`);
-  const out: PublishOutcome = { published: [], retitled: [], unchanged: [] };
+  const out: PublishOutcome = { campaign, published: [], retitled: [], unchanged: [] };
   for (const p of rows) {
     const newTitle = title ?? p.publicTitle?.trim() ?? null;
     const changedTitle = title !== undefined && title !== (p.publicTitle ?? '').trim();

@@ -1,22 +1,34 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { problems } from '../../../db/schema/index.js';
+import type { CampaignRow } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
 import { DISCLOSURE_ACTIONS as ACTIONS } from '../disclosure.js';
-import { auditDisclosure, authorizePublish, lockByCodes, mustHaveUpdated } from './common.js';
+import { parseInput } from '../input.js';
+import {
+  auditDisclosure,
+  authorizePublish,
+  campaignField,
+  disclosureCampaign,
+  lockByCodes,
+  mustBeInCampaign,
+  mustHaveUpdated,
+} from './common.js';
 
-export const UnpublishInput = z.object({ codes: z.array(z.string()) });
+export const UnpublishInput = z.object({ codes: z.array(z.string()), campaign: campaignField });
 export type UnpublishInput = z.input<typeof UnpublishInput>;
 
 /** Takes problems off the public page (their public title is kept for a later re-publication). */
 export async function unpublishProblems(
   ctx: ServiceCtx,
   input: UnpublishInput,
-): Promise<{ withdrawn: string[]; notPublished: string[] }> {
+): Promise<{ campaign: CampaignRow; withdrawn: string[]; notPublished: string[] }> {
+  const { codes, campaign: named } = parseInput(UnpublishInput, input);
   authorizePublish(ctx);
-  const { codes } = UnpublishInput.parse(input);
+  const campaign = await disclosureCampaign(ctx, named, { publishing: false });
   const rows = await lockByCodes(ctx, codes);
-  const out = { withdrawn: [] as string[], notPublished: [] as string[] };
+  await mustBeInCampaign(ctx, rows, campaign);
+  const out = { campaign, withdrawn: [] as string[], notPublished: [] as string[] };
   for (const p of rows) {
     if (!p.publishedAt) {
       out.notPublished.push(p.code);

@@ -1,4 +1,4 @@
-import { desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { evaluations, reinspectionItems, units } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
@@ -56,8 +56,8 @@ export interface PublicReinspection {
   units: ({ name: string } & ReinspectionCounts)[];
 }
 
-/** Votes whose results staff published (evaluations.publishedAt set), newest first. */
-export async function publishedVotes(conn: Conn): Promise<PublicVote[]> {
+/** A campaign's votes whose results staff published (evaluations.publishedAt set), newest first. */
+export async function publishedVotes(conn: Conn, campaignId: number): Promise<PublicVote[]> {
   const rows = await conn
     .select({
       id: evaluations.id,
@@ -66,7 +66,7 @@ export async function publishedVotes(conn: Conn): Promise<PublicVote[]> {
       publishedAt: evaluations.publishedAt,
     })
     .from(evaluations)
-    .where(isNotNull(evaluations.publishedAt))
+    .where(and(isNotNull(evaluations.publishedAt), eq(evaluations.campaignId, campaignId)))
     .orderBy(desc(evaluations.publishedAt), desc(evaluations.id));
   const labels = new Map(
     (await conn.select({ id: units.id, name: units.name, shortName: units.shortName }).from(units)).map(
@@ -145,8 +145,3 @@ export async function publishedReinspection(conn: Conn, votes: PublicVote[]): Pr
     })
     .filter((x) => x.units.length > 0);
 }
-
-/**
- * The latest change behind anything the page shows: a problem changing (the figures count them
- * all), a publication or withdrawal (kept in the audit chain), a vote published, a 回头看 decided.
- */

@@ -6,17 +6,17 @@ import { VOTER_CATEGORIES } from '../../domain/tally.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
 import { sendBallots } from './ballot.js';
-import { auditBy, openEvaluation } from './common.js';
+import { auditBy, openEvaluations } from './common.js';
 import { Person, type RollChange } from './roll.js';
 
 export const AddVotersInput = z.object({ category: z.enum(VOTER_CATEGORIES), people: z.array(Person) });
 export type AddVotersInput = z.input<typeof AddVotersInput>;
 
-/** People put on the roll under a category; a vote in progress sends them a ballot now. */
+/** People put on the roll (one for all campaigns) under a category; each vote in progress sends them a ballot now. */
 export async function addVoters(ctx: ServiceCtx, input: AddVotersInput): Promise<RollChange> {
   mustStaff(ctx.actor, '管理投票人名单');
   const { category, people } = AddVotersInput.parse(input);
-  const open = await openEvaluation(ctx.tx);
+  const open = await openEvaluations(ctx.tx);
   const r: RollChange = { added: [], moved: [], already: [], ballotsSent: 0 };
   const fresh: string[] = [];
   for (const p of people) {
@@ -27,7 +27,7 @@ export async function addVoters(ctx: ServiceCtx, input: AddVotersInput): Promise
     }
     if (cur) {
       // The pool keeps the category a ballot was cast under; changing it mid-vote would skew turnout.
-      if (open) throw conflict(`${p.name}已在名单中（${cur.category}），测评进行中不能更改其类别。`);
+      if (open.length) throw conflict(`${p.name}已在名单中（${cur.category}），测评进行中不能更改其类别。`);
       const moved = await ctx.tx
         .update(voters)
         .set({ category, addedBy: ctx.actor.openId })
@@ -50,6 +50,9 @@ export async function addVoters(ctx: ServiceCtx, input: AddVotersInput): Promise
       },
     );
   }
-  if (open && fresh.length) r.ballotsSent = await sendBallots(ctx.tx, open, fresh, ctx.config.timezone);
+  // One card per open vote (votes of several campaigns may run at once); the count is of people.
+  if (fresh.length)
+    for (const e of open)
+      r.ballotsSent = Math.max(r.ballotsSent, await sendBallots(ctx.tx, e, fresh, ctx.config.timezone));
   return r;
 }

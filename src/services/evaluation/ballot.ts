@@ -6,7 +6,7 @@ import { formatInstantCn } from '../../domain/dates.js';
 import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { CHOICE_LABEL, type Choice, parseChoice } from '../../domain/tally.js';
 import { enqueue } from '../../outbox/enqueue.js';
-import { type EvaluationRow, unitsOfEvaluation } from './common.js';
+import { campaignNameOf, type EvaluationRow, unitsOfEvaluation } from './common.js';
 
 /**
  * Casting a ballot (docs/decisions/0005-secret-ballot.md). One transaction writes "has voted" (a
@@ -26,6 +26,7 @@ export async function ballotView(conn: Conn, e: EvaluationRow, timezone: string)
     closesAt: e.closesAt,
     units: await unitsOfEvaluation(conn, e),
     timezone,
+    campaignName: await campaignNameOf(conn, e),
   };
 }
 

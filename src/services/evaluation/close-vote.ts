@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { ballotClosedCard } from '../../../cards/ballot.js';
 import { resultsCard } from '../../../cards/evaluation.js';
 import { ballotPool, evaluations } from '../../../db/schema/index.js';
@@ -12,6 +12,7 @@ import { enqueue } from '../../outbox/enqueue.js';
 import { ballotPurpose } from './ballot.js';
 import {
   auditEval,
+  campaignNameOf,
   type EvalActor,
   type EvaluationRow,
   refreshCards,
@@ -31,15 +32,9 @@ export interface Closed {
  */
 export async function closeVote(
   tx: Tx,
-  o: { evaluationId?: number; now: Date; config: Config; actor: EvalActor },
+  o: { evaluationId: number; now: Date; config: Config; actor: EvalActor },
 ): Promise<Closed> {
-  const [e] = await tx
-    .select()
-    .from(evaluations)
-    .where(o.evaluationId === undefined ? eq(evaluations.status, 'open') : eq(evaluations.id, o.evaluationId))
-    .orderBy(desc(evaluations.id))
-    .limit(1)
-    .for('update');
+  const [e] = await tx.select().from(evaluations).where(eq(evaluations.id, o.evaluationId)).for('update');
   if (e?.status !== 'open') throw conflict('目前没有进行中的满意度测评。');
   const pool = await tx
     .select({ category: ballotPool.category, unitId: ballotPool.unitId, choice: ballotPool.choice })
@@ -67,7 +62,12 @@ export async function closeVote(
       },
     },
   );
-  const view = { evaluation: closed, result, timezone: o.config.timezone };
+  const view = {
+    evaluation: closed,
+    result,
+    timezone: o.config.timezone,
+    campaignName: await campaignNameOf(tx, closed),
+  };
   const to = await staffAndSupervisors(tx, o.config);
   await enqueue(
     tx,

@@ -1,5 +1,5 @@
-import { desc, eq, inArray, sql } from 'drizzle-orm';
-import { evaluatedUnits, evaluations, roles, units } from '../../../db/schema/index.js';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { campaigns, evaluatedUnits, evaluations, roles, units } from '../../../db/schema/index.js';
 import { appendAudit } from '../../audit/chain.js';
 import type { Config } from '../../config.js';
 import type { Conn, Tx } from '../../db.js';
@@ -45,27 +45,36 @@ export const auditBy = (
   o: { before?: unknown; after?: unknown } = {},
 ): Promise<void> => auditEval(ctx.tx, ctx.now, ctx.actor, action, subject, o);
 
-/** Serializes opening a vote: at most one is open at a time (no partial unique index in the schema). */
+/**
+ * Serializes opening a vote: at most one is open per campaign at a time (no partial unique index in
+ * the schema). One lock for all campaigns: openings are rare, and it keeps the rule simple.
+ */
 export async function lockVotes(tx: Tx): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(727101)`);
 }
 
-export async function openEvaluation(conn: Conn): Promise<EvaluationRow | undefined> {
+/** The campaign's open vote, if any (votes belong to one campaign; docs/domain.md §5). */
+export async function openEvaluation(conn: Conn, campaignId: number): Promise<EvaluationRow | undefined> {
   const [row] = await conn
     .select()
     .from(evaluations)
-    .where(eq(evaluations.status, 'open'))
+    .where(and(eq(evaluations.status, 'open'), eq(evaluations.campaignId, campaignId)))
     .orderBy(desc(evaluations.id))
     .limit(1);
   return row;
 }
 
-/** The newest vote with results (closed or published). */
-export async function latestClosed(conn: Conn): Promise<EvaluationRow | undefined> {
+/** Every open vote, of all campaigns: the voter roll is one for the deployment. */
+export async function openEvaluations(conn: Conn): Promise<EvaluationRow[]> {
+  return conn.select().from(evaluations).where(eq(evaluations.status, 'open')).orderBy(asc(evaluations.id));
+}
+
+/** The campaign's newest vote with results (closed or published). */
+export async function latestClosed(conn: Conn, campaignId: number): Promise<EvaluationRow | undefined> {
   const [row] = await conn
     .select()
     .from(evaluations)
-    .where(inArray(evaluations.status, ['closed', 'published']))
+    .where(and(inArray(evaluations.status, ['closed', 'published']), eq(evaluations.campaignId, campaignId)))
     .orderBy(desc(evaluations.closedAt), desc(evaluations.id))
     .limit(1);
   return row;
@@ -75,18 +84,32 @@ export function resultsOf(e: EvaluationRow): TallyResult | null {
   return (e.results as TallyResult | null) ?? null;
 }
 
-export async function evaluatedUnitRows(conn: Conn): Promise<{ id: number; name: string }[]> {
+/** A campaign's 评议对象; without `campaignId`, the units evaluated in any campaign. */
+export async function evaluatedUnitRows(
+  conn: Conn,
+  campaignId?: number,
+): Promise<{ id: number; name: string }[]> {
   const rows = await conn
-    .select({ id: units.id, name: units.name })
+    .selectDistinct({ id: units.id, name: units.name })
     .from(evaluatedUnits)
-    .innerJoin(units, eq(units.id, evaluatedUnits.unitId));
+    .innerJoin(units, eq(units.id, evaluatedUnits.unitId))
+    .where(campaignId === undefined ? undefined : eq(evaluatedUnits.campaignId, campaignId));
   // In Chinese collation (pinyin), the same on PGlite and PostgreSQL: the ballot's order.
   return rows.sort((a, b) => a.name.localeCompare(b.name, 'zh'));
 }
 
 /** Names of the units under evaluation: digests and cards mark them (★ / 【评议对象】). */
-export async function evaluatedUnitNames(conn: Conn): Promise<Set<string>> {
-  return new Set((await evaluatedUnitRows(conn)).map((u) => u.name));
+export async function evaluatedUnitNames(conn: Conn, campaignId?: number): Promise<Set<string>> {
+  return new Set((await evaluatedUnitRows(conn, campaignId)).map((u) => u.name));
+}
+
+/** The name of the campaign a vote belongs to: replies and cards name it. */
+export async function campaignNameOf(conn: Conn, e: EvaluationRow): Promise<string> {
+  const [c] = await conn
+    .select({ name: campaigns.name })
+    .from(campaigns)
+    .where(eq(campaigns.id, e.campaignId));
+  return c?.name ?? `议题#${e.campaignId}`;
 }
 
 /** The vote's units in the order they were chosen (the ballot's order). */

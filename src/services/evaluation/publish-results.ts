@@ -3,16 +3,29 @@ import { evaluations } from '../../../db/schema/index.js';
 import { formatInstantCn } from '../../domain/dates.js';
 import { conflict } from '../../domain/errors.js';
 import { mustStaff } from '../auth.js';
+import type { CampaignRow } from '../campaigns/read.js';
+import { namedOrCurrent } from '../campaigns/writable.js';
 import type { ServiceCtx } from '../context.js';
 import { auditBy, type EvaluationRow, latestClosed, openEvaluation } from './common.js';
 
-/** /测评 公布: the results become public (GET /public shows published votes only). */
-export async function publishResults(ctx: ServiceCtx): Promise<EvaluationRow> {
+/**
+ * /测评 公布: the results of the campaign's latest closed vote become public (GET /public shows
+ * published votes only).
+ */
+export async function publishResults(
+  ctx: ServiceCtx,
+  named?: string,
+): Promise<{ evaluation: EvaluationRow; campaign: CampaignRow }> {
   mustStaff(ctx.actor, '公布测评结果');
-  const e = await latestClosed(ctx.tx);
+  const campaign = await namedOrCurrent(ctx.tx, ctx.actor.openId, named);
+  const e = await latestClosed(ctx.tx, campaign.id);
   if (!e) {
-    const open = await openEvaluation(ctx.tx);
-    throw conflict(open ? `「${open.name}」尚在进行，结束后才能公布结果。` : '尚无已结束的满意度测评。');
+    const open = await openEvaluation(ctx.tx, campaign.id);
+    throw conflict(
+      open
+        ? `议题「${campaign.name}」的「${open.name}」尚在进行，结束后才能公布结果。`
+        : `议题「${campaign.name}」尚无已结束的满意度测评。`,
+    );
   }
   if (e.status === 'published')
     throw conflict(`「${e.name}」的结果已于 ${formatInstantCn(e.publishedAt!, ctx.config.timezone)} 公布。`);
@@ -23,5 +36,5 @@ export async function publishResults(ctx: ServiceCtx): Promise<EvaluationRow> {
     .returning();
   if (!p) throw conflict('结果已由他人公布。');
   await auditBy(ctx, 'evaluation.published', { id: e.id });
-  return p;
+  return { evaluation: p, campaign };
 }

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { evaluations, reinspectionItems, units } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import { countReinspected, noReinspection, type ReinspectionCounts } from '../../domain/reinspection.js';
@@ -13,7 +13,11 @@ export interface UnitProgress extends ItemCounts {
 }
 
 /** /回头看 进度: decided / total per unit, newest round first. */
-export async function reinspectionProgress(conn: Conn, unitIds?: number[]): Promise<UnitProgress[]> {
+export async function reinspectionProgress(
+  conn: Conn,
+  unitIds?: number[],
+  campaignId?: number,
+): Promise<UnitProgress[]> {
   if (unitIds && !unitIds.length) return [];
   const rows = await conn
     .select({
@@ -26,7 +30,12 @@ export async function reinspectionProgress(conn: Conn, unitIds?: number[]): Prom
     .from(reinspectionItems)
     .innerJoin(units, eq(units.id, reinspectionItems.unitId))
     .innerJoin(evaluations, eq(evaluations.id, reinspectionItems.evaluationId))
-    .where(unitIds ? inArray(reinspectionItems.unitId, unitIds) : undefined)
+    .where(
+      and(
+        unitIds ? inArray(reinspectionItems.unitId, unitIds) : undefined,
+        campaignId === undefined ? undefined : eq(evaluations.campaignId, campaignId),
+      ),
+    )
     .groupBy(reinspectionItems.evaluationId, evaluations.name, units.name, reinspectionItems.status);
   const by = new Map<string, UnitProgress>();
   for (const r of rows) {
@@ -49,8 +58,9 @@ export async function reinspectionProgress(conn: Conn, unitIds?: number[]): Prom
 export async function reinspectionDigest(
   conn: Conn,
   unitIds?: number[],
+  campaignId?: number,
 ): Promise<{ decided: number; total: number } | undefined> {
-  const rounds = await reinspectionProgress(conn, unitIds);
+  const rounds = await reinspectionProgress(conn, unitIds, campaignId);
   const active = new Set(rounds.filter((r) => r.pending > 0).map((r) => r.evaluationId));
   const inScope = rounds.filter((r) => active.has(r.evaluationId));
   if (!inScope.length) return undefined;

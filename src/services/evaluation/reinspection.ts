@@ -15,7 +15,7 @@ import { enqueue } from '../../outbox/enqueue.js';
 import type { ServiceCtx } from '../context.js';
 import { isStaff, namesOf } from '../people/read.js';
 import { lockProblem } from '../problems/load.js';
-import { type EvaluationRow, refreshCards, resultsOf } from './common.js';
+import { campaignNameOf, type EvaluationRow, refreshCards, resultsOf } from './common.js';
 
 /**
  * 回头看 (docs/domain.md §5): after the vote, units with 不满意 votes (at least `threshold`) have their
@@ -85,6 +85,7 @@ export async function unitView(
           .where(eq(supervisionGroups.id, groupId));
   const result = resultsOf(e);
   return {
+    campaignName: await campaignNameOf(conn, e),
     evaluationName: e.name,
     unitName: u?.name ?? `单位#${unitId}`,
     groupName: g?.name ?? null,

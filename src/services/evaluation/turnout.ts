@@ -4,6 +4,8 @@ import type { Conn } from '../../db.js';
 import { conflict } from '../../domain/errors.js';
 import { VOTER_CATEGORIES } from '../../domain/tally.js';
 import { mustStaff } from '../auth.js';
+import type { CampaignRow } from '../campaigns/read.js';
+import { namedOrCurrent } from '../campaigns/writable.js';
 import type { ServiceCtx } from '../context.js';
 import { type EvaluationRow, openEvaluation } from './common.js';
 
@@ -56,10 +58,14 @@ export async function turnout(conn: Conn, e: EvaluationRow): Promise<Turnout> {
   };
 }
 
-/** /测评 进度: the open vote's turnout, for staff. */
-export async function currentTurnout(ctx: ServiceCtx): Promise<Turnout> {
+/** /测评 进度: the turnout of the campaign's open vote, for staff. */
+export async function currentTurnout(
+  ctx: ServiceCtx,
+  named?: string,
+): Promise<Turnout & { campaign: CampaignRow }> {
   mustStaff(ctx.actor, '查看测评进度');
-  const e = await openEvaluation(ctx.tx);
-  if (!e) throw conflict('目前没有进行中的满意度测评。');
-  return turnout(ctx.tx, e);
+  const campaign = await namedOrCurrent(ctx.tx, ctx.actor.openId, named);
+  const e = await openEvaluation(ctx.tx, campaign.id);
+  if (!e) throw conflict(`议题「${campaign.name}」目前没有进行中的满意度测评。`);
+  return { ...(await turnout(ctx.tx, e)), campaign };
 }

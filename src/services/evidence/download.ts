@@ -64,7 +64,7 @@ async function store(deps: EvidenceDeps, job: JobRun, j: EvidenceJob, s: Stored)
     job,
   )(async (tx, directory) => {
     const ctx = await jobCtx(deps, directory, tx, j.uploader, job.now);
-    const p = await lockProblem(tx, j.problemId);
+    const p = await lockProblem(tx, j.problemId, { archivedOk: true });
     let unitId: number;
     try {
       // State and authority may have changed while the job waited.

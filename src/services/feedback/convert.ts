@@ -16,6 +16,8 @@ export const ConvertFeedbackInput = z.object({
   category: z.string().optional(),
   timeliness: z.string().optional(),
   publicTitle: z.string().optional(),
+  /** The campaign triage puts it into (anonymous feedback belongs to none before); else the current one. */
+  campaignId: z.coerce.number().int().positive().optional(),
 });
 export type ConvertFeedbackInput = z.input<typeof ConvertFeedbackInput>;
 

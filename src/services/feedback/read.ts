@@ -3,6 +3,7 @@ import { anonymousFeedback, problems } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { STATE_LABEL } from '../../domain/problem.js';
+import { anonymousRevisitNote } from '../revisits/read.js';
 import { receiptHash } from './common.js';
 
 export interface FeedbackStatus {
@@ -10,8 +11,8 @@ export interface FeedbackStatus {
   text: string;
 }
 
-/** What became of a submission, for whoever holds the receipt code. */
-export async function lookupFeedback(conn: Conn, code: string): Promise<string> {
+/** What became of a submission, for whoever holds the receipt code; with its 回访 once closed. */
+export async function lookupFeedback(conn: Conn, code: string, now: Date): Promise<string> {
   if (!code.trim()) throw invalid('请提供回执码，如：/反馈查询 ABCD-EFGH-JKMN');
   const [f] = await conn
     .select()
@@ -22,7 +23,7 @@ export async function lookupFeedback(conn: Conn, code: string): Promise<string> 
   const head = `您于${y}年${m}月${d}日提交的匿名反馈`;
   if (f.status === 'converted' && f.problemId) {
     const [p] = await conn.select().from(problems).where(eq(problems.id, f.problemId));
-    return `${head}已转为督办问题 ${p?.code ?? ''}，当前状态：${p ? STATE_LABEL[p.state as keyof typeof STATE_LABEL] : '—'}。感谢您的反映。`;
+    return `${head}已转为督办问题 ${p?.code ?? ''}，当前状态：${p ? STATE_LABEL[p.state as keyof typeof STATE_LABEL] : '—'}。感谢您的反映。${await anonymousRevisitNote(conn, f.problemId, now)}`;
   }
   if (f.status === 'dismissed')
     return `${head}经研究未予采纳。说明：${f.decisionReason ?? '—'}。感谢您的反映。`;

@@ -4,6 +4,8 @@ import { groupUnits, problemRequests, problems, supervisionGroups } from '../../
 import { OPEN_STATES } from '../../domain/problem.js';
 import { audit } from '../audit.js';
 import { mustStaff } from '../auth.js';
+import type { CampaignRow } from '../campaigns/read.js';
+import { writableCampaign } from '../campaigns/writable.js';
 import type { ServiceCtx } from '../context.js';
 import { parseInput } from '../input.js';
 import { decidersFor, refreshCopies, sendCards } from '../problems/common.js';
@@ -17,10 +19,12 @@ export const AssignUnitsInput = z.object({
     .array(z.string())
     .transform((names) => [...new Set(names.map((s) => s.trim()).filter(Boolean))])
     .refine((names) => names.length > 0, '格式：/督导组 单位 <组名> <单位>[,<单位>…]'),
+  campaign: z.string().optional(),
 });
 export type AssignUnitsInput = z.input<typeof AssignUnitsInput>;
 
 export interface UnitsAssigned {
+  campaign: CampaignRow;
   group: GroupRow;
   moved: { unit: UnitRow; from: string | null }[];
   unchanged: UnitRow[];
@@ -29,30 +33,37 @@ export interface UnitsAssigned {
 }
 
 /**
- * A unit follows one group (group_units.unit is unique): naming it again for another group
- * moves it, and its open problems follow, so the new group's supervisors decide them.
- * Closed and withdrawn problems keep the group that decided them.
+ * In a campaign a unit follows one group (group_units (campaign, unit) is unique): naming it again
+ * for another group of the campaign moves it, and its open problems in that campaign follow, so the
+ * new group's supervisors decide them. Closed and withdrawn problems keep the group that decided
+ * them; the unit's groups and problems in other campaigns are untouched.
  */
 export async function assignUnits(ctx: ServiceCtx, raw: AssignUnitsInput): Promise<UnitsAssigned> {
-  const { group: groupName, units: names } = parseInput(AssignUnitsInput, raw);
+  const { group: groupName, units: names, campaign: named } = parseInput(AssignUnitsInput, raw);
   mustStaff(ctx.actor, '管理督导组');
-  const group = await resolveGroup(ctx.tx, groupName);
+  const campaign = await writableCampaign(ctx.tx, ctx.actor.openId, named, '调整督导组');
+  const group = await resolveGroup(ctx.tx, groupName, campaign);
   const all = await allUnits(ctx.tx);
   const list: UnitRow[] = [];
   for (const n of names) {
     const u = await resolveUnit(ctx.tx, n, all);
     if (!list.some((x) => x.id === u.id)) list.push(u);
   }
-  const groupNames = new Map((await ctx.tx.select().from(supervisionGroups)).map((g) => [g.id, g.name]));
-  const r: UnitsAssigned = { group, moved: [], unchanged: [], problemsMoved: 0 };
+  const groupNames = new Map(
+    (await ctx.tx.select().from(supervisionGroups).where(eq(supervisionGroups.campaignId, campaign.id))).map(
+      (g) => [g.id, g.name],
+    ),
+  );
+  const r: UnitsAssigned = { campaign, group, moved: [], unchanged: [], problemsMoved: 0 };
   for (const u of list) {
-    const [cur] = await ctx.tx.select().from(groupUnits).where(eq(groupUnits.unitId, u.id)).for('update');
+    const here = and(eq(groupUnits.campaignId, campaign.id), eq(groupUnits.unitId, u.id));
+    const [cur] = await ctx.tx.select().from(groupUnits).where(here).for('update');
     if (cur?.groupId === group.id) {
       r.unchanged.push(u);
       continue;
     }
-    if (cur) await ctx.tx.delete(groupUnits).where(eq(groupUnits.unitId, u.id));
-    await ctx.tx.insert(groupUnits).values({ groupId: group.id, unitId: u.id });
+    if (cur) await ctx.tx.delete(groupUnits).where(here);
+    await ctx.tx.insert(groupUnits).values({ campaignId: campaign.id, groupId: group.id, unitId: u.id });
     const moved = await moveOpenProblems(ctx, group, u);
     r.problemsMoved += moved.length;
     await handOver(ctx, group, moved);
@@ -64,14 +75,19 @@ export async function assignUnits(ctx: ServiceCtx, raw: AssignUnitsInput): Promi
       { type: 'group', id: group.id },
       {
         before: { unit: u.name, group: from },
-        after: { unit: u.name, group: group.name, openProblems: moved.map((m) => m.code) },
+        after: {
+          campaign: campaign.name,
+          unit: u.name,
+          group: group.name,
+          openProblems: moved.map((m) => m.code),
+        },
       },
     );
   }
   return r;
 }
 
-/** The unit's open problems as lead move to the group (the update's rows are the ones that moved). */
+/** The unit's open problems as lead in the group's campaign move to the group (the update's rows are the ones that moved). */
 async function moveOpenProblems(ctx: ServiceCtx, group: GroupRow, u: UnitRow): Promise<ProblemRow[]> {
   return ctx.tx
     .update(problems)
@@ -79,6 +95,7 @@ async function moveOpenProblems(ctx: ServiceCtx, group: GroupRow, u: UnitRow): P
     .where(
       and(
         eq(problems.leadUnitId, u.id),
+        eq(problems.campaignId, group.campaignId),
         inArray(problems.state, OPEN_STATES),
         or(isNull(problems.groupId), ne(problems.groupId, group.id)),
       ),

@@ -1,19 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { counters, problemCoUnits, problems } from '../../../db/schema/index.js';
+import { categoriesOf } from '../../domain/campaign.js';
 import { formatDateCn, todayIn } from '../../domain/dates.js';
 import { conflict, invalid } from '../../domain/errors.js';
-import {
-  CATEGORIES,
-  DESCRIPTION_MAX,
-  problemCode,
-  SOURCES,
-  TIMELINESS,
-  TITLE_MAX,
-} from '../../domain/problem.js';
+import { DESCRIPTION_MAX, problemCode, SOURCES, TIMELINESS, TITLE_MAX } from '../../domain/problem.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import { mustStaff } from '../auth.js';
-import { type CampaignRow, currentCampaign } from '../campaigns/read.js';
+import { type CampaignRow, campaignById, campaignFor } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
 import { attachNoticeOnAssign } from '../documents/notice-on-assign.js';
 import { allUnits, resolveUnit, type UnitRow } from '../units/read.js';
@@ -32,6 +26,17 @@ export const AssignInput = z.object({
   description: z.string().optional(),
   source: z.string().optional(),
   importKey: z.string().optional(),
+  /** `议题:<名称>`; else the asker's current campaign. */
+  campaign: z.string().optional(),
+  /** The campaign a form or an import draft was made in (wins over the name). */
+  campaignId: z.number().int().positive().optional(),
+  /** 提出人, for 回访: a Lark person (resolved by the transport) or a 人大代表 by name. */
+  raiser: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('person'), openId: z.string().min(1), name: z.string() }),
+      z.object({ kind: z.literal('deputy'), name: z.string() }),
+    ])
+    .optional(),
 });
 export type AssignInput = z.input<typeof AssignInput>;
 
@@ -56,7 +61,7 @@ async function nextCode(ctx: ServiceCtx, year: number): Promise<{ code: string; 
 }
 
 /** The form's text fields, trimmed and checked; defaults for timeliness (长期整改) and source (走访). */
-function fieldsOf(i: z.output<typeof AssignInput>) {
+function fieldsOf(i: z.output<typeof AssignInput>, campaign: CampaignRow) {
   const title = i.title.trim();
   if (!title)
     throw invalid('请填写问题标题。格式：/交办 <标题> 单位:<牵头单位> 期限:<YYYY-MM-DD 或 N个工作日>');
@@ -67,8 +72,9 @@ function fieldsOf(i: z.output<typeof AssignInput>) {
     throw invalid(`描述不能超过 ${DESCRIPTION_MAX} 个字（当前 ${[...description].length} 个字）。`);
   if (!i.leadUnit.trim()) throw invalid('请指定牵头单位，如：单位:市人社局');
   const category = i.category?.trim() || undefined;
-  if (category && !(CATEGORIES as readonly string[]).includes(category))
-    throw invalid(`类别「${category}」无效，可选：${CATEGORIES.join('、')}。`);
+  const categories = categoriesOf(campaign);
+  if (category && !categories.includes(category))
+    throw invalid(`类别「${category}」无效，议题「${campaign.name}」的类别可选：${categories.join('、')}。`);
   const timeliness = i.timeliness?.trim() || '长期整改';
   if (!(TIMELINESS as readonly string[]).includes(timeliness))
     throw invalid(`时效「${timeliness}」无效，可选：${TIMELINESS.join('、')}。`);
@@ -76,6 +82,36 @@ function fieldsOf(i: z.output<typeof AssignInput>) {
   if (!(SOURCES as readonly string[]).includes(source))
     throw invalid(`来源「${source}」无效，可选：${SOURCES.join('、')}。`);
   return { title, description, category, timeliness, source };
+}
+
+/** The campaign the problem joins: the form's, `议题:<名称>`, else the asker's current one; never an archived one. */
+export async function targetCampaign(
+  ctx: ServiceCtx,
+  i: { campaign?: string; campaignId?: number },
+): Promise<CampaignRow> {
+  const campaign =
+    i.campaignId !== undefined
+      ? await campaignById(ctx.tx, i.campaignId)
+      : await campaignFor(ctx.tx, ctx.actor.openId, i.campaign);
+  if (campaign.state === 'archived')
+    throw conflict(
+      `议题「${campaign.name}」已归档，不能再新增问题。请用 /议题 切换 <名称> 切换到进行中的议题后再交办。`,
+    );
+  return campaign;
+}
+
+export const RAISER_NAME_MAX = 50;
+
+/** The 提出人 columns; a 代表's name is trimmed and checked. */
+function raiserOf(i: z.output<typeof AssignInput>) {
+  const r = i.raiser;
+  if (!r) return { raiserKind: null, raiserOpenId: null, raiserName: null };
+  const name = r.name.trim();
+  if (r.kind === 'person')
+    return { raiserKind: 'person' as const, raiserOpenId: r.openId, raiserName: name || null };
+  if (!name) throw invalid('请填写提出人：@某人、邮箱、手机号，或人大代表姓名。');
+  if ([...name].length > RAISER_NAME_MAX) throw invalid(`提出人姓名不能超过 ${RAISER_NAME_MAX} 个字。`);
+  return { raiserKind: 'deputy' as const, raiserOpenId: null, raiserName: name };
 }
 
 /** The lead unit and the cooperating ones (the lead and repeats left out), each by name or short name. */
@@ -140,17 +176,14 @@ async function noticeGroup(ctx: ServiceCtx, problem: ProblemRow, lead: UnitRow):
 export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promise<AssignResult> {
   mustStaff(ctx.actor, '交办问题');
   const i = AssignInput.parse(input);
-  const campaign = await currentCampaign(ctx.tx, ctx.actor.openId);
-  if (campaign.state === 'archived')
-    throw conflict(
-      `议题「${campaign.name}」已归档，不能再新增问题。请用 /议题 切换 <名称> 切换到进行中的议题后再交办。`,
-    );
-  const { title, description, category, timeliness, source } = fieldsOf(i);
+  const campaign = await targetCampaign(ctx, i);
+  const { title, description, category, timeliness, source } = fieldsOf(i, campaign);
+  const raiser = raiserOf(i);
   const { lead, co } = await unitsOf(ctx, i);
   const deadline = resolveDeadline(ctx, i.deadline);
   const year = Number(todayIn(ctx.now, ctx.config.timezone).slice(0, 4));
   const { code, seq } = await nextCode(ctx, year);
-  const groupId = await groupOfUnit(ctx.tx, lead.id);
+  const groupId = await groupOfUnit(ctx.tx, lead.id, campaign.id);
   const [row] = await ctx.tx
     .insert(problems)
     .values({
@@ -172,6 +205,7 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
       assignedAt: ctx.now,
       importKey: i.importKey ?? null,
       campaignId: campaign.id,
+      ...raiser,
     })
     .returning();
   const problem = row!;
@@ -188,9 +222,14 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
       category,
       timeliness,
       source,
+      ...(raiser.raiserKind
+        ? { raiser: raiser.raiserKind === 'deputy' ? raiser.raiserName : raiser.raiserOpenId }
+        : {}),
     },
   });
   const warnings: string[] = [];
+  if (raiser.raiserKind === 'deputy' && !ctx.config.publicBaseUrl)
+    warnings.push('未配置 PUBLIC_BASE_URL，网页回访码不可用：办结后无法向该代表发放回访码。');
   await sendAssignment(ctx, problem, lead, co, warnings);
   await attachNoticeOnAssign(ctx, problem);
   await noticeGroup(ctx, problem, lead);

@@ -4,6 +4,7 @@ import { problems } from '../../../db/schema/index.js';
 import { conflict } from '../../domain/errors.js';
 import { allows } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
+import { askRevisit } from '../revisits/ask.js';
 import {
   type ChangeResult,
   conclude,
@@ -60,6 +61,8 @@ export async function decideClosure(
       : `销号申请被退回，请继续整改。退回理由：${why}`,
     clickedMessageId,
   });
+  // 回访: the raiser is asked once per 销号, in this transaction (services/revisits/ask.ts).
+  if (approve) await askRevisit(ctx, updated);
   return {
     problem: updated,
     message: approve ? `已同意 ${p.code} 销号。` : `已退回 ${p.code}，已通知承办单位继续整改。`,

@@ -1,10 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { problems } from '../../../db/schema/index.js';
+import { categoriesOf } from '../../domain/campaign.js';
 import { formatDateCn } from '../../domain/dates.js';
 import { conflict, invalid } from '../../domain/errors.js';
-import { CATEGORIES, DESCRIPTION_MAX, TITLE_MAX } from '../../domain/problem.js';
+import { DESCRIPTION_MAX, TITLE_MAX } from '../../domain/problem.js';
 import { mustStaff } from '../auth.js';
+import { campaignById } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
 import { type ChangeResult, conclude, parseInput, updatedRow } from './common.js';
 import { resolveDeadline } from './deadline.js';
@@ -27,7 +29,12 @@ const LABEL: Record<string, string> = {
 };
 
 /** The fields that differ from the problem, each checked against its rule. */
-function changesOf(ctx: ServiceCtx, p: ProblemRow, i: z.output<typeof EditInput>): ProblemSet {
+function changesOf(
+  ctx: ServiceCtx,
+  p: ProblemRow,
+  i: z.output<typeof EditInput>,
+  categories: readonly string[],
+): ProblemSet {
   const set: ProblemSet = {};
   if (i.title !== undefined && i.title !== '' && i.title !== p.title) {
     if ([...i.title].length > TITLE_MAX) throw invalid(`标题不能超过 ${TITLE_MAX} 个字。`);
@@ -38,8 +45,8 @@ function changesOf(ctx: ServiceCtx, p: ProblemRow, i: z.output<typeof EditInput>
     set.description = i.description;
   }
   if (i.category && i.category !== p.category) {
-    if (!(CATEGORIES as readonly string[]).includes(i.category))
-      throw invalid(`类别「${i.category}」无效，可选：${CATEGORIES.join('、')}。`);
+    if (!categories.includes(i.category))
+      throw invalid(`类别「${i.category}」无效，可选：${categories.join('、')}。`);
     set.category = i.category;
   }
   if (i.deadline) {
@@ -59,7 +66,12 @@ export async function editProblem(
   mustStaff(ctx.actor, '修改问题');
   const p = await lockProblem(ctx.tx, problemId);
   if (p.state === 'withdrawn') throw conflict(`${p.code} 已撤销，不能修改。`);
-  const set = changesOf(ctx, p, parseInput(EditInput, input));
+  const set = changesOf(
+    ctx,
+    p,
+    parseInput(EditInput, input),
+    categoriesOf(await campaignById(ctx.tx, p.campaignId)),
+  );
   const keys = Object.keys(set) as (keyof typeof set)[];
   if (!keys.length) throw invalid('没有需要修改的内容。');
   const updated = updatedRow(

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
+  campaigns,
   evaluatedUnits,
   evidence,
   groupMembers,
@@ -14,8 +15,9 @@ import {
 } from '../../../db/schema/index.js';
 import type { Conn } from '../../db.js';
 import type { WorkdayCalendar } from '../../domain/calendar.js';
+import { categoriesOf } from '../../domain/campaign.js';
 import { todayIn } from '../../domain/dates.js';
-import { notFound } from '../../domain/errors.js';
+import { conflict, notFound } from '../../domain/errors.js';
 import { isOpen, type ProblemState, parseCode } from '../../domain/problem.js';
 import type {
   EvidenceItem,
@@ -48,10 +50,28 @@ export async function findProblem(conn: Conn, ref: string | number): Promise<Pro
   return row;
 }
 
-/** Locks the problem row for a state change (two clicks cannot both win). */
-export async function lockProblem(conn: Conn, id: number): Promise<ProblemRow> {
+/**
+ * Locks the problem row for a state change (two clicks cannot both win). A problem of an archived
+ * campaign is read-only: refused with what to do, unless the caller only files what already came
+ * (`archivedOk`).
+ */
+export async function lockProblem(
+  conn: Conn,
+  id: number,
+  o: { archivedOk?: boolean } = {},
+): Promise<ProblemRow> {
   const [row] = await conn.select().from(problems).where(eq(problems.id, id)).for('update');
   if (!row) throw notFound(`未找到问题 #${id}。`);
+  if (!o.archivedOk) {
+    const [c] = await conn
+      .select({ name: campaigns.name, state: campaigns.state })
+      .from(campaigns)
+      .where(eq(campaigns.id, row.campaignId));
+    if (c?.state === 'archived')
+      throw conflict(
+        `${row.code} 所属议题「${c.name}」已归档，问题只能查看，不能再办理。如需继续办理，请工作人员发送 /议题 恢复 ${c.name}。`,
+      );
+  }
   return row;
 }
 
@@ -63,6 +83,10 @@ export function overdueWorkdays(row: { state: string; deadline: string }, clock:
 
 export async function loadView(conn: Conn, row: ProblemRow, clock: ViewClock): Promise<ProblemView> {
   const unitIds = [row.leadUnitId];
+  const [campaign] = await conn
+    .select({ categories: campaigns.categories })
+    .from(campaigns)
+    .where(eq(campaigns.id, row.campaignId));
   const co = await conn
     .select({ id: units.id, name: units.name, shortName: units.shortName })
     .from(problemCoUnits)
@@ -88,7 +112,7 @@ export async function loadView(conn: Conn, row: ProblemRow, clock: ViewClock): P
   const [evaluated] = await conn
     .select()
     .from(evaluatedUnits)
-    .where(eq(evaluatedUnits.unitId, row.leadUnitId));
+    .where(and(eq(evaluatedUnits.unitId, row.leadUnitId), eq(evaluatedUnits.campaignId, row.campaignId)));
   const reqs = await conn
     .select()
     .from(problemRequests)
@@ -130,6 +154,7 @@ export async function loadView(conn: Conn, row: ProblemRow, clock: ViewClock): P
     overdueWorkdays: overdueWorkdays(row, clock),
     calendarConfirmed: clock.calendar.isConfirmed(row.deadline),
     underEvaluation: !!evaluated,
+    ...(campaign ? { categories: categoriesOf(campaign) } : {}),
   };
 }
 
@@ -242,11 +267,11 @@ export async function relationOf(
   };
 }
 
-/** The supervision group following a unit, if any. */
-export async function groupOfUnit(conn: Conn, unitId: number): Promise<number | null> {
+/** The supervision group following a unit in a campaign (groups are per campaign), if any. */
+export async function groupOfUnit(conn: Conn, unitId: number, campaignId: number): Promise<number | null> {
   const [g] = await conn
     .select({ groupId: groupUnits.groupId })
     .from(groupUnits)
-    .where(eq(groupUnits.unitId, unitId));
+    .where(and(eq(groupUnits.unitId, unitId), eq(groupUnits.campaignId, campaignId)));
   return g?.groupId ?? null;
 }

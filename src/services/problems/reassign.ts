@@ -30,7 +30,7 @@ export async function reassign(
   if (!allows('reassign', p.state))
     throw conflict(`${p.code} 当前状态为「${stateLabel(p.state)}」，不能改派。`);
   await announceToUnit(ctx, p, `已改派至其他单位办理，贵单位无需继续办理。说明：${reason}`);
-  const groupId = await groupOfUnit(ctx.tx, unitId);
+  const groupId = await groupOfUnit(ctx.tx, unitId, p.campaignId);
   await ctx.tx
     .delete(problemCoUnits)
     .where(and(eq(problemCoUnits.problemId, p.id), eq(problemCoUnits.unitId, unitId)));

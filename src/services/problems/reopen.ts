@@ -26,8 +26,16 @@ export const ReopenInput = z.object({
 });
 export type ReopenInput = z.input<typeof ReopenInput>;
 
-/** 重新整改 (回头看): closed → in_progress with a new deadline; the units get fresh cards. */
-export async function reopen(ctx: ServiceCtx, problemId: number, input: ReopenInput): Promise<ChangeResult> {
+/**
+ * 重新整改 (回头看, or 重办 after 回访 不满意): closed → in_progress with a new deadline; the units get
+ * fresh cards whose banner names the cause.
+ */
+export async function reopen(
+  ctx: ServiceCtx,
+  problemId: number,
+  input: ReopenInput,
+  cause = '回头看',
+): Promise<ChangeResult> {
   const p = await lockProblem(ctx.tx, problemId);
   const r = await relationOf(ctx.tx, ctx.actor.openId, ctx.actor.roles, p);
   if (!r.staff && !r.supervisor) throw forbidden('只有工作人员或该问题的督导组成员可以重新整改。');
@@ -53,7 +61,7 @@ export async function reopen(ctx: ServiceCtx, problemId: number, input: ReopenIn
     updated,
     await contactsOf(ctx, [updated.leadUnitId, ...(await coUnitIds(ctx, p.id))]),
     'reopened',
-    { banner: `回头看：本问题需重新整改，请于${formatDateCn(d)}前反馈。理由：${why}` },
+    { banner: `${cause}：本问题需重新整改，请于${formatDateCn(d)}前反馈。理由：${why}` },
   );
   return { problem: updated, message: `已将 ${p.code} 退回重新整改，期限${formatDateCn(d)}。` };
 }

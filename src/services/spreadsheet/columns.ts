@@ -82,7 +82,7 @@ export const PROBLEM_COLUMNS: ColumnSpec<ProblemField>[] = [
     aliases: ['问题类别', '要素', '要素类别', '分类', 'category'],
     required: false,
     width: 14,
-    note: `选填，六类之一：${CATEGORIES.join('、')}。`,
+    note: `选填，须为导入议题的类别之一（模板的下拉列表；营商环境专项评议为${CATEGORIES.join('、')}）。`,
   },
   {
     key: 'timeliness',

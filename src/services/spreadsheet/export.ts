@@ -5,11 +5,16 @@ import { problemCoUnits, problemEvents, problems, units } from '../../../db/sche
 import { formatInstantCn, todayIn } from '../../domain/dates.js';
 import { STATE_LABEL } from '../../domain/problem.js';
 import { closeRate, rankUnits, tally } from '../../domain/ranking.js';
+import { firstCloseSatisfactionRate, NO_RATINGS, satisfactionRate } from '../../domain/satisfaction.js';
 import { mustStaff } from '../auth.js';
+import { campaignFor } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
+import { campaignProblems } from '../documents/problem-set.js';
 import { STATE_FILTER_LABEL, type StateFilter, stateWhere, unitWhere } from '../problem-filter.js';
 import { overdueWorkdays } from '../problems/load.js';
 import { clockOf } from '../problems/view.js';
+import { satisfactionCounts } from '../revisits/rates.js';
+import { latestRatings } from '../revisits/read.js';
 import { problemFacts } from '../tally-facts.js';
 import { allUnits } from '../units/read.js';
 import { dateCell, setUpSheet, toBytes } from './style.js';
@@ -20,6 +25,8 @@ import { dateCell, setUpSheet, toBytes } from './style.js';
  * contacts, nobody's identity behind an anonymous source).
  */
 export interface ExportFilter {
+  /** `议题:<名称>`; else the asker's current campaign. An archived campaign exports as well. */
+  campaign?: string;
   unitId?: number;
   state?: StateFilter;
 }
@@ -48,8 +55,9 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
   const today = todayIn(ctx.now, ctx.config.timezone);
   const all = await allUnits(ctx.tx);
   const unitName = new Map(all.map((u) => [u.id, u.name]));
+  const campaign = await campaignFor(ctx.tx, ctx.actor.openId, f.campaign);
   const labels: string[] = [];
-  const conds: (SQL | undefined)[] = [];
+  const conds: (SQL | undefined)[] = [eq(problems.campaignId, campaign.id)];
   if (f.unitId !== undefined) {
     labels.push(unitName.get(f.unitId) ?? `单位#${f.unitId}`);
     conds.push(unitWhere(ctx.tx, f.unitId));
@@ -68,14 +76,15 @@ export async function exportProblems(ctx: ServiceCtx, f: ExportFilter): Promise<
   wb.creator = '督办助手';
   wb.created = ctx.now;
   await problemsSheet(ctx, wb, rows, unitName);
-  await figuresSheet(ctx, wb, all, today, f.unitId);
-  aboutSheet(ctx, wb, labels, rows.length);
+  await figuresSheet(ctx, wb, all, today, { unitId: f.unitId, campaignId: campaign.id });
+  aboutSheet(ctx, wb, [`议题：${campaign.name}`, ...labels], rows.length);
 
   const stamp = today.replaceAll('-', '');
-  const fileName = `督办问题清单${labels.length ? `-${labels.join('-')}` : ''}-${stamp}.xlsx`.replace(
-    /[\\/:*?"<>|]/g,
-    '_',
-  );
+  const fileName =
+    `督办问题清单-${campaign.name}${labels.length ? `-${labels.join('-')}` : ''}-${stamp}.xlsx`.replace(
+      /[\\/:*?"<>|]/g,
+      '_',
+    );
   return { fileName, bytes: await toBytes(wb), count: rows.length };
 }
 
@@ -138,8 +147,13 @@ async function problemsSheet(
     { key: 'overdue', header: '逾期工作日', width: 11, numFmt: '0' },
     { key: 'progress', header: '最新进展', width: 48, wrap: true },
     { key: 'progressAt', header: '进展日期', width: 12, date: true },
+    { key: 'revisit', header: '回访', width: 16 },
   ]);
   const clock = clockOf(ctx);
+  const ratings = await latestRatings(
+    ctx.tx,
+    rows.map((r) => r.id),
+  );
   for (const r of rows) {
     const late = overdueWorkdays(r, clock);
     const lp = lastProgress.get(r.id);
@@ -157,17 +171,18 @@ async function problemsSheet(
       overdue: late === null ? null : late,
       progress: lp ? `${lp.text}${lp.outcome ? `（成效：${lp.outcome}）` : ''}` : null,
       progressAt: lp ? dateCell(todayIn(lp.at, tz)) : null,
+      revisit: ratings.get(r.id) ?? null,
     });
   }
 }
 
-/** Sheet 2: per unit over all its problems (withdrawn not counted), as /统计: a state filter would make 办结率 meaningless. */
+/** Sheet 2: per unit over all its problems in the campaign (withdrawn not counted), as /统计: a state filter would make 办结率 meaningless. */
 async function figuresSheet(
   ctx: ServiceCtx,
   wb: ExcelJS.Workbook,
   all: { id: number; name: string }[],
   today: string,
-  unitId: number | undefined,
+  { unitId, campaignId }: { unitId?: number; campaignId: number },
 ) {
   const figures = wb.addWorksheet(FIGURES_SHEET);
   setUpSheet(figures, [
@@ -177,8 +192,11 @@ async function figuresSheet(
     { key: 'open', header: '未销号', width: 9, numFmt: '0' },
     { key: 'overdue', header: '逾期', width: 9, numFmt: '0' },
     { key: 'rate', header: '办结率', width: 10, numFmt: '0.0%' },
+    { key: 'satisfied', header: '满意率', width: 10, numFmt: '0.0%' },
+    { key: 'firstSatisfied', header: '首次办结满意率', width: 15, numFmt: '0.0%' },
   ]);
-  const t = tally(await problemFacts(ctx.tx), [], all, today);
+  const s = await satisfactionCounts(ctx.tx, campaignProblems(campaignId));
+  const t = tally(await problemFacts(ctx.tx, campaignId), [], all, today);
   const ranked = rankUnits(t.units.filter((u) => u.led > 0 && (unitId === undefined || u.unitId === unitId)));
   for (const { item: u } of ranked)
     figures.addRow({
@@ -188,6 +206,8 @@ async function figuresSheet(
       open: u.open,
       overdue: u.overdue,
       rate: closeRate(u.closed, u.led),
+      satisfied: satisfactionRate(s.byUnit.get(u.unitId) ?? NO_RATINGS),
+      firstSatisfied: firstCloseSatisfactionRate(s.byUnit.get(u.unitId) ?? NO_RATINGS),
     });
   if (unitId === undefined) {
     const total = figures.addRow({
@@ -197,6 +217,8 @@ async function figuresSheet(
       open: t.totals.open,
       overdue: t.totals.overdue,
       rate: closeRate(t.totals.closed, t.totals.count),
+      satisfied: satisfactionRate(s.total),
+      firstSatisfied: firstCloseSatisfactionRate(s.total),
     });
     total.font = { bold: true };
   }

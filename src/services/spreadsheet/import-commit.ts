@@ -14,7 +14,7 @@ import { finishWithLookups } from '../lookups.js';
 import { assignProblem } from '../problems/assign.js';
 import { addContact } from '../units/add-contact.js';
 import { addUnit } from '../units/add-unit.js';
-import { DraftPayload, hasWork, type ImportDeps, validateDraft } from './draft.js';
+import { DraftPayload, draftCampaign, hasWork, type ImportDeps, validateDraft } from './draft.js';
 
 /**
  * 导入问题清单, second half: 确认导入 claims the draft and queues the commit; the commit job
@@ -64,10 +64,11 @@ export async function confirmImport(
     );
   }
   const p = DraftPayload.parse(JSON.parse(draft.payload));
-  const preview = await validateDraft(ctx, p);
+  const campaign = await draftCampaign(ctx.tx, p);
+  const preview = await validateDraft(ctx, p, campaign);
   const offered = new Set(preview.unknown.map((u) => u.name));
   const create = new Set(ticked.filter((t) => offered.has(t)));
-  const v = await validateDraft(ctx, p, create);
+  const v = await validateDraft(ctx, p, campaign, create);
   if (v.errors.length) throw invalid(`未导入。${errorsText(v.errors, p.problemSheet)}`);
   if (!hasWork(p, v)) throw invalid('没有需要导入的新内容（已存在的行会跳过）。');
   await ctx.tx
@@ -106,7 +107,8 @@ export interface CommitResult {
 export async function commitDraft(ctx: ServiceCtx, fileName: string, p: DraftPayload): Promise<CommitResult> {
   mustStaff(ctx.actor, '导入问题清单');
   const create = new Set(p.create ?? []);
-  const v = await validateDraft(ctx, p, create);
+  const campaign = await draftCampaign(ctx.tx, p);
+  const v = await validateDraft(ctx, p, campaign, create);
   if (v.errors.length) throw invalid(errorsText(v.errors, p.problemSheet));
   const unitsCreated: string[] = [];
   for (const d of p.units) {
@@ -138,6 +140,7 @@ export async function commitDraft(ctx: ServiceCtx, fileName: string, p: DraftPay
         timeliness: r.timeliness,
         source: r.source,
         importKey: r.key,
+        campaignId: campaign.id,
       });
       codes.push(a.problem.code);
       for (const w of a.warnings) warnings.add(w);

@@ -14,6 +14,7 @@ import { cardWindowStart } from '../../domain/card-window.js';
 import { DomainError } from '../../domain/errors.js';
 import { enqueue } from '../../outbox/enqueue.js';
 import { type JobHandler, PermanentJobError } from '../../queue/queue.js';
+import { type CampaignRow, currentCampaign } from '../campaigns/read.js';
 import { downloadFailure, downloadForJob, type MessageFiles } from '../files.js';
 import { jobCtx } from '../job-ctx.js';
 import { finishWithLookups } from '../lookups.js';
@@ -80,6 +81,18 @@ function chunks(lines: string[], max = 20_000): string[][] {
   return out;
 }
 
+/** The uploader's current campaign, which the rows go into; an archived one gets the reply instead. */
+async function openCampaignOf(tx: Tx, j: DownloadJob): Promise<CampaignRow | undefined> {
+  const campaign = await currentCampaign(tx, j.uploader);
+  if (campaign.state === 'open') return campaign;
+  await replyText(
+    tx,
+    j,
+    `「${j.fileName}」未导入：议题「${campaign.name}」已归档，不能再新增问题。请用 /议题 切换 <名称> 切换到进行中的议题后重新发送文件。`,
+  );
+  return undefined;
+}
+
 /** The download-and-preview job. Re-running it after a crash makes one more draft at most, never an import. */
 export function importDownloadJob(deps: ImportJobDeps): JobHandler {
   return {
@@ -124,7 +137,10 @@ export function importDownloadJob(deps: ImportJobDeps): JobHandler {
       )(async (tx, directory) => {
         const ctx = await jobCtx(deps, directory, tx, j.uploader, job.now);
         if (!isStaff(ctx.actor.roles)) return replyText(tx, j, '只有工作人员可以导入问题清单。');
-        const v = await validateDraft(ctx, payload);
+        const campaign = await openCampaignOf(tx, j);
+        if (!campaign) return;
+        payload.campaignId = campaign.id;
+        const v = await validateDraft(ctx, payload, campaign);
         const errors = v.errors.length + payload.unitErrors.length;
         let id: string | undefined;
         if (!errors && v.unknown.length <= MAX_UNKNOWN_UNITS && hasWork(payload, v)) {
@@ -140,7 +156,7 @@ export function importDownloadJob(deps: ImportJobDeps): JobHandler {
             createdAt: job.now,
           });
         }
-        const view = previewView(payload, v, id);
+        const view = previewView(payload, v, campaign, id);
         const { card, errorsShown } = fittingCard(view);
         await enqueue(tx, [
           {

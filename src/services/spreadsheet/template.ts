@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
-import { CATEGORIES, SOURCES, TIMELINESS } from '../../domain/problem.js';
+import { categoriesOf } from '../../domain/campaign.js';
+import { SOURCES, TIMELINESS } from '../../domain/problem.js';
 import { mustStaff } from '../auth.js';
+import { currentCampaign } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
 import { allUnits } from '../units/read.js';
 import {
@@ -50,6 +52,9 @@ function headed<K extends string>(ws: ExcelJS.Worksheet, cols: ColumnSpec<K>[]) 
 }
 
 function dropDown(ws: ExcelJS.Worksheet, column: number, values: readonly string[], title: string) {
+  // Excel refuses a list validation over 255 characters: a campaign with many long categories
+  // gets none (the import still checks every row and names the allowed ones).
+  if (values.join(',').length > 255) return;
   for (let r = 2; r <= VALIDATED_ROWS + 1; r++)
     ws.getRow(r).getCell(column).dataValidation = {
       type: 'list',
@@ -73,7 +78,8 @@ export async function importTemplate(ctx: ServiceCtx): Promise<{ fileName: strin
   const example = ws.addRow(EXAMPLE_ROW);
   example.font = { italic: true, color: { argb: 'FF808080' } };
   const col = (k: string) => PROBLEM_COLUMNS.findIndex((c) => c.key === k) + 1;
-  dropDown(ws, col('category'), CATEGORIES, '类别');
+  // The asker's current campaign's categories: the import checks against the same list.
+  dropDown(ws, col('category'), categoriesOf(await currentCampaign(ctx.tx, ctx.actor.openId)), '类别');
   dropDown(ws, col('timeliness'), TIMELINESS, '时效');
   dropDown(ws, col('source'), SOURCES, '来源');
 

@@ -65,6 +65,8 @@ export interface ValidateEnv {
   declared: DeclaredUnit[];
   /** At commit: the unknown names staff ticked to create. Undefined in the preview. */
   create?: ReadonlySet<string>;
+  /** The campaign's categories (the 营商 six when empty). */
+  categories?: readonly string[];
   /** Problems already imported, by import key. */
   existing: ReadonlyMap<string, { code: string; title: string }>;
   /** "2026-12-31" / "10个工作日" → a date; throws a DomainError saying what is wrong. */
@@ -102,7 +104,7 @@ function unitNames(env: ValidateEnv): Map<string, string> {
 function choiceFields(r: RawProblemRow, env: ValidateEnv, messages: string[]) {
   const category = r.category.trim() || null;
   if (category) {
-    const m = choice('类别', category, CATEGORIES);
+    const m = choice('类别', category, env.categories ?? CATEGORIES);
     if (m) messages.push(m);
   }
   const timeliness = r.timeliness.trim() || '长期整改';
