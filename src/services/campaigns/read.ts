@@ -62,7 +62,7 @@ export async function currentCampaign(conn: Conn, openId: string): Promise<Campa
 
 /** The campaign a set command acts on: `议题:<名称>` when given, else the asker's current one. */
 export async function campaignFor(conn: Conn, openId: string, named?: string): Promise<CampaignRow> {
-  return named ? resolveCampaign(conn, named) : currentCampaign(conn, openId);
+  return named !== undefined ? resolveCampaign(conn, named) : currentCampaign(conn, openId);
 }
 
 /** The input of a verb that names one campaign: its name, with the command's form when empty. */
