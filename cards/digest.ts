@@ -1,3 +1,4 @@
+import { percentLineSpec } from '../src/domain/chart-spec.js';
 import { formatDateCn } from '../src/domain/dates.js';
 import { type DigestFigures, unitChartSpec } from '../src/domain/digest.js';
 import { type ProblemState, STATE_LABEL, STATES } from '../src/domain/problem.js';
@@ -12,6 +13,8 @@ export interface DigestSection {
   evaluated?: Set<string>;
   /** 回头看 in progress: items decided / all items (shown until every item is decided). */
   reinspection?: { decided: number; total: number };
+  /** 办结率 by month of assignment, the last months (the campaign's trend); absent without problems. */
+  trend?: { month: string; rate: number | null }[];
   /** 回访: 满意率 and 首次办结满意率 (src/domain/satisfaction.ts), once anyone rated. */
   satisfaction?: { rate: number | null; firstRate: number | null; rated: number };
 }
@@ -51,10 +54,19 @@ function sectionElements(s: DigestSection, unitRows: number, o: { publicUrl?: st
       : []),
   ];
   if (!f.units.length) return [...els, text('本议题暂无问题。')];
-  els.push(
-    { tag: 'chart', aspect_ratio: '16:9', color_theme: 'brand', chart_spec: unitChartSpec(f.units) },
-    md('**各单位情况**（问题数 / 未销号 / 逾期 / 办结率 / 平均签收用时）'),
-  );
+  els.push({ tag: 'chart', aspect_ratio: '16:9', color_theme: 'brand', chart_spec: unitChartSpec(f.units) });
+  if (s.trend?.some((t) => t.rate !== null))
+    els.push(md('**办结率趋势**（按交办月份，%）'), {
+      tag: 'chart',
+      aspect_ratio: '16:9',
+      color_theme: 'brand',
+      chart_spec: percentLineSpec({
+        id: 'trend',
+        name: '办结率',
+        points: s.trend.map((t) => ({ x: `${Number(t.month.slice(5))}月`, rate: t.rate })),
+      }),
+    });
+  els.push(md('**各单位情况**（问题数 / 未销号 / 逾期 / 办结率 / 平均签收用时）'));
   const shown = f.units.slice(0, unitRows);
   els.push(
     text(

@@ -19,3 +19,29 @@ export function stackedBarSpec(o: {
     axes: [{ orient: 'bottom', label: { autoRotate: true } }],
   };
 }
+
+/** A VChart line spec Lark renders itself: one point per x (a month), values as percentages. */
+export function percentLineSpec(o: {
+  id: string;
+  points: { x: string; rate: number | null }[];
+  name: string;
+}) {
+  return {
+    type: 'line',
+    data: [
+      {
+        id: o.id,
+        values: o.points
+          .filter((p) => p.rate !== null)
+          .map((p) => ({ x: p.x, y: Math.round(p.rate! * 1000) / 10, series: o.name })),
+      },
+    ],
+    xField: 'x',
+    yField: 'y',
+    seriesField: 'series',
+    point: { visible: true },
+    label: { visible: true },
+    legends: { visible: true, orient: 'bottom' },
+    axes: [{ orient: 'left', min: 0, max: 100 }],
+  } satisfies Record<string, unknown>;
+}

@@ -25,6 +25,7 @@ import { addDays, todayIn, weekday } from '../domain/dates.js';
 import { type DigestRow, digestFigures } from '../domain/digest.js';
 import { isOpen, OPEN_STATES } from '../domain/problem.js';
 import { firstCloseSatisfactionRate, satisfactionRate } from '../domain/satisfaction.js';
+import { trendCloseRate } from '../domain/trend.js';
 import type { Logger } from '../log.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar/load.js';
@@ -36,6 +37,7 @@ import { reinspectionDigest } from './evaluation/reinspection-progress.js';
 import { isStaff } from './people/read.js';
 import { problemHeadColumns } from './problem-columns.js';
 import { satisfactionCounts } from './revisits/rates.js';
+import { campaignTrend } from './scoring/trend.js';
 
 /** Monday of the week of `at`, in APP_TIMEZONE: the digest's once-a-week key. */
 export function weekStartOf(at: Date, tz: string): string {
@@ -78,12 +80,30 @@ type DigestOptions = {
   scope: string;
   /** The campaigns shown, one section each; the scheduled digest's: every open campaign. */
   campaigns?: CampaignRow[];
+  /** Campaign trends already computed in this run (the trend is campaign-wide: one per run). */
+  trends?: Map<number, DigestSection['trend']>;
 };
 
-/** One campaign's section: figures, 评议对象, 回头看 and 回访 rates. */
+async function trendOf(conn: Conn, c: CampaignRow, o: DigestOptions): Promise<DigestSection['trend']> {
+  const known = o.trends?.get(c.id);
+  if (known) return known;
+  const t = await campaignTrend(
+    { tx: conn, now: o.at, config: o.config, calendar: o.calendar },
+    { campaignId: c.id, campaign: c.name },
+  );
+  const trend = t.months.map((month) => ({
+    month,
+    rate: trendCloseRate(t.overall.find((r) => r.month === month)),
+  }));
+  o.trends?.set(c.id, trend);
+  return trend;
+}
+
+/** One campaign's section: figures, the 办结率 trend, 评议对象, 回头看 and 回访 rates. */
 async function sectionFor(conn: Conn, c: CampaignRow, o: DigestOptions): Promise<DigestSection> {
   const s = (await satisfactionCounts(conn, campaignProblems(c.id))).total;
   return {
+    trend: await trendOf(conn, c, o),
     campaign: c.name,
     figures: digestFigures(await rowsFor(conn, c.id, o.unitIds), o.at, o.config.timezone, o.calendar),
     evaluated: await evaluatedUnitNames(conn, c.id),
@@ -238,6 +258,7 @@ export async function runDigest(
   const calendar = await loadCalendar(db);
   return db.transaction(async (tx) => {
     const { staff, supervisors } = await digestAudience(tx, config);
+    const trends = new Map<number, DigestSection['trend']>();
     const messages: OutboxMessage[] = [];
     const once = async (who: string) =>
       (
@@ -248,7 +269,7 @@ export async function runDigest(
           .returning()
       ).length > 0;
     if (staff.length) {
-      const all = await buildDigest(tx, { at, config, calendar, scope: '全部承办单位' });
+      const all = await buildDigest(tx, { at, config, calendar, scope: '全部承办单位', trends });
       for (const s of staff)
         if (await once(s))
           messages.push({
@@ -265,6 +286,7 @@ export async function runDigest(
         at,
         config,
         calendar,
+        trends,
         unitIds: unitIds.length ? unitIds : undefined,
         scope: unitIds.length ? '您所在督导组联系的单位' : '全部承办单位',
       });

@@ -228,6 +228,10 @@ describe('anonymous feedback, the web form and the scheduled digest', () => {
     expect(cards[0]!.text).toContain(`议题：${A}`);
     expect(cards[0]!.text).toContain(`议题：${B}`);
     expect(cards[0]!.text).not.toContain('议题：已归档议题');
+    // Each section with problems carries its campaign's 办结率 trend, a chart Lark draws itself.
+    const content = cards[0]!.content;
+    expect(content).toContain('办结率趋势');
+    expect(content).toContain('"type":"line"');
   });
 });
 

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { Conn } from '../../db.js';
 import { chartRenderer } from '../../documents/chart-renderer.js';
 import { lastMonths, type TrendRow, type TrendView, trendCloseRate } from '../../domain/trend.js';
 import { mustStaffOrSupervisor } from '../auth.js';
@@ -22,7 +23,7 @@ function grouped<K>(rows: TrendRow[], key: (r: TrendRow) => K | null): Map<K, Tr
 
 /** The last six months of one campaign, or of one unit in it: the SQL aggregation, then named. */
 /** What a trend needs: no actor, so the weekly digest (a job) can ask too. */
-export type TrendCtx = Pick<ServiceCtx, 'tx' | 'now' | 'config' | 'calendar'>;
+export type TrendCtx = Pick<ServiceCtx, 'now' | 'config' | 'calendar'> & { tx: Conn };
 
 export async function campaignTrend(
   ctx: TrendCtx,
