@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { openDatabase } from '../src/entry/database.js';
-import { seedCampaign } from './seed.js';
+import { seedCampaign, withBenchDatabase } from './seed.js';
 
 /** The last migration before campaigns: what a deployment upgrading in place was made by. */
 const BEFORE_CAMPAIGNS = '0004_outbox';
@@ -28,39 +27,36 @@ export async function benchMigration(
   o: { problems?: number } = {},
 ): Promise<MigrationResult> {
   const nProblems = o.problems ?? 100_000;
-  const name = `duban_bench_migrate_${process.pid}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
   const folder = join(process.cwd(), 'db/migrations');
-  const old = mkdtempSync(join(tmpdir(), 'duban-migrations-'));
-  const client = postgres(u.toString(), { max: 1, onnotice: () => {} });
-  try {
-    cpSync(folder, old, { recursive: true });
-    const journal = JSON.parse(readFileSync(join(old, 'meta/_journal.json'), 'utf8'));
-    const cut = journal.entries.findIndex((e: { tag: string }) => e.tag === BEFORE_CAMPAIGNS);
-    const applied = journal.entries.slice(cut + 1).map((e: { tag: string }) => e.tag);
-    journal.entries = journal.entries.slice(0, cut + 1);
-    writeFileSync(join(old, 'meta/_journal.json'), JSON.stringify(journal));
-    await migrate(drizzle(client), { migrationsFolder: old });
-    const before = await openDatabase({ url: u.toString(), max: 2 }, { migrate: false });
-    await seedCampaign(before.db, nProblems, 500);
-    await before.close();
+  return withBenchDatabase(
+    adminUrl,
+    'migrate',
+    async (database, url) => {
+      const old = mkdtempSync(join(tmpdir(), 'duban-migrations-'));
+      const client = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        cpSync(folder, old, { recursive: true });
+        const journal = JSON.parse(readFileSync(join(old, 'meta/_journal.json'), 'utf8'));
+        const cut = journal.entries.findIndex((e: { tag: string }) => e.tag === BEFORE_CAMPAIGNS);
+        const applied = journal.entries.slice(cut + 1).map((e: { tag: string }) => e.tag);
+        journal.entries = journal.entries.slice(0, cut + 1);
+        writeFileSync(join(old, 'meta/_journal.json'), JSON.stringify(journal));
+        await migrate(drizzle(client), { migrationsFolder: old });
+        await seedCampaign(database.db, nProblems, 500);
 
-    const t = performance.now();
-    await migrate(drizzle(client), { migrationsFolder: folder });
-    const migrateMs = performance.now() - t;
-    const [{ n }] = (await client`
-      select count(*)::int as n from problems p join campaigns c on c.id = p.campaign_id where c.is_default`) as unknown as [
-      { n: number },
-    ];
-    return { problems: nProblems, migrateMs, applied, inDefault: n };
-  } finally {
-    await client.end({ timeout: 5 });
-    rmSync(old, { recursive: true, force: true });
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+        const t = performance.now();
+        await migrate(drizzle(client), { migrationsFolder: folder });
+        const migrateMs = performance.now() - t;
+        const [{ n }] = (await client`
+          select count(*)::int as n from problems p join campaigns c on c.id = p.campaign_id where c.is_default`) as unknown as [
+          { n: number },
+        ];
+        return { problems: nProblems, migrateMs, applied, inDefault: n };
+      } finally {
+        await client.end({ timeout: 5 });
+        rmSync(old, { recursive: true, force: true });
+      }
+    },
+    { migrate: false },
+  );
 }

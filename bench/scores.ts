@@ -5,15 +5,15 @@
  * Run: `npm run bench -- --only scores` (or as part of npm run bench).
  */
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { parseConfig } from '../src/config.js';
-import { openDatabase } from '../src/entry/database.js';
+import type { Db } from '../src/db.js';
 import { loadCalendar } from '../src/services/calendar/load.js';
 import { defaultCampaign } from '../src/services/campaigns/read.js';
 import type { ServiceCtx } from '../src/services/context.js';
 import { noDirectory } from '../src/services/directory.js';
 import { scoresOf } from '../src/services/scoring/scores.js';
 import { campaignTrend } from '../src/services/scoring/trend.js';
+import { withBenchDatabase } from './seed.js';
 
 export interface ScoresResult {
   problems: number;
@@ -25,7 +25,7 @@ export interface ScoresResult {
   trendMs: number;
 }
 
-async function seed(db: Awaited<ReturnType<typeof openDatabase>>['db'], nProblems: number, nUnits: number) {
+async function seed(db: Db, nProblems: number, nUnits: number) {
   await db.execute(
     sql.raw(`insert into units (name) select '测试单位' || g from generate_series(1, ${nUnits}) g`),
   );
@@ -68,19 +68,12 @@ export async function benchScores(
 ): Promise<ScoresResult> {
   const nProblems = o.problems ?? 100_000;
   const nUnits = o.units ?? 500;
-  const name = `duban_bench_scores_${process.pid}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ url: u.toString(), max: 4 });
-  try {
+  return withBenchDatabase(adminUrl, 'scores', async (database, url) => {
     const db = database.db;
     const t = performance.now();
     await seed(db, nProblems, nUnits);
     const seedMs = performance.now() - t;
-    const config = parseConfig({ DATABASE_URL: u.toString(), LOG_LEVEL: 'silent' });
+    const config = parseConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' });
     const now = new Date('2026-12-02T10:00:00+08:00');
     const timed = async (fn: (ctx: ServiceCtx) => Promise<unknown>) => {
       const t0 = performance.now();
@@ -103,11 +96,7 @@ export async function benchScores(
     const scoresMs = await timed((ctx) => scoresOf(ctx, campaign));
     const trendMs = await timed(trend);
     return { problems: nProblems, units: nUnits, seedMs, firstTrendMs, scoresMs, trendMs };
-  } finally {
-    await database.close();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
 }
 
 if (process.argv[1]?.endsWith('scores.ts')) {

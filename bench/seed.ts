@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import type { Db } from '../src/db.js';
+import { type Database, openDatabase } from '../src/entry/database.js';
 
 /**
  * A campaign a few months in at scale: units with two contacts each, 20 supervisors, staff and an
@@ -44,4 +46,30 @@ export async function seedCampaign(db: Db, nProblems: number, nUnits: number): P
     select id, 'closure', 'ou_c1_1', '申请销号', timestamptz '2026-11-16 10:00+08' from problems where state = 'closure_requested'`),
   );
   await db.execute(sql.raw('analyze'));
+}
+
+/**
+ * A fresh database for one bench step, migrated, dropped afterwards whatever happens. `migrate:
+ * false` leaves it empty (the migration bench builds its own schema).
+ */
+export async function withBenchDatabase<T>(
+  adminUrl: string,
+  tag: string,
+  fn: (database: Database, url: string) => Promise<T>,
+  o: { migrate?: boolean } = {},
+): Promise<T> {
+  const name = `duban_bench_${tag}_${process.pid}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const database = await openDatabase({ url: u.toString(), max: 4 }, { migrate: o.migrate ?? true });
+  try {
+    return await fn(database, u.toString());
+  } finally {
+    await database.close();
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
 }

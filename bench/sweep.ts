@@ -3,14 +3,12 @@
  * PostgreSQL. Goal on 2 cores: the sweep decides and enqueues every reminder in < 10 s; the
  * digest figures compute in < 2 s. Run: `npm run bench -- --only sweep` (or as part of npm run bench).
  */
-import postgres from 'postgres';
 import { parseConfig } from '../src/config.js';
-import { openDatabase } from '../src/entry/database.js';
 import { createLogger } from '../src/log.js';
 import { loadCalendar } from '../src/services/calendar/load.js';
 import { buildDigest } from '../src/services/digest.js';
 import { runReminders } from '../src/services/reminders.js';
-import { seedCampaign } from './seed.js';
+import { seedCampaign, withBenchDatabase } from './seed.js';
 
 export interface SweepResult {
   problems: number;
@@ -30,19 +28,12 @@ export async function benchSweep(
 ): Promise<SweepResult> {
   const nProblems = o.problems ?? 100_000;
   const nUnits = o.units ?? 500;
-  const name = `duban_bench_sweep_${process.pid}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ url: u.toString(), max: 4 });
-  try {
+  return withBenchDatabase(adminUrl, 'sweep', async (database, url) => {
     const db = database.db;
     const t0 = performance.now();
     await seedCampaign(db, nProblems, nUnits);
     const seedMs = performance.now() - t0;
-    const config = parseConfig({ DATABASE_URL: u.toString(), LOG_LEVEL: 'silent' });
+    const config = parseConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' });
     const log = createLogger('silent');
     const at = new Date('2026-11-26T09:05:00+08:00');
     let t = performance.now();
@@ -66,11 +57,7 @@ export async function benchSweep(
       secondMessages: second.messages,
       digestMs,
     };
-  } finally {
-    await database.close();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
 }
 
 if (process.argv[1]?.endsWith('sweep.ts')) {
