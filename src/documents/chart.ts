@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { type Canvas, createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 
 /**
  * The 办结率-by-unit bar chart as PNG. Unit names need a CJK font: without one the canvas draws
@@ -38,24 +38,40 @@ export interface ChartBar {
 const W = 1200;
 const H = 720;
 
-/** Horizontal layout is easier to read, but 公文 charts are column charts: keep columns. */
-export function closedRateChart(bars: ChartBar[], o: { title?: string; family?: string } = {}): Buffer {
+/** The plot area of a chart frame, in pixels. */
+export interface Frame {
+  g: SKRSContext2D;
+  canvas: Canvas;
+  family: string;
+  left: number;
+  top: number;
+  plotW: number;
+  plotH: number;
+}
+
+/**
+ * A white W×H canvas with the title centred on top and five gridlines (0 to 4 quarters of the
+ * axis), each labelled by `tick(i)` at the left: the frame both charts draw into.
+ */
+export function chartFrame(o: {
+  title: string;
+  titlePx: number;
+  family?: string;
+  margins: [left: number, right: number, top: number, bottom: number];
+  tick: (quarter: number) => string;
+}): Frame {
   const family = o.family ?? (ensureCjkFont() ? CJK_FAMILY : 'sans-serif');
-  const c = createCanvas(W, H);
-  const g = c.getContext('2d');
+  const canvas = createCanvas(W, H);
+  const g = canvas.getContext('2d');
   g.fillStyle = '#ffffff';
   g.fillRect(0, 0, W, H);
-  const left = 90;
-  const right = 30;
-  const top = 80;
-  const bottom = 170;
+  const [left, right, top, bottom] = o.margins;
   const plotH = H - top - bottom;
   const plotW = W - left - right;
   g.fillStyle = '#000000';
-  g.font = `36px "${family}"`;
+  g.font = `${o.titlePx}px "${family}"`;
   g.textAlign = 'center';
-  g.fillText(o.title ?? '各单位办结率', W / 2, 50);
-  // Axis and gridlines at 0, 25, 50, 75, 100 %.
+  g.fillText(o.title, W / 2, 50);
   g.font = `22px "${family}"`;
   g.textAlign = 'right';
   g.strokeStyle = '#cccccc';
@@ -66,8 +82,29 @@ export function closedRateChart(bars: ChartBar[], o: { title?: string; family?: 
     g.moveTo(left, y);
     g.lineTo(W - right, y);
     g.stroke();
-    g.fillText(`${i * 25}%`, left - 10, y + 8);
+    g.fillText(o.tick(i), left - 10, y + 8);
   }
+  return { g, canvas, family, left, top, plotW, plotH };
+}
+
+/** Horizontal layout is easier to read, but 公文 charts are column charts: keep columns. */
+export function closedRateChart(bars: ChartBar[], o: { title?: string; family?: string } = {}): Buffer {
+  // Axis and gridlines at 0, 25, 50, 75, 100 %.
+  const {
+    g,
+    canvas: c,
+    family,
+    left,
+    top,
+    plotW,
+    plotH,
+  } = chartFrame({
+    title: o.title ?? '各单位办结率',
+    titlePx: 36,
+    family: o.family,
+    margins: [90, 30, 80, 170],
+    tick: (i) => `${i * 25}%`,
+  });
   const n = Math.max(1, bars.length);
   const slot = plotW / n;
   const bw = Math.min(80, slot * 0.6);

@@ -1,7 +1,6 @@
-import { createCanvas } from '@napi-rs/canvas';
-import { CJK_FAMILY, ensureCjkFont } from './chart.js';
+import { chartFrame } from './chart.js';
 
-const W = 1200;
+/** The frame's height (chart.ts draws W×H). */
 const H = 720;
 const COLORS = ['#c00000', '#1f4e79', '#548235', '#bf8f00', '#7030a0', '#2e75b6'];
 
@@ -14,33 +13,25 @@ export function trendChart(
   series: { name: string; values: (number | null)[] }[],
   o: { title: string; percent?: boolean },
 ): Buffer {
-  const family = ensureCjkFont() ? CJK_FAMILY : 'sans-serif';
-  const c = createCanvas(W, H);
-  const g = c.getContext('2d');
-  g.fillStyle = '#ffffff';
-  g.fillRect(0, 0, W, H);
-  const [left, right, top, bottom] = [100, 40, 80, 150];
-  const plotW = W - left - right;
-  const plotH = H - top - bottom;
   const all = series.flatMap((s) => s.values).filter((v): v is number => v !== null);
   const max = o.percent ? 1 : Math.max(1, ...all);
-  g.fillStyle = '#000000';
-  g.font = `34px "${family}"`;
-  g.textAlign = 'center';
-  g.fillText(o.title, W / 2, 50);
-  g.font = `22px "${family}"`;
-  g.strokeStyle = '#cccccc';
-  g.lineWidth = 1;
-  for (let i = 0; i <= 4; i++) {
-    const y = top + plotH - (plotH * i) / 4;
-    g.beginPath();
-    g.moveTo(left, y);
-    g.lineTo(W - right, y);
-    g.stroke();
-    g.textAlign = 'right';
+  const tick = (i: number) => {
     const v = (max * i) / 4;
-    g.fillText(o.percent ? `${Math.round(v * 100)}%` : String(Math.round(v * 10) / 10), left - 10, y + 8);
-  }
+    return o.percent ? `${Math.round(v * 100)}%` : String(Math.round(v * 10) / 10);
+  };
+  const {
+    g,
+    canvas: c,
+    left,
+    top,
+    plotW,
+    plotH,
+  } = chartFrame({
+    title: o.title,
+    titlePx: 34,
+    margins: [100, 40, 80, 150],
+    tick,
+  });
   const x = (i: number) => left + (months.length <= 1 ? plotW / 2 : (plotW * i) / (months.length - 1));
   const y = (v: number) => top + plotH - (plotH * v) / max;
   g.textAlign = 'center';
