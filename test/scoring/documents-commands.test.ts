@@ -3,7 +3,7 @@ import mammoth from 'mammoth';
 import { describe, expect, it } from 'vitest';
 import { documents } from '../../db/schema/index.js';
 import { chartRenderer, registerChartRenderer } from '../../src/documents/chart-renderer.js';
-import { ask, P, useCampaign } from '../support/campaign.js';
+import { ask, P, read, useCampaign } from '../support/campaign.js';
 import type { Harness } from '../support/harness.js';
 import { loadSixUnits } from './fixture.js';
 
@@ -103,7 +103,11 @@ describe('/通报', () => {
     const renderer = chartRenderer();
     registerChartRenderer(null);
     try {
-      const r = await ask(h, P.staff, '/通报 月');
+      const asked = await ask(h, P.staff, '/通报 月');
+      // The answer and the file both reply to the command, in either order.
+      const r = read(
+        h.fake.messages.find((m) => m.replyTo === asked.replyTo && m.msgType === 'text') ?? asked,
+      );
       expect(r.text).toMatch(
         /^通报（丹人大督〔2026〕\d+号）已生成。（本运行环境不生成图表，通报中已注明。）$/,
       );
