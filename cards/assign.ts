@@ -12,6 +12,8 @@ export function assignFields(
     publicTitle?: boolean;
     /** The campaign's own categories (the 营商 six when not given). */
     categories?: readonly string[];
+    /** A 提出人 field (the /交办 form; triage's raiser is the anonymous sender). */
+    raiser?: boolean;
     /** A campaign to choose (triage of anonymous feedback): the open ones, the current first. */
     campaigns?: { id: number; name: string }[];
   } = {},
@@ -49,6 +51,9 @@ export function assignFields(
       { required: true, initial: '长期整改' },
     ),
     ...(o.description ? [input('description', '问题描述', { multiline: true, maxLength: 5000 })] : []),
+    ...(o.raiser
+      ? [input('raiser', '提出人（选填，办结后回访：邮箱、手机号或人大代表姓名）', { maxLength: 60 })]
+      : []),
   ];
 }
 
@@ -64,7 +69,12 @@ export function assignFormCard(
       note(`议题：${campaign.name}`),
       form(
         'assign_form',
-        assignFields(unitNames, { coUnits: true, description: true, categories: campaign.categories }),
+        assignFields(unitNames, {
+          coUnits: true,
+          description: true,
+          raiser: true,
+          categories: campaign.categories,
+        }),
         act(ACTION.assign, { c: campaign.id }),
       ),
       note(

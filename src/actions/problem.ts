@@ -18,6 +18,7 @@ import { decideDispute } from '../services/problems/decide-dispute.js';
 import { decideExtension } from '../services/problems/decide-extension.js';
 import { editProblem } from '../services/problems/edit-problem.js';
 import { findProblem, loadView, relationOf } from '../services/problems/load.js';
+import { raiserFromText } from '../services/problems/raiser.js';
 import { reportProgress } from '../services/problems/report-progress.js';
 import { requestClosure } from '../services/problems/request-closure.js';
 import { requestDispute } from '../services/problems/request-dispute.js';
@@ -155,8 +156,10 @@ export const problemActions: Record<string, ActionHandler> = {
     const coUnits = Array.isArray(f.co_units)
       ? f.co_units.map(String)
       : str(f.co_units).split(',').filter(Boolean);
+    const raiser = str(f.raiser).trim();
     const r = await assignProblem(await serviceCtx(ctx), {
       ...(v.c !== undefined ? { campaignId: v.c } : {}),
+      ...(raiser ? { raiser: await raiserFromText(ctx.tx, ctx.directory, [], raiser, ctx.now) } : {}),
       title: str(f.title),
       leadUnit: str(f.lead_unit),
       coUnits,

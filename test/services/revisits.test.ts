@@ -96,6 +96,30 @@ const web = (path: string, form: Record<string, string>) =>
   fetch(`${h.url}${path}`, { method: 'POST', body: new URLSearchParams(form) });
 
 describe('回访 from a Lark raiser', () => {
+  it('the /交办 form takes a 提出人 too: an e-mail makes a Lark person, a name a 代表', async () => {
+    const form = await ask(h, P.staff, '/交办');
+    const submitForm = form.buttons.find((x) => x.label === '提交')!;
+    const fields = { lead_unit: '市人力资源和社会保障局', deadline: '2026-12-31', timeliness: '长期整改' };
+    for (const [title, raiser] of [
+      ['表单交办的问题甲', EMAIL(P.stranger)],
+      ['表单交办的问题乙', '王建国'],
+    ] as const)
+      await h.click(P.staff, {
+        messageId: form.messageId,
+        value: submitForm.value,
+        formValue: { ...fields, title, raiser },
+      });
+    const rows = await h.database.db.select().from(problems);
+    expect(rows.find((r) => r.title === '表单交办的问题甲')).toMatchObject({
+      raiserKind: 'person',
+      raiserOpenId: P.stranger,
+    });
+    expect(rows.find((r) => r.title === '表单交办的问题乙')).toMatchObject({
+      raiserKind: 'deputy',
+      raiserName: '王建国',
+    });
+  });
+
   it('提出人 by e-mail is shown on /交办 and /查看; the raiser alone rates once on the card', async () => {
     const { code, reply } = await assignAs(
       h,

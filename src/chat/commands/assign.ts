@@ -2,24 +2,15 @@ import { assignFormCard } from '../../../cards/assign.js';
 import { todayIn } from '../../domain/dates.js';
 import { invalid } from '../../domain/errors.js';
 import { serviceCtx } from '../../services/ctx-from.js';
-import { resolvePerson } from '../../services/people/person-ref.js';
-import { type AssignInput, assignProblem, targetCampaign } from '../../services/problems/assign.js';
+import { assignProblem, targetCampaign } from '../../services/problems/assign.js';
+import { raiserFromText } from '../../services/problems/raiser.js';
 import { allUnits } from '../../services/units/read.js';
-import type { CommandContext, CommandSpec } from '../context.js';
+import type { CommandSpec } from '../context.js';
 import { campaignArg } from '../parse.js';
 import { parseAssignArgs } from '../parse-assign.js';
 
 export const USAGE =
   '/交办 <标题> 单位:<牵头单位> [配合:<单位>,<单位>] 期限:<YYYY-MM-DD 或 N个工作日> [类别:<议题的类别之一>] [时效:立行立改|长期整改] [议题:<名称>] [提出人:<人或代表姓名>] [描述:<文字>]';
-
-/** 提出人: an @mention, e-mail or mobile number is a Lark person; any other text a 代表's name. */
-async function raiserOf(ctx: CommandContext, text: string): Promise<NonNullable<AssignInput['raiser']>> {
-  const t = text.trim();
-  if (!LOOKS_LIKE_PERSON.test(t)) return { kind: 'deputy', name: t };
-  const p = await resolvePerson(ctx.tx, ctx.directory, ctx.msg.mentions, t, ctx.now);
-  return { kind: 'person', openId: p.openId, name: p.name };
-}
-const LOOKS_LIKE_PERSON = /^(@|ou_[\w-]+$|[^\s@]+@[^\s@]+\.[^\s@]+$|\+?\d[\d-]{6,}$)/;
 
 export const assignCommand: CommandSpec = {
   names: ['交办', 'assign'],
@@ -43,7 +34,8 @@ export const assignCommand: CommandSpec = {
     }
     const { input, missing, raiserText } = parseAssignArgs(ctx.rawArgs);
     if (missing.length) throw invalid(`缺少${missing.join('、')}。格式：${USAGE}`);
-    if (raiserText !== undefined) input.raiser = await raiserOf(ctx, raiserText);
+    if (raiserText !== undefined)
+      input.raiser = await raiserFromText(ctx.tx, ctx.directory, ctx.msg.mentions, raiserText, ctx.now);
     const r = await assignProblem(await serviceCtx(ctx), input);
     const lines = [
       `已交办 ${r.problem.code}「${r.problem.title}」，牵头单位：${r.leadUnit.name}${r.coUnits.length ? `，配合单位：${r.coUnits.map((u) => u.name).join('、')}` : ''}。`,
