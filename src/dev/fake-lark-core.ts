@@ -109,6 +109,8 @@ export interface FakeState {
   rejected: Map<string, number>;
   resources: Map<string, { bytes: Buffer; contentType: string }>;
   inbound: Map<string, string>;
+  /** Unread urgents per receiver (the fake's users never read them). */
+  unreadUrgents: Map<string, number>;
   failures: { match: string | RegExp; res: FakeResponse; left: number }[];
   hangs: { match: string | RegExp; left: number }[];
   hung: Map<string, { accept: boolean; left: number }>;
@@ -145,6 +147,7 @@ export function newState(
     rejected: new Map(),
     resources: new Map(),
     inbound: new Map(),
+    unreadUrgents: new Map(),
     failures: [],
     hangs: [],
     hung: new Map(),

@@ -166,14 +166,35 @@ export const botInfo = (s: FakeState): Reply => ({
   },
 });
 
+/** Lark keeps at most this many unread urgents per receiver (docs/lark.md). */
+export const URGENT_UNREAD_LIMIT = 200;
+
+/** urgent_app / urgent_sms: the bot's own message, to members of its chat, under the unread limit. */
 export function urgent(s: FakeState, ctx: Ctx): Reply {
   const id = ctx.params[0] ?? '';
-  if (!Array.isArray(ctx.json.user_id_list))
+  const mode = ctx.params[1] === 'sms' ? 'sms' : 'app';
+  const type = ctx.query.get('user_id_type') ?? '';
+  if (!Array.isArray(ctx.json.user_id_list) || !RECEIVE_ID_TYPES.has(type) || type === 'chat_id')
     return fail(LarkCodes.fieldValidation, 'field validation failed');
   // Only the bot's own messages can be urgent-pinged.
-  if (!s.byId.has(id)) return fail(LarkCodes.notSender, 'Bot is NOT the sender of the message.');
-  s.fake.urgents.push({ messageId: id, userIds: strList(ctx.json.user_id_list) });
-  return ok({ invalid_user_id_list: [] });
+  const m = s.byId.get(id);
+  if (!m) return fail(LarkCodes.notSender, 'Bot is NOT the sender of the message.');
+  const members = new Set(
+    s.fake.chats.find((c) => c.chatId === m.chatId)?.members ??
+      (m.chatId.startsWith('oc_p2p_') ? [m.chatId.slice('oc_p2p_'.length)] : []),
+  );
+  const valid: string[] = [];
+  const invalid: string[] = [];
+  for (const uid of strList(ctx.json.user_id_list)) {
+    const openId = type === 'open_id' ? uid : findUser(s, type, uid)?.open_id;
+    (openId && members.has(openId) ? valid : invalid).push(uid);
+  }
+  const unread = (u: string) => s.unreadUrgents.get(u) ?? 0;
+  if (valid.some((u) => unread(u) >= URGENT_UNREAD_LIMIT))
+    return fail(LarkCodes.urgentLimit, 'Reach the upper limit of urgent message.');
+  for (const u of valid) s.unreadUrgents.set(u, unread(u) + 1);
+  if (valid.length) s.fake.urgents.push({ messageId: id, userIds: valid, mode, at: Date.now() });
+  return ok({ invalid_user_id_list: invalid });
 }
 
 export function resource(s: FakeState, ctx: Ctx): Reply {

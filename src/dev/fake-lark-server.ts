@@ -21,7 +21,7 @@ const routes: [string, RegExp, (s: FakeState, ctx: Ctx) => Reply][] = [
   ['GET', /^\/bot\/v3\/info$/, botInfo],
   ['POST', /^\/im\/v1\/messages$/, send],
   ['POST', /^\/im\/v1\/messages\/([^/]+)\/reply$/, reply],
-  ['PATCH', /^\/im\/v1\/messages\/([^/]+)\/urgent_app$/, urgent],
+  ['PATCH', /^\/im\/v1\/messages\/([^/]+)\/urgent_(app|sms)$/, urgent],
   ['PATCH', /^\/im\/v1\/messages\/([^/]+)$/, patch],
   ['GET', /^\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/, resource],
   ['POST', /^\/interactive\/v1\/card\/update$/, cardUpdate],

@@ -11,6 +11,7 @@ export const LarkCodes = {
   invalidParam: 230001, // bad content JSON, bad msg_type, unknown message id on reply/patch
   botNotInChat: 230002,
   notSender: 230012, // urgent on a message this bot did not send
+  urgentLimit: 230024, // urgent quota used up, or 200 unread urgents for a receiver
   tooLong: 230025, // card/post content > 30 KB, text > 150 KB
   messageTooOld: 230031, // "Message can only be modified within 14 days after sending."
   invalidChatId: 232006,
@@ -72,7 +73,8 @@ export interface FakeLark {
   cardUpdates: { token: string; card: unknown; at: number }[];
   uploads: { fileKey: string; fileType: string; fileName: string; bytes: Buffer }[];
   imageUploads: { imageKey: string; bytes: Buffer }[];
-  urgents: { messageId: string; userIds: string[] }[];
+  /** Accepted urgent_app / urgent_sms calls, with the receivers that were valid (members of the chat). */
+  urgents: { messageId: string; userIds: string[]; mode: 'app' | 'sms'; at: number }[];
   chats: { chatId: string; name: string; members: string[] }[];
   users: Map<string, FakeUser>;
   /** The long connection (POST /callback/ws/endpoint and its WebSocket server). */
@@ -85,6 +87,8 @@ export interface FakeLark {
   /** Requests whose "METHOD /path" matches are accepted and never answered (a Lark that stops answering). */
   hang(match: string | RegExp, times?: number): void;
   expireMessage(messageId: string): void;
+  /** Unread urgents Lark holds for a receiver (open_id); at 200 the next urgent is refused. */
+  setUnreadUrgents(openId: string, n: number): void;
   rejectReceiver(receiveId: string, code: number): void;
   /**
    * Sends and replies to receiveId (or into that chat) get no answer: with accept, the message is

@@ -50,6 +50,9 @@ export async function startFakeLark(
     hang(match: string | RegExp, times = Number.POSITIVE_INFINITY) {
       s.hangs.push({ match, left: times });
     },
+    setUnreadUrgents(openId: string, n: number) {
+      s.unreadUrgents.set(openId, n);
+    },
     expireMessage(messageId: string) {
       s.expired.add(messageId);
     },
@@ -72,7 +75,8 @@ export async function startFakeLark(
       s.hung.clear();
       const records = [fake.messages, fake.requests, fake.patches, fake.cardUpdates, fake.uploads];
       for (const a of [...records, fake.imageUploads, fake.urgents, fake.chats]) a.length = 0;
-      for (const m of [s.byId, s.current, s.byUuid, s.rejected, s.resources, s.inbound]) m.clear();
+      for (const m of [s.byId, s.current, s.byUuid, s.rejected, s.resources, s.inbound, s.unreadUrgents])
+        m.clear();
       s.expired.clear();
       s.failures.length = 0;
       s.hangs.length = 0;

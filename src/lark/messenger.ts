@@ -70,7 +70,7 @@ type Resp =
   | null
   | undefined;
 
-function checkCode(r: Resp): void {
+function checkCode(r: { code?: number; msg?: string } | null | undefined): void {
   if (r && typeof r.code === 'number' && r.code !== 0) {
     throw { response: { status: 200, data: { code: r.code, msg: r.msg } } } satisfies AxiosLikeError;
   }
@@ -172,6 +172,23 @@ export class LarkMessenger implements Messenger {
             data: { content: m.content },
           });
           checkCode(r);
+          return { ok: true };
+        }
+        case 'urgent_app':
+        case 'urgent_sms': {
+          // 加急 on a bot message already sent (docs/lark.md): the receiver must be in its chat.
+          const payload = {
+            path: { message_id: m.targetMessageId ?? '' },
+            params: { user_id_type: 'open_id' as const },
+            data: { user_id_list: [m.receiveId ?? ''] },
+          };
+          const r =
+            m.kind === 'urgent_app'
+              ? await this.client.im.message.urgentApp(payload)
+              : await this.client.im.message.urgentSms(payload);
+          checkCode(r);
+          if (r?.data?.invalid_user_id_list?.length)
+            return { ok: false, retry: false, error: '加急对象无效（不在该消息所在会话中）' };
           return { ok: true };
         }
         case 'card_update': {

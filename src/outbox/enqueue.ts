@@ -3,6 +3,8 @@ import { type Conn, rowsOf } from '../db.js';
 
 /** A message to Lark, as services describe it. Written in the caller's transaction. */
 export type OutboxMessage = {
+  /** The row id, when another row must refer to it (an urgent waits for its reminder). */
+  id?: string;
   msgType: 'text' | 'interactive' | 'post' | 'file';
   /** Lark message content: an object, serialized here. */
   content: unknown;
@@ -32,6 +34,7 @@ export async function enqueue(conn: Conn, messages: OutboxMessage[]): Promise<st
   if (messages.length === 0) return [];
   const rows = messages.map((m) => {
     const base = {
+      id: m.id ?? null,
       msgType: m.msgType,
       content: JSON.stringify(m.content),
       purpose: m.purpose,
@@ -67,6 +70,7 @@ export async function enqueue(conn: Conn, messages: OutboxMessage[]): Promise<st
   // One statement of fixed text whatever the number of rows (all rows are one JSON parameter): one
   // round trip, prepared once per connection, and no query building on the webhook's path.
   const json = rows.map((r) => ({
+    id: r.id,
     kind: r.kind,
     receive_id_type: 'receiveIdType' in r ? r.receiveIdType : null,
     receive_id: 'receiveId' in r ? r.receiveId : null,
@@ -82,14 +86,40 @@ export async function enqueue(conn: Conn, messages: OutboxMessage[]): Promise<st
     erase_receiver: r.eraseReceiver,
   }));
   const inserted = rowsOf<{ id: string }>(
-    await conn.execute(sql`insert into outbox (kind, receive_id_type, receive_id, target_message_id, rate_key, msg_type, content,
+    await conn.execute(sql`insert into outbox (id, kind, receive_id_type, receive_id, target_message_id, rate_key, msg_type, content,
         attachment, attachment_name, purpose, problem_id, audience, erase_receiver)
-      select kind, receive_id_type, receive_id, target_message_id, rate_key, msg_type, content,
+      select coalesce(id, gen_random_uuid()), kind, receive_id_type, receive_id, target_message_id, rate_key, msg_type, content,
         attachment, attachment_name, purpose, problem_id, audience, erase_receiver
-      from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(kind text, receive_id_type text, receive_id text,
+      from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(id uuid, kind text, receive_id_type text, receive_id text,
         target_message_id text, rate_key text, msg_type text, content text, attachment text, attachment_name text,
         purpose text, problem_id integer, audience text, erase_receiver boolean)
       returning id`),
   );
   return inserted.map((r) => r.id);
+}
+
+/** An urgent (加急) on a bot message not yet sent: the row waits for `after` (an outbox row id) to be sent. */
+export interface UrgentRequest {
+  after: string;
+  mode: 'app' | 'sms';
+  openId: string;
+  purpose: string;
+}
+
+/**
+ * Queues urgents. The row's content names the message row it waits for; its send slot follows that
+ * row's (same lane, due just after), and the dispatcher resolves the message id once it is sent.
+ */
+export async function enqueueUrgent(conn: Conn, urgents: UrgentRequest[]): Promise<void> {
+  if (urgents.length === 0) return;
+  const json = urgents.map((u) => ({
+    kind: `urgent_${u.mode}`,
+    receive_id: u.openId,
+    content: JSON.stringify({ after: u.after }),
+    purpose: u.purpose,
+  }));
+  await conn.execute(sql`insert into outbox (kind, receive_id_type, receive_id, rate_key, msg_type, content, purpose,
+        next_attempt_at)
+      select kind, 'open_id', receive_id, receive_id, 'urgent', content, purpose, now() + interval '1 millisecond'
+      from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(kind text, receive_id text, content text, purpose text)`);
 }

@@ -6,6 +6,7 @@ import type { DeliveryOutcome, Messenger, Outgoing } from '../lark/messenger.js'
 import { errorText, type Logger } from '../log.js';
 import { type AttemptEntry, attemptKind, firstFailureAt, markResend } from './attempts.js';
 import type { SharedRateLimiter } from './shared-rate.js';
+import { URGENT_KINDS, type UrgentTarget, urgentTarget } from './urgent.js';
 
 /** Lark drops a repeated uuid for one hour; past that a re-send goes under a new uuid. */
 export const UUID_WINDOW_MS = 55 * 60_000;
@@ -42,6 +43,11 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
     log.warn({ action: 'outbox.given_up', outboxId: row.id, purpose: row.purpose }, 'too old');
     await c.onPermanentFailure?.(row, '长时间未能送达');
     return 'givenUp';
+  }
+  if (URGENT_KINDS.has(row.kind)) {
+    const target = await urgentTarget(db, row.content);
+    if (target.state !== 'sent') return holdUrgent(c, row, now, target);
+    row = { ...row, targetMessageId: target.messageId };
   }
   const first = row.firstAttemptAt ?? now;
   if (row.attempts > 1 && now.getTime() - first.getTime() > UUID_WINDOW_MS && row.kind !== 'patch') {
@@ -119,7 +125,35 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
     { action: 'outbox.failed', outboxId: row.id, purpose: row.purpose, code: outcome.code },
     outcome.error,
   );
-  await c.onPermanentFailure?.(row, outcome.error);
+  // A refused urgent (quota, 200 unread, not the bot's message) is logged only: its message arrived.
+  if (!URGENT_KINDS.has(row.kind)) await c.onPermanentFailure?.(row, outcome.error);
+  return 'failed';
+}
+
+/**
+ * An urgent whose message is not sent yet waits for that message's next attempt, without counting
+ * as a failure; one whose message went local or will never arrive settles with it.
+ */
+async function holdUrgent(
+  c: SendContext,
+  row: OutboxRow,
+  now: Date,
+  t: Exclude<UrgentTarget, { state: 'sent' }>,
+): Promise<Outcome> {
+  if (t.state === 'wait') {
+    const next = new Date(Math.max(t.until.getTime(), now.getTime()) + 1000);
+    await c.db
+      .update(outbox)
+      .set({ leaseUntil: null, claimedBy: null, nextAttemptAt: next })
+      .where(and(eq(outbox.id, row.id), eq(outbox.claimedBy, c.instanceId)));
+    return 'retried';
+  }
+  if (t.state === 'local') {
+    await settle(c, row, { status: 'local' });
+    return 'local';
+  }
+  await settle(c, row, { status: 'failed', lastError: t.reason });
+  c.log.info({ action: 'outbox.urgent_dropped', outboxId: row.id }, t.reason);
   return 'failed';
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type ReminderLine, reminderCard } from '../../cards/reminder.js';
 import {
@@ -16,7 +17,7 @@ import { type DeciderPool, eligibleDeciders } from '../domain/deciders.js';
 import { OPEN_STATES } from '../domain/problem.js';
 import { type ReminderItem, remindersFor } from '../domain/reminders.js';
 import type { Logger } from '../log.js';
-import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import { enqueue, enqueueUrgent, type OutboxMessage, type UrgentRequest } from '../outbox/enqueue.js';
 import { loadCalendar } from './calendar/load.js';
 import { openCampaignIds } from './campaigns/read.js';
 import { urgeEscalated } from './documents/escalation-urge.js';
@@ -28,6 +29,8 @@ export interface ReminderRun {
   problems: number;
   items: number;
   messages: number;
+  /** 加急 queued on today's reminders. */
+  urgents?: number;
 }
 
 const CHUNK = 200;
@@ -149,18 +152,20 @@ function wantedReminders(
   return wanted;
 }
 
+/** One person's card: its lines, and the most workdays overdue among their own (lead unit) problems. */
+interface PersonReminder {
+  toChat: boolean;
+  lines: Map<number, ReminderLine>;
+  reported: boolean;
+  overdue: number;
+}
+
 /** The reminders that won their delivery key, gathered into one card's lines per recipient. */
-function linesByPerson(
-  wanted: Pending[],
-  won: Set<string>,
-): Map<string, { toChat: boolean; lines: Map<number, ReminderLine>; reported: boolean }> {
-  const byPerson = new Map<
-    string,
-    { toChat: boolean; lines: Map<number, ReminderLine>; reported: boolean }
-  >();
+function linesByPerson(wanted: Pending[], won: Set<string>): Map<string, PersonReminder> {
+  const byPerson = new Map<string, PersonReminder>();
   for (const w of wanted) {
     if (!won.has(w.key)) continue;
-    const entry = byPerson.get(w.to) ?? { toChat: w.toChat, lines: new Map(), reported: false };
+    const entry = byPerson.get(w.to) ?? { toChat: w.toChat, lines: new Map(), reported: false, overdue: 0 };
     const line: ReminderLine = entry.lines.get(w.problem.id) ?? {
       problemId: w.problem.id,
       code: w.problem.code,
@@ -173,6 +178,7 @@ function linesByPerson(
     if (!line.reasons.some((r) => r.kind === w.item.kind))
       line.reasons.push({ kind: w.item.kind, workdays: w.item.workdays });
     if (w.item.audience === 'lead_contacts') {
+      if (w.item.kind === 'overdue') entry.overdue = Math.max(entry.overdue, w.item.workdays);
       line.canAcknowledge ||= w.problem.state === 'assigned';
       line.canProgress ||= w.problem.state === 'acknowledged' || w.problem.state === 'in_progress';
     }
@@ -181,6 +187,36 @@ function linesByPerson(
     byPerson.set(w.to, entry);
   }
   return byPerson;
+}
+
+/**
+ * 加急 (README.md): a lead contact whose card holds a problem overdue by ESCALATE_SUPERVISOR_WORKDAYS
+ * gets an in-app urgent on it, and with URGENT_SMS an SMS from ESCALATE_ADMIN_WORKDAYS; at most
+ * once per person and day (a delivery_keys row). Chats and other audiences are never urged.
+ */
+async function urgedToday(
+  tx: Conn,
+  o: { at: Date; today: string; config: Config },
+  byPerson: Map<string, PersonReminder>,
+): Promise<Map<string, ('app' | 'sms')[]>> {
+  const { escalateSupervisor, escalateAdmin } = o.config.reminders;
+  const due = [...byPerson].filter(([, e]) => !e.toChat && e.overdue >= escalateSupervisor);
+  const keys = due.map(([to]) => `u:${to}:${o.today}`);
+  const won = keys.length
+    ? new Set(
+        rowsOf<{ key: string }>(
+          await tx.execute(
+            sql`insert into delivery_keys (key, at) select k, ${o.at.toISOString()}::timestamptz from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) k on conflict do nothing returning key`,
+          ),
+        ).map((r) => r.key),
+      )
+    : new Set<string>();
+  const out = new Map<string, ('app' | 'sms')[]>();
+  for (const [to, e] of due) {
+    if (!won.has(`u:${to}:${o.today}`)) continue;
+    out.set(to, o.config.urgentSms && e.overdue >= escalateAdmin ? ['app', 'sms'] : ['app']);
+  }
+  return out;
 }
 
 /**
@@ -226,12 +262,19 @@ export async function runReminders(
     const escalated = wanted.filter((w) => w.item.kind === 'overdue_escalated' && won.has(w.key));
     await urgeEscalated(tx, { at, today }, [...new Set(escalated.map((w) => w.problem.id))]);
     const messages: OutboxMessage[] = [];
-    for (const [to, e] of linesByPerson(wanted, won)) {
+    const byPerson = linesByPerson(wanted, won);
+    const urge = await urgedToday(tx, { at, today, config }, byPerson);
+    const urgents: UrgentRequest[] = [];
+    for (const [to, e] of byPerson) {
       const lines = [...e.lines.values()].sort(
         (a, b) => a.deadline.localeCompare(b.deadline) || a.code.localeCompare(b.code),
       );
       const unconfirmed = lines.some((l) => !calendar.isConfirmed(l.deadline));
+      const id = randomUUID();
+      for (const mode of urge.get(to) ?? [])
+        urgents.push({ after: id, mode, openId: to, purpose: 'reminder_urgent' });
       messages.push({
+        id,
         msgType: 'interactive',
         content: reminderCard(today, lines, { reported: e.reported, unconfirmed }),
         purpose: e.reported ? 'reminder_report' : 'reminder',
@@ -239,6 +282,13 @@ export async function runReminders(
       });
     }
     for (let i = 0; i < messages.length; i += CHUNK) await enqueue(tx, messages.slice(i, i + CHUNK));
-    return { today, problems: rows.length, items: won.size, messages: messages.length };
+    await enqueueUrgent(tx, urgents);
+    return {
+      today,
+      problems: rows.length,
+      items: won.size,
+      messages: messages.length,
+      urgents: urgents.length,
+    };
   });
 }

@@ -251,7 +251,30 @@ describe('fake Lark Open API driven by the real SDK', () => {
       data: { user_id_list: ['ou_a'] },
     });
     expect(u.data?.invalid_user_id_list).toEqual([]);
-    expect(fake.urgents).toEqual([{ messageId: sent.data?.message_id, userIds: ['ou_a'] }]);
+    expect(fake.urgents).toEqual([
+      { messageId: sent.data?.message_id, userIds: ['ou_a'], mode: 'app', at: expect.any(Number) },
+    ]);
+    // Not a member of the message's chat: named invalid, not urged.
+    const other = await client.im.message.urgentSms({
+      path: { message_id: sent.data?.message_id ?? '' },
+      params: { user_id_type: 'open_id' },
+      data: { user_id_list: ['ou_b'] },
+    });
+    expect(other.data?.invalid_user_id_list).toEqual(['ou_b']);
+    expect(fake.urgents).toHaveLength(1);
+    // Not the bot's message; and the 200-unread limit.
+    const urge = (message_id: string) =>
+      rejects(
+        client.im.message.urgentApp({
+          path: { message_id },
+          params: { user_id_type: 'open_id' },
+          data: { user_id_list: ['ou_a'] },
+        }),
+      );
+    expect((await urge('om_nope')).data.code).toBe(LarkCodes.notSender);
+    fake.setUnreadUrgents('ou_a', 200);
+    expect((await urge(sent.data?.message_id ?? '')).data.code).toBe(LarkCodes.urgentLimit);
+    expect(fake.urgents).toHaveLength(1);
   });
 
   it('serves message resources as a stream', async () => {
