@@ -106,6 +106,7 @@ describe('交办', () => {
       'category',
       'timeliness',
       'description',
+      'raiser',
     ]);
     const r = await h.click(P.staff, {
       messageId: form.messageId,
