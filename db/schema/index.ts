@@ -14,4 +14,5 @@ export * from './outbox.js';
 export * from './people.js';
 export * from './problems.js';
 export * from './revisits.js';
+export * from './tasks.js';
 export * from './units.js';

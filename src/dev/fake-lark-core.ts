@@ -95,6 +95,7 @@ export type FakeRecords = Pick<
   | 'imageUploads'
   | 'urgents'
   | 'chats'
+  | 'tasks'
   | 'users'
   | 'ws'
 >;
@@ -135,6 +136,7 @@ export function newState(
       imageUploads: [],
       urgents: [],
       chats: [],
+      tasks: [],
       users: new Map<string, FakeUser>(),
       ws,
     },

@@ -14,6 +14,7 @@ import {
 } from './fake-lark-core.js';
 import { addMembers, createChat, uploadFile, uploadImage } from './fake-lark-files.js';
 import { botInfo, cardUpdate, patch, reply, resource, send, urgent } from './fake-lark-im.js';
+import { createTask, deleteTask, patchTask, taskMembers } from './fake-lark-tasks.js';
 import { LarkCodes } from './fake-lark-types.js';
 
 // Paths below are relative to /open-apis; all need a tenant token.
@@ -31,6 +32,10 @@ const routes: [string, RegExp, (s: FakeState, ctx: Ctx) => Reply][] = [
   ['GET', /^\/contact\/v3\/users\/([^/]+)$/, getUser],
   ['POST', /^\/im\/v1\/chats$/, createChat],
   ['POST', /^\/im\/v1\/chats\/([^/]+)\/members$/, addMembers],
+  ['POST', /^\/task\/v2\/tasks$/, createTask],
+  ['PATCH', /^\/task\/v2\/tasks\/([^/]+)$/, patchTask],
+  ['DELETE', /^\/task\/v2\/tasks\/([^/]+)$/, deleteTask],
+  ['POST', /^\/task\/v2\/tasks\/([^/]+)\/(add|remove)_members$/, taskMembers],
 ];
 
 function tokenEndpoint(s: FakeState, ctx: Ctx): Reply {

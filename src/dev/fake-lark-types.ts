@@ -20,6 +20,8 @@ export const LarkCodes = {
   emptyFile: 234010,
   noUserAuthority: 41050, // contact user unknown to the fake (outside the app's contact scope)
   invalidUserId: 41012, // contact user id with the wrong prefix for its user_id_type
+  taskInvalid: 1470400, // Tasks v2: a bad field (summary, due, members, update_fields)
+  taskNotFound: 1470404, // Tasks v2: unknown or deleted task guid
 } as const;
 
 export interface FakeMessage {
@@ -38,6 +40,24 @@ export interface FakeMessage {
   chatId: string;
   rootId?: string;
   threadId?: string;
+}
+export interface FakeTaskMember {
+  id: string;
+  type: string;
+  role: string;
+}
+/** A Tasks v2 task as the fake holds it; a deleted one stays, marked, so tests can see it went. */
+export interface FakeTask {
+  guid: string;
+  summary: string;
+  description: string;
+  due?: { timestamp: string; is_all_day?: boolean };
+  /** Epoch ms as a string; '0' while not completed (as Lark answers). */
+  completedAt: string;
+  members: FakeTaskMember[];
+  origin?: unknown;
+  clientToken?: string;
+  deleted: boolean;
 }
 export interface FakeUser {
   open_id: string;
@@ -76,6 +96,8 @@ export interface FakeLark {
   /** Accepted urgent_app / urgent_sms calls, with the receivers that were valid (members of the chat). */
   urgents: { messageId: string; userIds: string[]; mode: 'app' | 'sms'; at: number }[];
   chats: { chatId: string; name: string; members: string[] }[];
+  /** Tasks v2 tasks created through the API. */
+  tasks: FakeTask[];
   users: Map<string, FakeUser>;
   /** The long connection (POST /callback/ws/endpoint and its WebSocket server). */
   ws: FakeLarkWs;

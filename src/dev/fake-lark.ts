@@ -74,7 +74,7 @@ export async function startFakeLark(
     reset() {
       s.hung.clear();
       const records = [fake.messages, fake.requests, fake.patches, fake.cardUpdates, fake.uploads];
-      for (const a of [...records, fake.imageUploads, fake.urgents, fake.chats]) a.length = 0;
+      for (const a of [...records, fake.imageUploads, fake.urgents, fake.chats, fake.tasks]) a.length = 0;
       for (const m of [s.byId, s.current, s.byUuid, s.rejected, s.resources, s.inbound, s.unreadUrgents])
         m.clear();
       s.expired.clear();

@@ -1,5 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { PERMANENT_CODES } from '../outbox/failure-labels.js';
+import { deliverTask } from './tasks.js';
 
 /** A row of the outbox as the messenger needs it. */
 export interface Outgoing {
@@ -190,6 +191,18 @@ export class LarkMessenger implements Messenger {
           if (r?.data?.invalid_user_id_list?.length)
             return { ok: false, retry: false, error: '加急对象无效（不在该消息所在会话中）' };
           return { ok: true };
+        }
+        case 'task_create':
+        case 'task_patch':
+        case 'task_delete':
+        case 'task_add_members':
+        case 'task_remove_members': {
+          const r = await deliverTask(this.client, m);
+          checkCode(r);
+          if (m.kind !== 'task_create') return { ok: true };
+          const guid = r?.data?.task?.guid;
+          if (!guid) return { ok: false, retry: false, error: '飞书任务创建未返回任务 ID' };
+          return { ok: true, messageId: guid };
         }
         case 'card_update': {
           // Delayed update by callback token: no typed SDK method (docs/lark.md §4).

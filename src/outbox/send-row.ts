@@ -6,7 +6,8 @@ import type { DeliveryOutcome, Messenger, Outgoing } from '../lark/messenger.js'
 import { errorText, type Logger } from '../log.js';
 import { type AttemptEntry, attemptKind, firstFailureAt, markResend } from './attempts.js';
 import type { SharedRateLimiter } from './shared-rate.js';
-import { URGENT_KINDS, type UrgentTarget, urgentTarget } from './urgent.js';
+import { followTarget, recordTaskGuid } from './tasks.js';
+import { URGENT_KINDS, type UrgentTarget } from './urgent.js';
 
 /** Lark drops a repeated uuid for one hour; past that a re-send goes under a new uuid. */
 export const UUID_WINDOW_MS = 55 * 60_000;
@@ -44,11 +45,9 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
     await c.onPermanentFailure?.(row, '长时间未能送达');
     return 'givenUp';
   }
-  if (URGENT_KINDS.has(row.kind)) {
-    const target = await urgentTarget(db, row.content);
-    if (target.state !== 'sent') return holdUrgent(c, row, now, target);
-    row = { ...row, targetMessageId: target.messageId };
-  }
+  const target = await followTarget(db, row);
+  if (target && target.state !== 'sent') return holdUrgent(c, row, now, target);
+  if (target?.state === 'sent') row = { ...row, targetMessageId: target.messageId };
   const first = row.firstAttemptAt ?? now;
   if (row.attempts > 1 && now.getTime() - first.getTime() > UUID_WINDOW_MS && row.kind !== 'patch') {
     // Past Lark's dedup window: a new uuid, marked 重发 if an earlier attempt may have arrived.
@@ -73,6 +72,7 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
       sentMessageId: outcome.messageId ?? null,
       sentAt: c.clock(),
     });
+    if (row.kind === 'task_create' && outcome.messageId) await recordTaskGuid(db, row.id, outcome.messageId);
     log.info(
       { action: 'outbox.sent', outboxId: row.id, purpose: row.purpose, local: outcome.local, ms },
       'sent',
@@ -131,7 +131,7 @@ export async function sendRow(c: SendContext, row: OutboxRow, now: Date): Promis
 }
 
 /**
- * An urgent whose message is not sent yet waits for that message's next attempt, without counting
+ * An urgent (or a task call) whose message (task) is not sent yet waits for that message's next attempt, without counting
  * as a failure; one whose message went local or will never arrive settles with it.
  */
 async function holdUrgent(

@@ -27,6 +27,7 @@ export async function reportDeliveryFailure(
     if (row.receiveIdType === 'open_id' && row.receiveId)
       who = (await namesOf(db, [row.receiveId])).get(row.receiveId) ?? row.receiveId;
     else if (row.receiveIdType === 'chat_id') who = `群聊 ${row.receiveId}`;
+    else if (row.kind.startsWith('task_')) who = '飞书任务';
     else who = row.receiveId ?? `消息 ${row.targetMessageId ?? ''}的回复`;
   }
   // An anonymous receipt's failure keeps only the day, like the audit log (docs/decisions/0004-anonymity.md).

@@ -10,6 +10,7 @@ import { mustStaff } from '../auth.js';
 import { type CampaignRow, campaignById, campaignFor } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
 import { attachNoticeOnAssign } from '../documents/notice-on-assign.js';
+import { taskOnAssign } from '../tasks/sync.js';
 import { allUnits, resolveUnit, type UnitRow } from '../units/read.js';
 import { contactsOf, groupChatOf, record, sendCards } from './common.js';
 import { resolveDeadline } from './deadline.js';
@@ -233,6 +234,7 @@ export async function assignProblem(ctx: ServiceCtx, input: AssignInput): Promis
   await sendAssignment(ctx, problem, lead, co, warnings);
   await attachNoticeOnAssign(ctx, problem);
   await noticeGroup(ctx, problem, lead);
+  await taskOnAssign(ctx, problem);
   if (!ctx.calendar.isConfirmed(deadline))
     warnings.push(`${deadline.slice(0, 4)}年节假日安排尚未发布，工作日按法定节假日推算，未经确认。`);
   return { problem, campaign, leadUnit: lead, coUnits: co, warnings };

@@ -5,6 +5,7 @@ import { conflict } from '../../domain/errors.js';
 import { allows } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
 import { askRevisit } from '../revisits/ask.js';
+import { taskOnChange } from '../tasks/sync.js';
 import {
   type ChangeResult,
   conclude,
@@ -63,6 +64,7 @@ export async function decideClosure(
   });
   // 回访: the raiser is asked once per 销号, in this transaction (services/revisits/ask.ts).
   if (approve) await askRevisit(ctx, updated);
+  if (approve) await taskOnChange(ctx, updated);
   return {
     problem: updated,
     message: approve ? `已同意 ${p.code} 销号。` : `已退回 ${p.code}，已通知承办单位继续整改。`,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { problems } from '../../../db/schema/index.js';
 import { formatDateCn } from '../../domain/dates.js';
 import type { ServiceCtx } from '../context.js';
+import { taskOnChange } from '../tasks/sync.js';
 import { type ChangeResult, conclude, parseInput, requiredText, updatedRow } from './common.js';
 import { lockProblem, type ProblemRow } from './load.js';
 import { mustDecide, settle } from './requests.js';
@@ -48,6 +49,7 @@ export async function decideExtension(
       : `延期申请未获同意，整改期限仍为${formatDateCn(p.deadline)}。理由：${why}`,
     clickedMessageId,
   });
+  if (approve) await taskOnChange(ctx, updated);
   return {
     problem: updated,
     message: approve

@@ -8,6 +8,7 @@ import { DESCRIPTION_MAX, TITLE_MAX } from '../../domain/problem.js';
 import { mustStaff } from '../auth.js';
 import { campaignById } from '../campaigns/read.js';
 import type { ServiceCtx } from '../context.js';
+import { taskOnChange } from '../tasks/sync.js';
 import { type ChangeResult, conclude, parseInput, updatedRow } from './common.js';
 import { resolveDeadline } from './deadline.js';
 import { lockProblem, type ProblemRow } from './load.js';
@@ -91,5 +92,6 @@ export async function editProblem(
     tell: set.deadline ? `整改期限调整为${formatDateCn(set.deadline)}。` : undefined,
     clickedMessageId,
   });
+  if (set.deadline || set.title) await taskOnChange(ctx, updated);
   return { problem: updated, message: `已修改 ${p.code}：${changed}。` };
 }

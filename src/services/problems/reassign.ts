@@ -5,6 +5,7 @@ import { conflict } from '../../domain/errors.js';
 import { allows } from '../../domain/problem.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
+import { taskOnReassign } from '../tasks/sync.js';
 import {
   announceToUnit,
   contactsOf,
@@ -60,5 +61,6 @@ export async function reassign(
   await sendCards(ctx, updated, await contactsOf(ctx, [unitId]), 'assignment', {
     banner: `本问题改派由贵单位牵头办理，请及时签收，并于${formatDateCn(updated.deadline)}前反馈整改进展。`,
   });
+  await taskOnReassign(ctx, updated, p.leadUnitId);
   return updated;
 }

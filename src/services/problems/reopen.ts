@@ -5,6 +5,7 @@ import { formatDateCn } from '../../domain/dates.js';
 import { conflict, forbidden } from '../../domain/errors.js';
 import { allows } from '../../domain/problem.js';
 import type { ServiceCtx } from '../context.js';
+import { taskOnChange } from '../tasks/sync.js';
 import {
   type ChangeResult,
   contactsOf,
@@ -63,5 +64,6 @@ export async function reopen(
     'reopened',
     { banner: `${cause}：本问题需重新整改，请于${formatDateCn(d)}前反馈。理由：${why}` },
   );
+  await taskOnChange(ctx, updated);
   return { problem: updated, message: `已将 ${p.code} 退回重新整改，期限${formatDateCn(d)}。` };
 }

@@ -5,6 +5,7 @@ import { conflict } from '../../domain/errors.js';
 import { allows } from '../../domain/problem.js';
 import { mustStaff } from '../auth.js';
 import type { ServiceCtx } from '../context.js';
+import { taskOnWithdraw } from '../tasks/sync.js';
 import { type ChangeResult, conclude, parseInput, requiredText, stateLabel, updatedRow } from './common.js';
 import { lockProblem } from './load.js';
 
@@ -47,5 +48,6 @@ export async function withdraw(
     tell: `问题已撤销，无需继续办理。理由：${why}`,
     clickedMessageId,
   });
+  await taskOnWithdraw(ctx, p.id);
   return { problem: updated, message: `已撤销 ${p.code}。` };
 }

@@ -8,6 +8,7 @@ import type { ServiceCtx } from '../context.js';
 import { parseInput } from '../input.js';
 import { PersonInput } from '../people/person-ref.js';
 import { sendCards } from '../problems/common.js';
+import { taskOnContact } from '../tasks/sync.js';
 import { resolveUnit, type UnitRow } from './read.js';
 
 export const AddContactInput = z.object({ unit: z.string(), person: PersonInput });
@@ -37,6 +38,7 @@ export async function addContact(
     { after: { unit: unit.name, contact: person.name, openId: person.openId } },
   );
   const handedOver = await handOver(ctx, unit, person.openId);
+  await taskOnContact(ctx, unit.id, person.openId, 'add');
   return { unit, handedOver, already: false };
 }
 

@@ -8,6 +8,7 @@ import { revokeLostCopies } from '../card-refresh.js';
 import type { ServiceCtx } from '../context.js';
 import { parseInput } from '../input.js';
 import { PersonInput } from '../people/person-ref.js';
+import { taskOnContact } from '../tasks/sync.js';
 import { displayName, resolveUnit, type UnitRow } from './read.js';
 
 export const RemoveContactInput = z.object({ unit: z.string(), person: PersonInput });
@@ -31,5 +32,6 @@ export async function removeContact(ctx: ServiceCtx, raw: RemoveContactInput): P
   );
   // Their cards of this unit's problems now say so, instead of staying live (0009).
   await revokeLostCopies(ctx, [person.openId]);
+  await taskOnContact(ctx, unit.id, person.openId, 'remove');
   return unit;
 }
