@@ -19,6 +19,8 @@ import {
  * kind: send (new message) | reply (to message_id) | patch (update a card message)
  *       | card_update (delayed update by callback token) | upload_file (upload then send)
  *       | urgent_app / urgent_sms (加急 on the message of the row named in content `{after}`, once sent)
+ *       | task_create (Tasks v2; content the body) | task_patch / task_delete / task_add_members /
+ *         task_remove_members (on the task of the task_create row in content `{after, body}`)
  * status: pending → sent | failed (permanent Lark error) | given_up (unconfirmed past
  *         the uuid dedup window, or an expired card patch) | local (local mode: kept, not sent)
  */

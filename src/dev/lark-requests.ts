@@ -126,6 +126,16 @@ function messageEvent(o: MessageEventBase, messageType: string, content: unknown
   });
 }
 
+/** task.task.updated_v1: a task this app created changed (obj_type 5 = completed, 6 = reopened, 7 = deleted). */
+export function taskUpdatedEvent(o: {
+  token: string;
+  eventId?: string;
+  taskId: string;
+  objType: number;
+}): object {
+  return envelope('task.task.updated_v1', o, { task_id: o.taskId, obj_type: o.objType });
+}
+
 /** im.message.receive_v1 for a text message. `text` is the raw content text: mentions appear as '@_user_N'. */
 export function textMessageEvent(o: MessageEventBase & { text: string }): object {
   return messageEvent(o, 'text', { text: o.text });

@@ -7,6 +7,7 @@ import { anonymousEventId, processOnce } from '../services/intake.js';
 import { NeedsLookup, prepareDirectory, withLookups } from '../services/lookups.js';
 import { actorOf } from '../services/people/read.js';
 import { handleCardAction } from './card-action.js';
+import { handleTaskEvent } from './task-event.js';
 
 export type OnAttachment = Parameters<typeof handleMessage>[0]['onAttachment'];
 
@@ -74,6 +75,7 @@ export async function handleEnvelope(
     if (!r.duplicate) deps.kick();
     return { status: 200, body: {}, action: r.duplicate ? 'duplicate' : r.value };
   }
+  if (env.header.event_type === 'task.task.updated_v1') return handleTaskEvent(deps, env);
   await processOnce(deps.db, env.header.event_id, env.header.event_type, async () => undefined);
   return { status: 200, body: {}, action: `event:${env.header.event_type}` };
 }

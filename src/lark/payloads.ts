@@ -219,3 +219,7 @@ export function toIncoming(
       return { ...base, kind: 'other', text: '' };
   }
 }
+
+/** task.task.updated_v1 (tasks this app created): which task, and what happened (5 = completed). */
+export const TaskUpdated = z.object({ task_id: z.string().min(1), obj_type: z.number().int() });
+export const TASK_COMPLETED = 5;

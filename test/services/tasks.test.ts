@@ -2,8 +2,10 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { problems } from '../../db/schema/index.js';
 import type { FakeTask } from '../../src/dev/fake-lark-types.js';
-import { ask, assignAs, cardOf, EMAIL, P, press, useCampaign } from '../support/campaign.js';
+import { taskUpdatedEvent } from '../../src/dev/lark-requests.js';
+import { ask, assignAs, cardOf, EMAIL, P, press, read, useCampaign } from '../support/campaign.js';
 import type { Harness } from '../support/harness.js';
+import { TOKEN } from '../support/harness.js';
 
 /**
  * Feishu tasks (LARK_TASKS=1): each assignment becomes a task for the lead unit's contacts, which
@@ -130,6 +132,38 @@ describe('飞书任务', () => {
     expect(removed.text).not.toContain('不是');
     await h.dispatch();
     expect(assignees(taskOf(code))).toEqual([P.other]);
+  });
+
+  it('a contact completing the task in Feishu is asked to 申请销号; the problem stays open', async () => {
+    const { code } = await assignAs(h, '任务先完成 单位:市人社局 期限:2026-12-31');
+    await h.dispatch();
+    h.drain();
+    const t = taskOf(code);
+    const event = taskUpdatedEvent({ token: TOKEN, taskId: t.guid, objType: 5 });
+    expect((await h.post('/lark/events', event)).status).toBe(200);
+    expect((await h.post('/lark/events', event)).status).toBe(200); // Lark delivers again
+    await h.dispatch();
+    for (const who of [P.lead1, P.lead2]) {
+      const told = h.fake
+        .sentTo(who)
+        .map((m) => read(m).text)
+        .filter((x) => x.includes('飞书任务'));
+      expect(told).toHaveLength(1);
+      expect(told[0]).toContain(`【${code}】`);
+      expect(told[0]).toContain('申请销号');
+    }
+    expect((await problemOf(code)).state).toBe('assigned');
+  });
+
+  it('no prompt once the problem is closed (our own 销号 completes the task too)', async () => {
+    const { code } = await assignAs(h, '已销号的任务 单位:市人社局 期限:2026-12-31');
+    await h.dispatch();
+    await close(code);
+    h.drain();
+    const event = taskUpdatedEvent({ token: TOKEN, taskId: taskOf(code).guid, objType: 5 });
+    expect((await h.post('/lark/events', event)).status).toBe(200);
+    await h.dispatch();
+    expect(h.drain().filter((m) => read(m).text.includes('飞书任务'))).toHaveLength(0);
   });
 
   it('a task call that Lark refuses is not retried in a loop and leaves the problem as it was', async () => {
