@@ -9,7 +9,7 @@ import { assignees, createBody, taskFields } from './body.js';
 /**
  * Feishu tasks for the lead unit's contacts (LARK_TASKS=1), written in the caller's transaction
  * like every outgoing call. The problem stays the record: a task follows it, never the reverse
- * (docs/decisions/tasks-0018-feishu-tasks.md).
+ * (docs/decisions/0018-feishu-tasks.md).
  */
 type Problem = Pick<
   typeof problems.$inferSelect,
