@@ -10,6 +10,7 @@ import {
   ask,
   assignAs,
   cardOf,
+  closeWithEvidence,
   EMAIL,
   P,
   press,
@@ -51,31 +52,7 @@ const revisitsOf = async (code: string) =>
     .orderBy(revisits.round);
 
 let files = 0;
-/** 签收, evidence, 申请销号 by the lead contact, then 同意销号 by staff (the problem is in no group). */
-async function close(code: string): Promise<void> {
-  const who = P.lead1;
-  if ((await problemOf(code)).state === 'assigned') await press(h, who, cardOf(h, who, code), '签收');
-  await h.dispatch();
-  const messageId = `om_rv_file_${++files}`;
-  const fileKey = `file_v3_rv_${files}`;
-  h.fake.addResource(messageId, fileKey, Buffer.from(`整改报告 ${files}`), 'application/pdf');
-  h.fake.addInboundMessage(messageId, `oc_p2p_${who}`);
-  await h.sendFile(who, {
-    messageId,
-    kind: 'file',
-    fileKey,
-    fileName: '整改报告.pdf',
-    parentId: cardOf(h, who, code).messageId,
-  });
-  await h.runQueue();
-  await h.dispatch();
-  const req = await press(h, who, cardOf(h, who, code), '申请销号', { summary: '已完成整改' });
-  expect(req.toast?.content).toContain('已提交');
-  await h.dispatch();
-  const ok = await press(h, P.staff, cardOf(h, P.staff, code), '同意销号');
-  expect(ok.toast?.type, JSON.stringify(ok)).toBe('success');
-  await h.dispatch();
-}
+const close = (code: string) => closeWithEvidence(h, code);
 
 /** Submits a form button of a card (by label) with the form's values. */
 async function submit(who: string, c: ReadMessage, label: string, formValue: Record<string, unknown> = {}) {

@@ -3,7 +3,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { problems } from '../../db/schema/index.js';
 import type { FakeTask } from '../../src/dev/fake-lark-types.js';
 import { taskUpdatedEvent } from '../../src/dev/lark-requests.js';
-import { ask, assignAs, cardOf, EMAIL, P, press, read, useCampaign } from '../support/campaign.js';
+import {
+  ask,
+  assignAs,
+  cardOf,
+  closeWithEvidence,
+  EMAIL,
+  P,
+  press,
+  read,
+  useCampaign,
+} from '../support/campaign.js';
 import type { Harness } from '../support/harness.js';
 import { TOKEN } from '../support/harness.js';
 
@@ -41,32 +51,8 @@ const assignees = (t: FakeTask) =>
 /** Midnight UTC of a date, in ms: Lark's all-day due. */
 const dueMs = (d: string) => String(Date.parse(`${d}T00:00:00Z`));
 
-let files = 0;
-/** 签收, a file as evidence, 申请销号 by the lead contact, then 同意销号 by staff. */
-async function close(code: string): Promise<void> {
-  const who = P.lead1;
-  await press(h, who, cardOf(h, who, code), '签收');
-  await h.dispatch();
-  const messageId = `om_task_file_${++files}`;
-  const fileKey = `file_v3_task_${files}`;
-  h.fake.addResource(messageId, fileKey, Buffer.from(`整改报告 ${files}`), 'application/pdf');
-  h.fake.addInboundMessage(messageId, `oc_p2p_${who}`);
-  await h.sendFile(who, {
-    messageId,
-    kind: 'file',
-    fileKey,
-    fileName: '整改报告.pdf',
-    parentId: cardOf(h, who, code).messageId,
-  });
-  await h.runQueue();
-  await h.dispatch();
-  const req = await press(h, who, cardOf(h, who, code), '申请销号', { summary: '已完成整改' });
-  expect(req.toast?.content).toContain('已提交');
-  await h.dispatch();
-  const ok = await press(h, P.staff, cardOf(h, P.staff, code), '同意销号');
-  expect(ok.toast?.type, JSON.stringify(ok)).toBe('success');
-  await h.dispatch();
-}
+const _files = 0;
+const close = (code: string) => closeWithEvidence(h, code);
 
 describe('飞书任务', () => {
   it('交办 creates one task for the lead contacts, with the code, the title, the due date and a link to the bot', async () => {

@@ -148,3 +148,34 @@ export function useCampaign(
     o.last?.(h!);
   });
 }
+
+let evidenceFiles = 0;
+
+/**
+ * The whole close-out as people do it: 签收 (if the card still offers it), a file sent as evidence
+ * in reply to the card, 申请销号 by the lead contact, then 同意销号 by staff.
+ */
+export async function closeWithEvidence(h: Harness, code: string, who: string = P.lead1): Promise<void> {
+  const card = () => cardOf(h, who, code);
+  if (card().buttons.some((b) => b.label === '签收')) await press(h, who, card(), '签收');
+  await h.dispatch();
+  const messageId = `om_close_file_${++evidenceFiles}`;
+  const fileKey = `file_v3_close_${evidenceFiles}`;
+  h.fake.addResource(messageId, fileKey, Buffer.from(`整改报告 ${evidenceFiles}`), 'application/pdf');
+  h.fake.addInboundMessage(messageId, `oc_p2p_${who}`);
+  await h.sendFile(who, {
+    messageId,
+    kind: 'file',
+    fileKey,
+    fileName: '整改报告.pdf',
+    parentId: card().messageId,
+  });
+  await h.runQueue();
+  await h.dispatch();
+  const req = await press(h, who, card(), '申请销号', { summary: '已完成整改' });
+  if (!req.toast?.content?.includes('已提交')) throw new Error(`申请销号 refused: ${JSON.stringify(req)}`);
+  await h.dispatch();
+  const ok = await press(h, P.staff, cardOf(h, P.staff, code), '同意销号');
+  if (ok.toast?.type !== 'success') throw new Error(`同意销号 refused: ${JSON.stringify(ok)}`);
+  await h.dispatch();
+}
