@@ -195,7 +195,8 @@ describe('random input never breaks the service', () => {
           expect(h.fake.messages.some((m) => m.replyTo === messageId)).toBe(true);
         },
       ),
-      { numRuns: 6 },
+      // A NaN in a date column once threw "Invalid time value" in the job, which then retried forever.
+      { numRuns: 6, examples: [[[[null, null, Number.NaN, '']]]] },
     );
   });
 });

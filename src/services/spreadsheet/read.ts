@@ -41,7 +41,7 @@ const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Excel's day numbers (1900 system) between 1954 and 2119: a date cell that lost its format. */
 function fromSerial(n: number): string | undefined {
-  if (n < 20_000 || n > 80_000) return undefined;
+  if (!Number.isFinite(n) || n < 20_000 || n > 80_000) return undefined;
   return ymd(new Date(Date.UTC(1899, 11, 30) + Math.round(n) * 86_400_000));
 }
 
